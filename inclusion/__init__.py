@@ -1,0 +1,3 @@
+"""inclusion: digital-inclusion training records for France Services sites and their funders."""
+
+__version__ = "0.1.0"

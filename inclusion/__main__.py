@@ -1,0 +1,3 @@
+from inclusion.cli import main
+
+main()

@@ -1,0 +1,58 @@
+"""Who is calling: a Bearer token, or a session cookie whose unsafe requests must carry the CSRF token."""
+
+from __future__ import annotations
+
+import hmac
+
+from litestar.connection import ASGIConnection
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from inclusion.accounts.sessions import COOKIE, resolve_session
+from inclusion.accounts.tokens import resolve_token
+from inclusion.errors import AuthenticationRequired, PermissionDenied
+from inclusion.settings import Settings
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+
+
+class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        settings: Settings = connection.app.state.settings
+        authorization = connection.headers.get("authorization", "")
+        if authorization:
+            scheme, _, raw = authorization.partition(" ")
+            caller = await resolve_token(raw.strip()) if scheme.lower() == "bearer" else None
+            if caller is None:
+                raise AuthenticationRequired("Token d'API invalide ou révoqué.")
+            return AuthenticationResult(user=caller, auth="token")
+        raw = connection.cookies.get(COOKIE)
+        if not raw:
+            return AuthenticationResult(user=None, auth=None)
+        lookup = await resolve_session(settings, raw)
+        if lookup.caller is None:
+            return AuthenticationResult(user=None, auth="expired" if lookup.expired else None)
+        if connection.scope["method"] not in SAFE_METHODS:
+            await require_csrf(connection, lookup.caller.csrf_token)
+        return AuthenticationResult(user=lookup.caller, auth="session")
+
+
+async def submitted_csrf(connection: ASGIConnection) -> str:
+    token = connection.headers.get(CSRF_HEADER, "")
+    if not token and connection.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        from litestar import Request
+
+        form = await Request(connection.scope, connection.receive).form()
+        token = str(form.get(CSRF_FIELD, ""))
+    return token
+
+
+async def require_csrf(connection: ASGIConnection, expected: str) -> None:
+    token = await submitted_csrf(connection)
+    if not token or not hmac.compare_digest(token, expected):
+        raise PermissionDenied(
+            "Jeton CSRF manquant ou invalide : rechargez la page et recommencez (ou envoyez l'en-tête X-CSRF-Token)."
+        )

@@ -1,0 +1,20 @@
+"""Checking a login: throttled, logged, same answer for an unknown account and a wrong password."""
+
+from __future__ import annotations
+
+from inclusion.accounts import throttle
+from inclusion.accounts.passwords import verify_password
+from inclusion.accounts.tables import User
+from inclusion.accounts.users import normalise_email
+from inclusion.settings import Settings
+
+
+async def authenticate(settings: Settings, email: str, password: str, ip: str) -> int | None:
+    """The user id when the credentials are right; None otherwise. Raises TooManyAttempts when locked out."""
+    email = normalise_email(email)
+    await throttle.check(settings, email, ip)
+    row = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first().run()
+    valid = await verify_password(row["password_hash"] if row else None, password)
+    succeeded = bool(valid and row and row["is_active"])
+    await throttle.record(email, ip, succeeded)
+    return row["id"] if succeeded and row else None

@@ -1,0 +1,93 @@
+"""Server-side browser sessions stored in the database, shared by every process."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from inclusion import db
+from inclusion.accounts.tables import Session, User
+from inclusion.accounts.users import site_ids_of
+from inclusion.clock import now
+from inclusion.scoping import Caller, Role
+from inclusion.settings import Settings
+
+COOKIE = "inclusion_session"
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def session_key(settings: Settings, raw: str) -> str:
+    """What the table stores: an HMAC of the cookie value, so a leaked table opens no session."""
+    return hmac.new(settings.secret_key.encode(), raw.encode(), hashlib.sha256).hexdigest()
+
+
+async def open_session(settings: Settings, user_id: int, ip: str, user_agent: str, previous: str | None) -> str:
+    """Start a session with a fresh id (the previous one, if any, is dropped) and return the cookie value."""
+    raw = secrets.token_urlsafe(32)
+    async with db.write_transaction():
+        if previous:
+            await Session.delete().where(Session.key == session_key(settings, previous)).run()
+        await Session.insert(
+            Session(
+                key=session_key(settings, raw),
+                user=user_id,
+                csrf_token=secrets.token_urlsafe(32),
+                ip=ip[:45],
+                user_agent=user_agent[:300],
+            )
+        ).run()
+        await User.update({User.last_login_at: now()}).where(User.id == user_id).run()
+    return raw
+
+
+async def close_session(settings: Settings, raw: str) -> None:
+    await Session.delete().where(Session.key == session_key(settings, raw)).run()
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLookup:
+    caller: Caller | None
+    expired: bool
+
+
+async def resolve_session(settings: Settings, raw: str) -> SessionLookup:
+    key = session_key(settings, raw)
+    row = (
+        await Session.select(
+            Session.id,
+            Session.created_at,
+            Session.last_seen_at,
+            Session.csrf_token,
+            Session.user.id.as_alias("user_id"),
+            Session.user.email.as_alias("email"),
+            Session.user.display_name.as_alias("display_name"),
+            Session.user.role.as_alias("role"),
+            Session.user.is_active.as_alias("is_active"),
+        )
+        .where(Session.key == key)
+        .first()
+        .run()
+    )
+    if row is None:
+        return SessionLookup(None, expired=False)
+    moment = now()
+    idle = moment - row["last_seen_at"] > timedelta(minutes=settings.session_idle_minutes)
+    too_old = moment - row["created_at"] > timedelta(hours=settings.session_absolute_hours)
+    if idle or too_old or not row["is_active"]:
+        await Session.delete().where(Session.id == row["id"]).run()
+        return SessionLookup(None, expired=True)
+    if moment - row["last_seen_at"] > TOUCH_EVERY:
+        await Session.update({Session.last_seen_at: moment}).where(Session.id == row["id"]).run()
+    caller = Caller(
+        user_id=row["user_id"],
+        email=row["email"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+        site_ids=await site_ids_of(row["user_id"]),
+        via="session",
+        csrf_token=row["csrf_token"],
+    )
+    return SessionLookup(caller, expired=False)

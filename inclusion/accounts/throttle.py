@@ -1,0 +1,42 @@
+"""Login throttling: too many failures for one account or one address within the window means 429."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+
+from inclusion.accounts.tables import LoginAttempt
+from inclusion.errors import TooManyAttempts
+from inclusion.settings import Settings
+
+logger = logging.getLogger("inclusion.login")
+
+
+async def check(settings: Settings, email: str, ip: str) -> None:
+    """Raise TooManyAttempts while the account or the address is locked out."""
+    now = datetime.now(timezone.utc)
+    since = now - timedelta(minutes=settings.login_window_minutes)
+    wait = 0
+    for clause in (LoginAttempt.email == email, LoginAttempt.ip == ip):
+        failures = (
+            await LoginAttempt.select(LoginAttempt.attempted_at)
+            .where(clause, LoginAttempt.succeeded.eq(False), LoginAttempt.attempted_at >= since)
+            .order_by(LoginAttempt.attempted_at, ascending=False)
+            .limit(settings.login_max_failures)
+            .run()
+        )
+        if len(failures) >= settings.login_max_failures:
+            unlock = failures[-1]["attempted_at"] + timedelta(minutes=settings.login_window_minutes)
+            wait = max(wait, int((unlock - now).total_seconds()) + 1)
+    if wait:
+        minutes = max(1, -(-wait // 60))
+        raise TooManyAttempts(
+            wait,
+            f"Trop de tentatives de connexion échouées. Réessayez dans {minutes} minute{'s' if minutes > 1 else ''}.",
+        )
+
+
+async def record(email: str, ip: str, succeeded: bool) -> None:
+    await LoginAttempt.insert(LoginAttempt(email=email, ip=ip, succeeded=succeeded)).run()
+    if not succeeded:
+        logger.warning("Échec de connexion pour %s depuis %s", email, ip)

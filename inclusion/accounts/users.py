@@ -1,0 +1,128 @@
+"""Accounts: creation, memberships, and the team list each caller may see."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from inclusion import db
+from inclusion.accounts.passwords import hash_password, password_problem
+from inclusion.accounts.tables import ApiToken, Session, User, UserSite
+from inclusion.clock import now
+from inclusion.errors import Conflict, InvalidData, NotFound
+from inclusion.pagination import PageRequest, PageResult, fetch_page
+from inclusion.scoping import Caller, Role
+from inclusion.sites.tables import Site
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+USER_COLUMNS = (User.id, User.email, User.display_name, User.role, User.is_active, User.created_at, User.last_login_at)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def site_ids_of(user_id: int) -> frozenset[int]:
+    rows = await UserSite.select(UserSite.site).where(UserSite.user == user_id).run()
+    return frozenset(row["site"] for row in rows)
+
+
+async def _check_sites(site_ids: list[int], role: Role) -> dict[str, str]:
+    if not site_ids:
+        return {} if role == Role.admin else {"site_ids": "Indiquez au moins un site."}
+    found = await Site.select(Site.id).where(Site.id.is_in(site_ids)).run()
+    missing = sorted(set(site_ids) - {row["id"] for row in found})
+    if missing:
+        return {"site_ids": f"Site(s) inconnu(s) : {', '.join(map(str, missing))}."}
+    return {}
+
+
+async def create_user(email: str, display_name: str, role: Role, site_ids: list[int], password: str) -> dict[str, Any]:
+    email = normalise_email(email)
+    problems: dict[str, str] = {}
+    if not EMAIL.match(email):
+        problems["email"] = "Adresse électronique invalide."
+    if not display_name.strip():
+        problems["display_name"] = "Indiquez le nom affiché."
+    if problem := password_problem(password):
+        problems["password"] = problem
+    problems |= await _check_sites(site_ids, role)
+    if problems:
+        raise InvalidData(problems)
+    password_hash = await hash_password(password)
+    async with db.write_transaction():
+        if await User.exists().where(User.email == email).run():
+            raise Conflict(f"Un compte existe déjà pour {email}.")
+        user = User(email=email, display_name=display_name.strip(), role=role.value, password_hash=password_hash)
+        await user.save().run()
+        if site_ids:
+            await UserSite.insert(*[UserSite(user=user.id, site=site_id) for site_id in sorted(set(site_ids))]).run()
+    return await get_user_row(user.id)
+
+
+async def get_user_row(user_id: int) -> dict[str, Any]:
+    row = await User.select(*USER_COLUMNS).where(User.id == user_id).first().run()
+    if row is None:
+        raise NotFound("Utilisateur introuvable.")
+    return {**row, "site_ids": sorted(await site_ids_of(user_id))}
+
+
+def _team_clause(caller: Caller):
+    """Users who share a site with the caller; an admin sees every account."""
+    if caller.is_admin:
+        return None
+    return User.id.is_in(UserSite.select(UserSite.user).where(UserSite.site.is_in(sorted(caller.site_ids) or [0])))
+
+
+async def list_users(caller: Caller, page: PageRequest, query: str = "", role: Role | None = None) -> PageResult:
+    clauses = [clause for clause in [_team_clause(caller)] if clause is not None]
+    if query:
+        clauses.append(User.email.ilike(f"%{query}%") | User.display_name.ilike(f"%{query}%"))
+    if role:
+        clauses.append(User.role == role.value)
+    result = await fetch_page(User, USER_COLUMNS, clauses, [User.display_name, User.id], page)
+    memberships = (
+        await UserSite.select(UserSite.user, UserSite.site)
+        .where(UserSite.user.is_in([row["id"] for row in result.rows] or [0]))
+        .run()
+    )
+    for row in result.rows:
+        row["site_ids"] = sorted(m["site"] for m in memberships if m["user"] == row["id"])
+    return result
+
+
+async def get_user(caller: Caller, user_id: int) -> dict[str, Any]:
+    clause = _team_clause(caller)
+    query = User.exists().where(User.id == user_id)
+    if clause is not None:
+        query = query.where(clause)
+    if not await query.run():
+        raise NotFound("Utilisateur introuvable.")
+    return await get_user_row(user_id)
+
+
+async def update_user(caller: Caller, user_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    """Admin only: display name, role, active flag, sites. Deactivating ends sessions and tokens."""
+    current = await get_user(caller, user_id)
+    role = Role(changes.get("role", current["role"]))
+    site_ids = changes.get("site_ids")
+    if site_ids is not None and (problems := await _check_sites(site_ids, role)):
+        raise InvalidData(problems)
+    if "display_name" in changes and not changes["display_name"].strip():
+        raise InvalidData({"display_name": "Indiquez le nom affiché."})
+    values = {key: changes[key] for key in ("display_name", "role", "is_active") if key in changes}
+    async with db.write_transaction():
+        if values:
+            await User.update(values).where(User.id == user_id).run()
+        if site_ids is not None:
+            await UserSite.delete().where(UserSite.user == user_id).run()
+            if site_ids:
+                await UserSite.insert(*[UserSite(user=user_id, site=s) for s in sorted(set(site_ids))]).run()
+        if changes.get("is_active") is False:
+            await Session.delete().where(Session.user == user_id).run()
+            await (
+                ApiToken.update({ApiToken.revoked_at: now()})
+                .where(ApiToken.user == user_id, ApiToken.revoked_at.is_null())
+                .run()
+            )
+    return await get_user_row(user_id)

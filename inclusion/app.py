@@ -1,0 +1,73 @@
+"""`create_app(settings)`: the whole web service, built from explicit settings."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from litestar import Litestar, Request, Router
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+
+from inclusion import __version__, db
+from inclusion.accounts.api import TokenApi, UserApi, me
+from inclusion.accounts.auth import AuthenticationMiddleware
+from inclusion.accounts.guards import require_access
+from inclusion.accounts.pages import ACCOUNT_PAGES
+from inclusion.health import health
+from inclusion.scoping import Caller
+from inclusion.settings import TEMPLATES_DIR, Settings
+from inclusion.sites.api import SiteApi
+from inclusion.sites.pages import SITE_PAGES
+from inclusion.web.api_reference import ApiReference
+from inclusion.web.errors import EXCEPTION_HANDLERS
+from inclusion.web.headers import add_security_headers
+from inclusion.web.templates import template_config
+
+API_ROUTES = [me, SiteApi, UserApi, TokenApi]
+PAGES = [*ACCOUNT_PAGES, *SITE_PAGES]
+
+
+def provide_caller(request: Request) -> Caller:
+    return request.scope["user"]
+
+
+def create_app(settings: Settings) -> Litestar:
+    engine = db.create_engine(settings)
+    db.bind(engine)
+    logging.getLogger("inclusion").setLevel(settings.log_level)
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncIterator[None]:
+        try:
+            await db.prepare(engine)
+        except Exception:  # noqa: BLE001 - /health reports an unreachable database
+            logging.getLogger("inclusion").error("Base de données injoignable au démarrage.")
+        async with db.running(engine, settings.database_pool_size):
+            yield
+
+    api = Router(path="/api/v1", route_handlers=API_ROUTES, guards=[require_access])
+    pages = Router(path="/", route_handlers=PAGES, guards=[require_access], include_in_schema=False)
+    static = create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"], include_in_schema=False)
+    return Litestar(
+        route_handlers=[health, api, pages, static],
+        dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
+        middleware=[DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/health$", "^/schema"])],
+        exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[add_security_headers],
+        template_config=template_config(),
+        openapi_config=OpenAPIConfig(
+            title="inclusion",
+            version=__version__,
+            description="API d'inclusion : sites, apprenants, évaluations, activités, Pass numérique, attestations.",
+            path="/schema",
+            render_plugins=[ApiReference(path="/")],
+        ),
+        state=State({"settings": settings}),
+        lifespan=[database],
+        debug=False,
+    )

@@ -1,0 +1,212 @@
+"""The `inclusion` command: serve, migrate, demo data, accounts and API tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any, Coroutine
+
+import click
+
+from inclusion import db
+from inclusion import migrate as migrations
+from inclusion.db import DatabaseUnreachable
+from inclusion.errors import DomainError, InvalidData
+from inclusion.settings import Settings, SettingsError
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(click.style(message, fg="red"), err=True)
+    sys.exit(code)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        fail(str(error), 2)
+        raise  # unreachable
+
+
+def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    try:
+        return asyncio.run(coroutine)
+    except DatabaseUnreachable as error:
+        fail(str(error))
+    except InvalidData as error:
+        fail("\n".join(f"{field} : {message}" for field, message in error.fields.items()))
+    except DomainError as error:
+        fail(error.message)
+
+
+async def connect(settings: Settings) -> None:
+    """Bind the tables to the configured database and make sure it answers."""
+    engine = db.create_engine(settings)
+    db.bind(engine)
+    await db.ping(engine)
+    await db.prepare(engine)
+
+
+@click.group(context_settings=CONTEXT, help="inclusion : suivi de l'accompagnement au numérique.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Applique les migrations puis sert l'application web.")
+@click.option("--host", default=None, help="Adresse d'écoute (défaut : INCLUSION_HOST ou 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port d'écoute (défaut : INCLUSION_PORT ou 8000).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Nombre de processus.")
+@click.option("--no-demo", is_flag=True, help="Ne pas créer les données de démonstration au premier démarrage.")
+def serve(host: str | None, port: int | None, workers: int | None, no_demo: bool) -> None:
+    import uvicorn
+
+    from inclusion import demo
+
+    settings = load_settings()
+    settings = settings.with_changes(
+        host=host or settings.host, port=port or settings.port, workers=workers or settings.workers
+    )
+
+    async def prepare() -> bool:
+        await connect(settings)
+        await migrations.apply()
+        if settings.is_production or no_demo or await demo.has_users():
+            return False
+        await demo.seed_demo()
+        return True
+
+    seeded = run(prepare())
+    click.echo(f"inclusion est prêt : {settings.base_url}/")
+    if seeded:
+        click.echo(f"Données de démonstration créées. Comptes (mot de passe : {demo.DEMO_PASSWORD}) :")
+        for account in demo.ACCOUNTS:
+            click.echo(f"  {account.email:<36} {account.role_label}")
+    if settings.workers == 1:
+        from inclusion.app import create_app
+
+        target: Any = create_app(settings)
+        factory = False
+    else:
+        target, factory = "inclusion.asgi:app_from_env", True
+    uvicorn.run(
+        target,
+        factory=factory,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        proxy_headers=True,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@main.command(help="Applique les migrations en attente (--check : vérifie seulement).")
+@click.option(
+    "--check", is_flag=True, help="Sortie non nulle si des migrations manquent ou ne décrivent pas les tables."
+)
+def migrate(check: bool) -> None:
+    settings = load_settings()
+
+    async def go() -> list[str]:
+        await connect(settings)
+        if not check:
+            await migrations.apply(verbose=True)
+            return []
+        problems = [f"migration non appliquée : {name}" for name in await migrations.pending()]
+        problems += [f"changement de table sans migration : {line}" for line in await migrations.drift()]
+        return problems
+
+    problems = run(go())
+    if problems:
+        fail("La base et les migrations ne concordent pas :\n  " + "\n  ".join(problems))
+    click.echo("Base à jour : migrations appliquées et conformes aux tables." if check else "Migrations appliquées.")
+
+
+@main.command(help="Crée les données de démonstration (sans effet si elles existent déjà).")
+def demo() -> None:
+    from inclusion import demo as demo_data
+
+    settings = load_settings()
+    if settings.is_production:
+        fail("Les données de démonstration sont refusées en production (INCLUSION_ENV=production).")
+
+    async def go() -> int:
+        await connect(settings)
+        await migrations.apply()
+        return await demo_data.seed_demo()
+
+    added = run(go())
+    click.echo(f"Données de démonstration : {added} enregistrement(s) ajouté(s).")
+    for account in demo_data.ACCOUNTS:
+        click.echo(f"  {account.email:<36} {account.role_label} (mot de passe : {demo_data.DEMO_PASSWORD})")
+
+
+@main.group(context_settings=CONTEXT, help="Comptes utilisateurs.")
+def user() -> None:
+    pass
+
+
+@user.command("create", help="Crée un compte ; le mot de passe est demandé, ou généré et affiché une fois.")
+@click.argument("email")
+@click.option("--name", "display_name", required=True, help="Nom affiché.")
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "coordinator", "adviser", "funder"]),
+    required=True,
+    help="Rôle : admin, coordinator (coordinateur), adviser (conseiller), funder (financeur).",
+)
+@click.option("--site", "sites", multiple=True, help="Site (identifiant ou nom exact) ; répétable.")
+@click.option("--generate-password", is_flag=True, help="Génère le mot de passe au lieu de le demander.")
+def create_user(email: str, display_name: str, role: str, sites: tuple[str, ...], generate_password: bool) -> None:
+    from inclusion.accounts import passwords, users
+    from inclusion.scoping import Role
+    from inclusion.sites.tables import Site
+
+    settings = load_settings()
+    generated = generate_password or not sys.stdin.isatty()
+    if generated:
+        password = passwords.generate_password()
+    else:
+        password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Confirmez le mot de passe")
+
+    async def go() -> dict[str, Any]:
+        await connect(settings)
+        site_ids = []
+        for site in sites:
+            clause = Site.id == int(site) if site.isdigit() else Site.name == site
+            row = await Site.select(Site.id).where(clause).first().run()
+            if row is None:
+                raise InvalidData({"--site": f"site inconnu : {site}"})
+            site_ids.append(row["id"])
+        return await users.create_user(email, display_name, Role(role), site_ids, password)
+
+    row = run(go())
+    click.echo(f"Compte créé : {row['email']} ({role}, sites {row['site_ids'] or 'aucun'}).")
+    if generated:
+        click.echo(f"Mot de passe (affiché une seule fois) : {password}")
+
+
+@main.group(context_settings=CONTEXT, help="Tokens d'API personnels.")
+def token() -> None:
+    pass
+
+
+@token.command("create", help="Crée un token d'API pour un compte et l'affiche une seule fois.")
+@click.argument("email")
+@click.option("--name", default="CLI", show_default=True, help="Nom du token, pour le reconnaître.")
+def create_token(email: str, name: str) -> None:
+    from inclusion.accounts import tokens
+
+    settings = load_settings()
+
+    async def go() -> str:
+        await connect(settings)
+        user_id = await tokens.user_id_by_email(email)
+        if user_id is None:
+            raise InvalidData({"email": f"aucun compte pour {email}"})
+        raw, _ = await tokens.create_token(user_id, name)
+        return raw
+
+    raw = run(go())
+    click.echo(f"Token (affiché une seule fois) : {raw}")

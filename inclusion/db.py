@@ -1,0 +1,147 @@
+"""Database engines: one URL picks SQLite or PostgreSQL; writes go through one transaction helper."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sqlite3
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from inclusion.settings import Settings, database_kind
+
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+class DatabaseUnreachable(Exception):
+    """The database cannot be reached; the message is one French sentence."""
+
+
+class _PostgresEngine(PostgresEngine):
+    """PostgresEngine that does not connect while it is being built."""
+
+    async def check_version(self) -> None:
+        return None
+
+    async def prep_database(self) -> None:
+        return None
+
+
+def sqlite_path(url: str) -> Path:
+    """`sqlite:///relative.db` and `sqlite:////absolute.db`, as SQLAlchemy spells them."""
+    return Path(url[len("sqlite:///") :])
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def create_engine(settings: Settings) -> Engine:
+    if database_kind(settings.database_url) == "sqlite":
+        path = sqlite_path(settings.database_url)
+        if path.parent.resolve() == settings.data_dir.resolve():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=str(path), timeout=settings.sqlite_busy_timeout_seconds)
+    return _PostgresEngine(config={"dsn": settings.database_url, "timeout": CONNECT_TIMEOUT_SECONDS})
+
+
+def bind(engine: Engine) -> None:
+    """Point every table, and Piccolo's migration machinery, at this engine."""
+    from piccolo.apps.migrations.tables import Migration
+
+    from inclusion import piccolo_conf
+    from inclusion.piccolo_app import APP_CONFIG
+
+    piccolo_conf.DB = engine
+    for table in [*APP_CONFIG.table_classes, Migration]:
+        table._meta.db = engine
+
+
+def current_engine() -> Engine:
+    from inclusion import piccolo_conf
+
+    return piccolo_conf.DB
+
+
+def is_sqlite(engine: Engine | None = None) -> bool:
+    return isinstance(engine or current_engine(), SQLiteEngine)
+
+
+def write_transaction():
+    """A transaction for writes: IMMEDIATE on SQLite so concurrent writers queue instead of failing."""
+    engine = current_engine()
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
+
+
+async def prepare(engine: Engine) -> None:
+    """Per-database setup done once at start: WAL journal for SQLite (it persists in the file)."""
+    if isinstance(engine, SQLiteEngine):
+        await engine._run_in_new_connection("PRAGMA journal_mode=WAL")
+
+
+async def ping(engine: Engine | None = None) -> None:
+    """Run `SELECT 1`, raising DatabaseUnreachable with a French sentence when it fails."""
+    engine = engine or current_engine()
+    try:
+        await asyncio.wait_for(engine._run_in_new_connection("SELECT 1"), CONNECT_TIMEOUT_SECONDS + 1)
+    except (OSError, asyncio.TimeoutError, sqlite3.Error, asyncpg.PostgresError) as error:
+        raise DatabaseUnreachable(_describe(engine, error)) from error
+
+
+def _describe(engine: Engine, error: BaseException) -> str:
+    if isinstance(engine, SQLiteEngine):
+        where = engine.connection_kwargs["database"]
+    else:
+        where = redacted(engine.config["dsn"])
+    return f"Base de données injoignable ({where}) : {_reason(error)}."
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, ConnectionRefusedError):
+        return "connexion refusée (le serveur est-il démarré ?)"
+    if isinstance(error, socket.gaierror):
+        return "nom d'hôte inconnu"
+    if isinstance(error, (asyncio.TimeoutError, TimeoutError)):
+        return f"pas de réponse en {CONNECT_TIMEOUT_SECONDS} secondes"
+    if isinstance(error, asyncpg.InvalidCatalogNameError):
+        return "cette base n'existe pas"
+    if isinstance(error, asyncpg.InvalidAuthorizationSpecificationError):
+        return "authentification refusée"
+    if isinstance(error, sqlite3.OperationalError):
+        return "fichier impossible à ouvrir"
+    return str(error) or type(error).__name__
+
+
+@asynccontextmanager
+async def running(engine: Engine, pool_size: int) -> AsyncIterator[Engine]:
+    """Open the PostgreSQL pool for the life of the app; SQLite has none."""
+    started = False
+    if isinstance(engine, PostgresEngine) and pool_size > 0:
+        try:
+            await engine.start_connection_pool(min_size=1, max_size=pool_size)
+            started = True
+        except (OSError, asyncio.TimeoutError, asyncpg.PostgresError):
+            started = False  # /health reports the database as unreachable
+    try:
+        yield engine
+    finally:
+        if started:
+            await engine.close_connection_pool()
+
+
+def is_integrity_error(error: BaseException) -> bool:
+    return isinstance(error, (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError))

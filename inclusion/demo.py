@@ -1,0 +1,93 @@
+"""Demo data for a first start: one France Services site, a digital bus, one account per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inclusion import db
+from inclusion.accounts.passwords import hash_password
+from inclusion.accounts.tables import User, UserSite
+from inclusion.scoping import ROLE_LABELS, Role
+from inclusion.sites.tables import Site
+
+DEMO_PASSWORD = "inclusion-demo"
+CARNOT = "Espace Carnot — Maison France Services, Le Portel"
+BUS = "Bus numérique du Boulonnais"
+
+_WEEK = [
+    {"day": day, "opens": opens, "closes": closes}
+    for day in ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
+    for opens, closes in (("09:00", "12:00"), ("13:30", "17:30"))
+]
+SITES = [
+    {
+        "name": CARNOT,
+        "kind": "france_services",
+        "address": "Rue Carnot",
+        "postal_code": "62480",
+        "city": "Le Portel",
+        "insee_code": "62667",
+        "itinerant": False,
+        "opening_hours": _WEEK,
+    },
+    {
+        "name": BUS,
+        "kind": "bus_itinerant",
+        "address": "",
+        "postal_code": "62200",
+        "city": "Boulogne-sur-Mer",
+        "insee_code": "62160",
+        "itinerant": True,
+        "opening_hours": [],
+    },
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    display_name: str
+    role: Role
+    sites: tuple[str, ...]
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+
+ACCOUNTS = [
+    DemoAccount("admin@demo.inclusion.test", "Alice Administratrice", Role.admin, ()),
+    DemoAccount("coordination@demo.inclusion.test", "Claire Coordinatrice", Role.coordinator, (CARNOT, BUS)),
+    DemoAccount("conseiller@demo.inclusion.test", "Karim Conseiller", Role.adviser, (CARNOT,)),
+    DemoAccount("financeur@demo.inclusion.test", "Fanny Financeuse", Role.funder, (CARNOT,)),
+]
+
+
+async def has_users() -> bool:
+    return await User.exists().run()
+
+
+async def seed_demo() -> int:
+    """Create whatever demo data is missing; return how many records were added (0 the second time)."""
+    added = 0
+    password_hash = None
+    async with db.write_transaction():
+        site_ids: dict[str, int] = {}
+        for values in SITES:
+            row = await Site.select(Site.id).where(Site.name == values["name"]).first().run()
+            if row is None:
+                site = Site(**values)
+                await site.save().run()
+                row, added = {"id": site.id}, added + 1
+            site_ids[values["name"]] = row["id"]
+        for account in ACCOUNTS:
+            if await User.exists().where(User.email == account.email).run():
+                continue
+            password_hash = password_hash or await hash_password(DEMO_PASSWORD)
+            user = User(email=account.email, display_name=account.display_name, role=account.role.value)
+            user.password_hash = password_hash
+            await user.save().run()
+            added += 1
+            for name in account.sites:
+                await UserSite.insert(UserSite(user=user.id, site=site_ids[name])).run()
+    return added

@@ -1,0 +1,45 @@
+"""Domain errors raised by services; `inclusion.http.errors` turns them into HTTP responses."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    message = "Requête refusée."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class NotFound(DomainError):
+    message = "Ressource introuvable."
+
+
+class PermissionDenied(DomainError):
+    message = "Vous n'avez pas les droits nécessaires pour cette action."
+
+
+class Conflict(DomainError):
+    message = "Cette action entre en conflit avec l'état actuel des données."
+
+
+class InvalidData(DomainError):
+    """Bad input: `fields` maps a field path to a French message."""
+
+    message = "Certaines données sont invalides."
+
+    def __init__(self, fields: dict[str, str], message: str | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
+class TooManyAttempts(DomainError):
+    message = "Trop de tentatives : réessayez plus tard."
+
+    def __init__(self, retry_after_seconds: int, message: str | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class AuthenticationRequired(DomainError):
+    message = "Authentification requise."

@@ -1,0 +1,15 @@
+"""The Piccolo app: every table of the service, and where its migrations live."""
+
+from piccolo.conf.apps import AppConfig
+
+from inclusion.accounts.tables import ApiToken, LoginAttempt, Session, User, UserSite
+from inclusion.settings import MIGRATIONS_DIR
+from inclusion.sites.tables import Site
+
+APP_CONFIG = AppConfig(
+    app_name="inclusion",
+    migrations_folder_path=str(MIGRATIONS_DIR / "inclusion"),
+    table_classes=[Site, User, UserSite, Session, ApiToken, LoginAttempt],
+    migration_dependencies=[],
+    commands=[],
+)

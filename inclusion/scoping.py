@@ -1,0 +1,75 @@
+"""Who is calling and what they may see: every query on site-owned data goes through `scoped`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal, TypeVar
+
+from piccolo.columns import Column
+from piccolo.columns.combination import Where
+from piccolo.query.base import Query
+
+from inclusion.errors import NotFound, PermissionDenied
+
+
+class Role(StrEnum):
+    admin = "admin"
+    coordinator = "coordinator"
+    adviser = "adviser"
+    funder = "funder"
+
+
+ROLE_LABELS = {
+    Role.admin: "Administrateur",
+    Role.coordinator: "Coordinateur",
+    Role.adviser: "Conseiller numérique",
+    Role.funder: "Financeur",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    user_id: int
+    email: str
+    display_name: str
+    role: Role
+    site_ids: frozenset[int]
+    via: Literal["session", "token", "system"]
+    csrf_token: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    def can_see_site(self, site_id: int) -> bool:
+        return self.is_admin or site_id in self.site_ids
+
+    def require_role(self, *roles: Role) -> None:
+        if self.role not in roles:
+            raise PermissionDenied()
+
+
+Q = TypeVar("Q", bound=Query)
+
+
+def site_filter(caller: Caller, site_column: Column) -> Where | None:
+    """The clause keeping rows of the caller's sites; None for an admin, who sees every site."""
+    if caller.is_admin:
+        return None
+    return site_column.is_in(sorted(caller.site_ids) or [0])  # ids start at 1: [0] matches nothing
+
+
+def scoped(query: Q, caller: Caller, site_column: Column) -> Q:
+    clause = site_filter(caller, site_column)
+    return query if clause is None else query.where(clause)
+
+
+def require_site(caller: Caller, site_id: int) -> None:
+    """A site outside the caller's scope does not exist for them."""
+    if not caller.can_see_site(site_id):
+        raise NotFound("Site introuvable.")

@@ -1,0 +1,151 @@
+"""Service settings: the only module that reads the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal, Mapping
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
+
+# Piccolo looks its engine up through this module; set it before Piccolo reads it.
+os.environ.setdefault("PICCOLO_CONF", "inclusion.piccolo_conf")
+
+Environment = Literal["development", "production"]
+_TRUE = {"1", "true", "yes", "on", "oui"}
+_FALSE = {"0", "false", "no", "off", "non", ""}
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message is one French sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    env: Environment = "development"
+    database_url: str = ""
+    secret_key: str = ""
+    data_dir: Path = DEFAULT_DATA_DIR
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    cookie_secure: bool = False
+    public_base_url: str = ""
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    database_pool_size: int = 10
+    sqlite_busy_timeout_seconds: float = 10.0
+    log_level: str = "INFO"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def database_kind(self) -> Literal["sqlite", "postgres"]:
+        return database_kind(self.database_url)
+
+    @property
+    def base_url(self) -> str:
+        return self.public_base_url or f"http://{self.host}:{self.port}"
+
+    def with_changes(self, **changes: object) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Build settings from INCLUSION_* variables; raise SettingsError on a bad one."""
+        env_vars = os.environ if environ is None else environ
+
+        def get(name: str, default: str = "") -> str:
+            return env_vars.get(f"INCLUSION_{name}", default).strip()
+
+        env = get("ENV", "development")
+        if env not in ("development", "production"):
+            raise SettingsError(f"INCLUSION_ENV vaut « {env} » : valeurs possibles « development » ou « production ».")
+        data_dir = Path(get("DATA_DIR") or DEFAULT_DATA_DIR)
+        database_url = get("DATABASE_URL") or f"sqlite:///{data_dir / 'inclusion.db'}"
+        database_kind(database_url)  # validates the scheme
+        secret_key = get("SECRET_KEY")
+        if not secret_key:
+            if env == "production":
+                raise SettingsError(
+                    "INCLUSION_SECRET_KEY est obligatoire en production : "
+                    "définissez une valeur aléatoire d'au moins 32 caractères."
+                )
+            secret_key = development_secret(data_dir)
+        elif env == "production" and len(secret_key) < 32:
+            raise SettingsError("INCLUSION_SECRET_KEY doit compter au moins 32 caractères en production.")
+        return cls(
+            env=env,  # type: ignore[arg-type]
+            database_url=database_url,
+            secret_key=secret_key,
+            data_dir=data_dir,
+            host=get("HOST", "127.0.0.1"),
+            port=_int(get, "PORT", 8000),
+            workers=_int(get, "WORKERS", 1),
+            cookie_secure=_bool(get, "COOKIE_SECURE", env == "production"),
+            public_base_url=get("PUBLIC_BASE_URL").rstrip("/"),
+            session_idle_minutes=_int(get, "SESSION_IDLE_MINUTES", 30),
+            session_absolute_hours=_int(get, "SESSION_ABSOLUTE_HOURS", 12),
+            login_max_failures=_int(get, "LOGIN_MAX_FAILURES", 5),
+            login_window_minutes=_int(get, "LOGIN_WINDOW_MINUTES", 15),
+            database_pool_size=_int(get, "DATABASE_POOL_SIZE", 10),
+            log_level=get("LOG_LEVEL", "INFO").upper(),
+        )
+
+
+def database_kind(url: str) -> Literal["sqlite", "postgres"]:
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        return "sqlite"
+    if scheme in ("postgresql", "postgres"):
+        return "postgres"
+    raise SettingsError(
+        f"INCLUSION_DATABASE_URL : schéma « {scheme or url} » non pris en charge "
+        "(utilisez sqlite:///chemin/base.db ou postgresql://utilisateur@hôte/base)."
+    )
+
+
+def development_secret(data_dir: Path) -> str:
+    """Return the development secret kept in data_dir, creating it once for every process."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        candidate = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        candidate.write_text(secrets.token_urlsafe(48))
+        candidate.chmod(0o600)
+        try:
+            os.link(candidate, path)  # atomic: the first process wins, the others read its key
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
+    return path.read_text().strip()
+
+
+def _int(get, name: str, default: int) -> int:
+    raw = get(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"INCLUSION_{name} doit être un nombre entier (reçu « {raw} »).") from None
+
+
+def _bool(get, name: str, default: bool) -> bool:
+    raw = get(name).lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return default if raw == "" else False
+    raise SettingsError(f"INCLUSION_{name} doit valoir true ou false (reçu « {raw} »).")

@@ -1,0 +1,129 @@
+"""The one place where errors become HTTP responses: one JSON shape for the API, French pages for browsers."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Redirect, Template
+
+from inclusion import db
+from inclusion.errors import (
+    AuthenticationRequired,
+    Conflict,
+    DomainError,
+    InvalidData,
+    NotFound,
+    PermissionDenied,
+    TooManyAttempts,
+)
+from inclusion.web.validation_messages import translate
+
+logger = logging.getLogger("inclusion.errors")
+
+MESSAGES = {
+    400: "Requête mal formée : le corps JSON ou le formulaire est illisible.",
+    401: "Authentification requise.",
+    403: "Vous n'avez pas les droits nécessaires pour cette action.",
+    404: "Ressource introuvable.",
+    405: "Méthode non autorisée pour cette adresse.",
+    409: "Cette action entre en conflit avec l'état actuel des données.",
+    413: "Requête trop volumineuse.",
+    415: "Type de contenu non pris en charge.",
+    422: "Certaines données sont invalides.",
+    429: "Trop de requêtes : réessayez plus tard.",
+    500: "Erreur interne du serveur. L'incident a été enregistré.",
+    503: "Service momentanément indisponible.",
+}
+TITLES = {
+    401: "Connexion requise",
+    403: "Accès refusé",
+    404: "Page introuvable",
+    429: "Trop de tentatives",
+    500: "Erreur interne",
+}
+_DOMAIN_STATUS: dict[type[DomainError], int] = {
+    InvalidData: 422,
+    NotFound: 404,
+    PermissionDenied: 403,
+    Conflict: 409,
+    TooManyAttempts: 429,
+    AuthenticationRequired: 401,
+}
+
+
+class FieldError(msgspec.Struct):
+    field: str
+    message: str
+
+
+class ErrorBody(msgspec.Struct):
+    """Every error the service returns, whatever the route."""
+
+    status: int
+    message: str
+    details: list[FieldError] = msgspec.field(default_factory=list)
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/api/", "/health", "/schema")):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def describe(exc: Exception) -> ErrorBody:
+    """Status, French message and field details for any exception."""
+    if isinstance(exc, DomainError):
+        status = next(code for kind, code in _DOMAIN_STATUS.items() if isinstance(exc, kind))
+        details = [FieldError(f, m) for f, m in exc.fields.items()] if isinstance(exc, InvalidData) else []
+        return ErrorBody(status, exc.message, details)
+    if isinstance(exc, ValidationException):
+        details = _validation_details(exc.extra)
+        if details:
+            return ErrorBody(422, MESSAGES[422], details)
+        return ErrorBody(400, MESSAGES[400])
+    if isinstance(exc, HTTPException):
+        return ErrorBody(exc.status_code, MESSAGES.get(exc.status_code, "Requête refusée."))
+    if db.is_integrity_error(exc):
+        return ErrorBody(409, "Cet enregistrement existe déjà ou dépend d'un autre.")
+    return ErrorBody(500, MESSAGES[500])
+
+
+def _validation_details(extra: object) -> list[FieldError]:
+    if not isinstance(extra, list):
+        return []
+    details = []
+    for item in extra:
+        if isinstance(item, dict) and "message" in item:
+            field, message = translate(str(item["message"]), str(item.get("key", "")))
+            details.append(FieldError(field, message))
+    return details
+
+
+def handle_exception(request: Request, exc: Exception) -> Response:
+    body = describe(exc)
+    if body.status >= 500:
+        logger.exception("Erreur non gérée sur %s %s", request.method, request.url.path, exc_info=exc)
+    headers = {}
+    if isinstance(exc, TooManyAttempts):
+        headers["Retry-After"] = str(exc.retry_after_seconds)
+    if wants_json(request):
+        return Response(content=body, status_code=body.status, media_type=MediaType.JSON, headers=headers)
+    if isinstance(exc, AuthenticationRequired):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        expired = "&expire=1" if request.scope.get("auth") == "expired" else ""
+        return Redirect(f"/login?next={quote(target)}{expired}", status_code=303)
+    return Template(
+        template_name="errors/error.html",
+        context={"error": body, "title": TITLES.get(body.status, "Requête refusée")},
+        status_code=body.status,
+        headers=headers,
+    )
+
+
+EXCEPTION_HANDLERS = {Exception: handle_exception}

@@ -1,0 +1,45 @@
+"""Jinja pages: one helper gives every page the caller, the CSRF token and French formats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar import Request
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Template
+from litestar.template import TemplateConfig
+
+from inclusion.scoping import ROLE_LABELS
+from inclusion.settings import TEMPLATES_DIR
+from inclusion.sites.schemas import KIND_LABELS
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def date_fr(value: datetime | None, with_time: bool = True) -> str:
+    if value is None:
+        return "—"
+    local = value.astimezone(PARIS)
+    return local.strftime("%d/%m/%Y à %H:%M" if with_time else "%d/%m/%Y")
+
+
+def _configure(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    env.filters["date_fr"] = date_fr
+    env.globals["ROLE_LABELS"] = {role.value: label for role, label in ROLE_LABELS.items()}
+    env.globals["KIND_LABELS"] = {kind.value: label for kind, label in KIND_LABELS.items()}
+
+
+def template_config() -> TemplateConfig:
+    return TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine, engine_callback=_configure)
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
+    caller = request.scope.get("user")
+    return Template(
+        template_name=template,
+        context={"caller": caller, "csrf_token": caller.csrf_token if caller else "", **context},
+        status_code=status_code,
+    )

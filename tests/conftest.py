@@ -1,0 +1,78 @@
+"""Test harness: one real database per run (SQLite file, or PostgreSQL from INCLUSION_TEST_DATABASE_URL),
+migrated once, emptied before every test."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from inclusion.accounts.passwords import hash_password_sync
+from inclusion.app import create_app
+from inclusion.settings import Settings
+from tests.support import database
+
+TEST_DATABASE_URL = os.environ.get("INCLUSION_TEST_DATABASE_URL", "").strip()
+ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgresql://", "postgres://"))
+POSTGRES_HINT = (
+    "PostgreSQL non configuré : lancez la suite avec "
+    "INCLUSION_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/inclusion_test pour ces tests."
+)
+TEST_SECRET = "test-secret-key-with-enough-entropy-0123456789"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"inclusion database: {'PostgreSQL ' + TEST_DATABASE_URL if ON_POSTGRES else 'SQLite (temporary file)'}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if ON_POSTGRES:
+        return
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(pytest.mark.skip(reason=POSTGRES_HINT))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The migrated test database; an unreachable one fails the run."""
+    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('database') / 'inclusion-test.db'}"
+    asyncio.run(database.reset_and_migrate(url, TEST_SECRET))
+    return url
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    return hash_password_sync(database.TEST_PASSWORD)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path) -> Settings:
+    return Settings(
+        env="development",
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        data_dir=tmp_path,
+        database_pool_size=0,  # the test client runs the app on its own event loop
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings):
+    application = create_app(settings)
+    await database.empty_tables()
+    return application
+
+
+@pytest.fixture
+async def client(app):
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as test_client:
+        test_client.follow_redirects = False  # tests look at each redirect themselves
+        yield test_client
+
+
+@pytest.fixture
+def make(password_hash: str) -> database.Factory:
+    return database.Factory(password_hash)

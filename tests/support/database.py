@@ -1,0 +1,74 @@
+"""Build, empty and fill the test database through the real tables."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from piccolo.table import sort_table_classes
+
+from inclusion import db, migrate
+from inclusion.accounts import tokens
+from inclusion.accounts.tables import User, UserSite
+from inclusion.piccolo_app import APP_CONFIG
+from inclusion.scoping import Role
+from inclusion.settings import Settings
+from inclusion.sites.tables import Site
+
+TEST_PASSWORD = "mot-de-passe-de-test"
+_counter = itertools.count(1)
+
+
+async def reset_and_migrate(url: str, secret: str) -> None:
+    engine = db.create_engine(Settings(database_url=url, secret_key=secret))
+    db.bind(engine)
+    await db.ping(engine)
+    if db.is_sqlite(engine):
+        await db.prepare(engine)
+    else:
+        await engine._run_in_new_connection("DROP SCHEMA public CASCADE")
+        await engine._run_in_new_connection("CREATE SCHEMA public")
+    await migrate.apply()
+
+
+async def empty_tables() -> None:
+    tables = APP_CONFIG.table_classes
+    if db.is_sqlite():
+        async with db.write_transaction():
+            for table in reversed(sort_table_classes(list(tables))):
+                await table.delete(force=True).run()
+    else:
+        names = ", ".join(f'"{table._meta.tablename}"' for table in tables)
+        await tables[0].raw(f"TRUNCATE {names} RESTART IDENTITY CASCADE").run()
+
+
+class Factory:
+    """Records made straight in the database, for the state a test starts from."""
+
+    def __init__(self, password_hash: str) -> None:
+        self.password_hash = password_hash
+
+    async def site(self, name: str | None = None, **values: Any) -> int:
+        site = Site(
+            name=name or f"Site {next(_counter)}",
+            kind=values.pop("kind", "france_services"),
+            insee_code=values.pop("insee_code", "62667"),
+            **values,
+        )
+        await site.save().run()
+        return site.id
+
+    async def user(self, role: Role | str, *site_ids: int, email: str | None = None, active: bool = True) -> dict:
+        email = email or f"{Role(role).value}{next(_counter)}@test.inclusion.test"
+        user = User(
+            email=email, display_name=f"Personne {email.split('@')[0]}", role=Role(role).value, is_active=active
+        )
+        user.password_hash = self.password_hash
+        await user.save().run()
+        for site_id in site_ids:
+            await UserSite.insert(UserSite(user=user.id, site=site_id)).run()
+        return {"id": user.id, "email": email, "password": TEST_PASSWORD}
+
+    async def bearer(self, user: dict) -> dict[str, str]:
+        raw, _ = await tokens.create_token(user["id"], "tests")
+        return {"Authorization": f"Bearer {raw}"}
