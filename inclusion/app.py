@@ -9,7 +9,6 @@ from typing import AsyncIterator
 from litestar import Litestar, Request, Router
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 
@@ -56,7 +55,7 @@ def create_app(settings: Settings) -> Litestar:
     return Litestar(
         route_handlers=[health, api, pages, static],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
-        middleware=[DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/health$", "^/schema"])],
+        middleware=[AuthenticationMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[add_security_headers],
         template_config=template_config(),

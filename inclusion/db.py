@@ -11,9 +11,12 @@ from typing import AsyncIterator
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+from piccolo.columns import Column
+from piccolo.columns.combination import Where
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
 
 from inclusion.settings import Settings, database_kind
 
@@ -97,7 +100,7 @@ async def ping(engine: Engine | None = None) -> None:
     """Run `SELECT 1`, raising DatabaseUnreachable with a French sentence when it fails."""
     engine = engine or current_engine()
     try:
-        await asyncio.wait_for(engine._run_in_new_connection("SELECT 1"), CONNECT_TIMEOUT_SECONDS + 1)
+        await asyncio.wait_for(engine.run_querystring(QueryString("SELECT 1")), CONNECT_TIMEOUT_SECONDS + 1)
     except (OSError, asyncio.TimeoutError, sqlite3.Error, asyncpg.PostgresError) as error:
         raise DatabaseUnreachable(_describe(engine, error)) from error
 
@@ -141,6 +144,12 @@ async def running(engine: Engine, pool_size: int) -> AsyncIterator[Engine]:
     finally:
         if started:
             await engine.close_connection_pool()
+
+
+def contains(column: Column, text: str) -> Where:
+    """Case-insensitive substring match (ILIKE on PostgreSQL, LIKE on SQLite, which folds ASCII case)."""
+    pattern = "%" + text.replace("%", "").replace("_", "") + "%"
+    return column.like(pattern) if is_sqlite() else column.ilike(pattern)
 
 
 def is_integrity_error(error: BaseException) -> bool:

@@ -5,37 +5,54 @@ from __future__ import annotations
 import hmac
 
 from litestar.connection import ASGIConnection
-from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from inclusion.accounts.sessions import COOKIE, resolve_session
 from inclusion.accounts.tokens import resolve_token
 from inclusion.errors import AuthenticationRequired, PermissionDenied
+from inclusion.scoping import Caller
 from inclusion.settings import Settings
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
+OWN_CSRF_CHECK = {"/login"}  # the login form checks its own token: the visitor may not have a session yet
 
 
-class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
-    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
-        settings: Settings = connection.app.state.settings
-        authorization = connection.headers.get("authorization", "")
-        if authorization:
-            scheme, _, raw = authorization.partition(" ")
-            caller = await resolve_token(raw.strip()) if scheme.lower() == "bearer" else None
-            if caller is None:
-                raise AuthenticationRequired("Token d'API invalide ou révoqué.")
-            return AuthenticationResult(user=caller, auth="token")
-        raw = connection.cookies.get(COOKIE)
-        if not raw:
-            return AuthenticationResult(user=None, auth=None)
-        lookup = await resolve_session(settings, raw)
-        if lookup.caller is None:
-            return AuthenticationResult(user=None, auth="expired" if lookup.expired else None)
-        if connection.scope["method"] not in SAFE_METHODS:
-            await require_csrf(connection, lookup.caller.csrf_token)
-        return AuthenticationResult(user=lookup.caller, auth="session")
+class AuthenticationMiddleware(ASGIMiddleware):
+    """Sets scope["user"] (a Caller or None) and scope["auth"] ("token", "session", "expired" or None)."""
+
+    scopes = (ScopeType.HTTP,)
+    public_prefixes = ("/static/", "/health", "/schema")
+
+    def should_bypass_for_scope(self, scope: Scope) -> bool:
+        return scope["path"].startswith(self.public_prefixes)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        scope["user"], scope["auth"] = await authenticate(ASGIConnection(scope, receive))
+        await next_app(scope, receive, send)
+
+
+async def authenticate(connection: ASGIConnection) -> tuple[Caller | None, str | None]:
+    settings: Settings = connection.app.state.settings
+    authorization = connection.headers.get("authorization", "")
+    if authorization:
+        scheme, _, raw = authorization.partition(" ")
+        caller = await resolve_token(raw.strip()) if scheme.lower() == "bearer" else None
+        if caller is None:
+            raise AuthenticationRequired("Token d'API invalide ou révoqué.")
+        return caller, "token"
+    raw = connection.cookies.get(COOKIE)
+    if not raw:
+        return None, None
+    lookup = await resolve_session(settings, raw)
+    if lookup.caller is None:
+        return None, "expired" if lookup.expired else None
+    if connection.scope["method"] not in SAFE_METHODS and connection.scope["path"] not in OWN_CSRF_CHECK:
+        await require_csrf(connection, lookup.caller.csrf_token)
+    return lookup.caller, "session"
 
 
 async def submitted_csrf(connection: ASGIConnection) -> str:

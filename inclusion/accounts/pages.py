@@ -41,6 +41,7 @@ def _login_page(request: Request, settings: Settings, status_code: int = 200, **
         request,
         "pages/login.html",
         status_code=status_code,
+        caller=None,  # the login page shows no navigation, even to someone already logged in
         login_token=_login_token(settings, nonce),
         next=_safe_next(request.query_params.get("next") or context.pop("next", None)),
         **context,

@@ -77,7 +77,7 @@ def _team_clause(caller: Caller):
 async def list_users(caller: Caller, page: PageRequest, query: str = "", role: Role | None = None) -> PageResult:
     clauses = [clause for clause in [_team_clause(caller)] if clause is not None]
     if query:
-        clauses.append(User.email.ilike(f"%{query}%") | User.display_name.ilike(f"%{query}%"))
+        clauses.append(db.contains(User.email, query) | db.contains(User.display_name, query))
     if role:
         clauses.append(User.role == role.value)
     result = await fetch_page(User, USER_COLUMNS, clauses, [User.display_name, User.id], page)

@@ -73,7 +73,7 @@ _WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "diman
 async def list_sites(caller: Caller, page: PageRequest, query: str = "", kind: SiteKind | None = None) -> PageResult:
     clauses = [clause for clause in [site_filter(caller, Site.id)] if clause is not None]
     if query:
-        clauses.append(Site.name.ilike(f"%{query}%") | Site.city.ilike(f"%{query}%"))
+        clauses.append(db.contains(Site.name, query) | db.contains(Site.city, query))
     if kind:
         clauses.append(Site.kind == kind.value)
     return await fetch_page(Site, COLUMNS, clauses, [Site.name, Site.id], page)

@@ -25,12 +25,12 @@ def luhn_valid(digits: str) -> bool:
 
 
 def is_siret(value: str) -> bool:
-    """14 digits passing the Luhn check (La Poste's establishments use a sum divisible by 5 instead)."""
+    """14 digits passing the Luhn check; La Poste's establishments may instead have a digit sum divisible by 5."""
     if len(value) != 14 or not value.isdigit():
         return False
-    if value.startswith(LA_POSTE_SIREN):
-        return sum(int(char) for char in value) % 5 == 0
-    return luhn_valid(value)
+    if luhn_valid(value):
+        return True
+    return value.startswith(LA_POSTE_SIREN) and sum(int(char) for char in value) % 5 == 0
 
 
 def is_time(value: str) -> bool:

@@ -1,0 +1,152 @@
+"""Access rules, checked on every /api/v1 route the app registers, so routes added later are covered too.
+
+A route with a path parameter needs an entry in OTHER_SITE_RECORDS: how to make a record that belongs to
+another site (or another user). A new route without one fails `test_every_path_parameter_has_a_factory`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Awaitable, Callable
+
+from litestar.routes import HTTPRoute
+
+from tests.support.database import Factory
+
+API = "/api/v1"
+UNSAFE_BODY = {"POST": {}, "PATCH": {}, "PUT": {}, "DELETE": None}
+
+
+async def _token_of(make: Factory, site_id: int) -> int:
+    from inclusion.accounts import tokens
+
+    owner = await make.user("adviser", site_id)
+    _, row = await tokens.create_token(owner["id"], "autre site")
+    return row["id"]
+
+
+async def _user_of(make: Factory, site_id: int) -> int:
+    return (await make.user("adviser", site_id))["id"]
+
+
+async def _site(make: Factory, site_id: int) -> int:
+    return site_id
+
+
+OTHER_SITE_RECORDS: dict[str, Callable[[Factory, int], Awaitable[int]]] = {
+    "site_id": _site,
+    "user_id": _user_of,
+    "token_id": _token_of,
+}
+
+
+def api_operations(app) -> list[tuple[str, str, object]]:
+    """(path, method, handler) for every /api/v1 operation, OPTIONS and HEAD aside."""
+    found = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or not route.path.startswith(API):
+            continue
+        for handler in route.route_handlers:
+            for method in sorted(handler.http_methods - {"OPTIONS", "HEAD"}):
+                found.append((route.path, method, handler))
+    return found
+
+
+def parameters(path: str) -> list[str]:
+    return re.findall(r"\{(\w+)(?::\w+)?\}", path)
+
+
+def fill(path: str, values: dict[str, int]) -> str:
+    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values[m.group(1)]), path)
+
+
+async def request(client, method: str, url: str, headers: dict | None = None):
+    body = UNSAFE_BODY.get(method)
+    return await client.request(method, url, headers=headers or {}, json=body)
+
+
+async def test_the_walk_sees_the_routes(app):
+    """The walk finds the API, including the personal-data routes (guards against a vacuous walk)."""
+    operations = api_operations(app)
+    assert len(operations) >= 10
+    assert any(handler.opt.get("personal_data") for _, _, handler in operations)
+
+
+async def test_every_path_parameter_has_a_factory(app):
+    """Every path parameter of the API names a kind of record this test knows how to make elsewhere."""
+    unknown = {name for path, _, _ in api_operations(app) for name in parameters(path)} - set(OTHER_SITE_RECORDS)
+    assert not unknown, f"add these to OTHER_SITE_RECORDS: {sorted(unknown)}"
+
+
+async def test_anonymous_callers_get_401_everywhere(app, client, make):
+    """Without a session or a token, every API operation answers 401 with the JSON error shape."""
+    site = await make.site()
+    values = {name: await factory(make, site) for name, factory in OTHER_SITE_RECORDS.items()}
+    for path, method, _ in api_operations(app):
+        response = await request(client, method, fill(path, values))
+        assert response.status_code == 401, (method, path, response.text)
+        assert response.json()["message"] == "Authentification requise."
+
+
+async def test_other_sites_records_answer_404(app, client, make):
+    """A coordinator, an adviser or a funder of one site gets 404 for every record of another site
+    (403 where the route is closed to their role whatever the record, which reveals nothing)."""
+    mine, theirs = await make.site("Mien"), await make.site("Autre")
+    values = {name: await factory(make, theirs) for name, factory in OTHER_SITE_RECORDS.items()}
+    for role in ("coordinator", "adviser", "funder"):
+        headers = await make.bearer(await make.user(role, mine))
+        for path, method, handler in api_operations(app):
+            if not parameters(path):
+                continue
+            response = await request(client, method, fill(path, values), headers)
+            refused_whatever_the_record = (role == "funder" and handler.opt.get("personal_data")) or (
+                handler.opt.get("roles") and role not in handler.opt["roles"]
+            )
+            expected = {403} if refused_whatever_the_record else {404}
+            assert response.status_code in expected, (role, method, path, response.status_code, response.text)
+
+
+async def test_lists_leave_out_other_sites_records(app, client, make):
+    """Every list route whose records have a detail route leaves out the other site's record."""
+    mine, theirs = await make.site("Mien"), await make.site("Autre")
+    values = {name: await factory(make, theirs) for name, factory in OTHER_SITE_RECORDS.items()}
+    operations = api_operations(app)
+    list_routes = {
+        path.rsplit("/", 1)[0]: parameters(path)[-1]
+        for path, method, _ in operations
+        if method == "GET" and parameters(path)
+    }
+    checked = 0
+    for role in ("coordinator", "adviser"):
+        headers = await make.bearer(await make.user(role, mine))
+        for path, method, _ in operations:
+            if method != "GET" or path not in list_routes:
+                continue
+            body = (await client.get(path, headers=headers)).json()
+            items = body["items"] if isinstance(body, dict) else body
+            assert values[list_routes[path]] not in [item["id"] for item in items], (role, path)
+            checked += 1
+    assert checked >= 3
+
+
+async def test_funders_get_403_on_personal_data(app, client, make):
+    """A funder is refused every route marked as returning personal data, even for its own sites."""
+    site = await make.site()
+    values = {name: await factory(make, site) for name, factory in OTHER_SITE_RECORDS.items()}
+    headers = await make.bearer(await make.user("funder", site))
+    refused = 0
+    for path, method, handler in api_operations(app):
+        if handler.opt.get("personal_data"):
+            response = await request(client, method, fill(path, values), headers)
+            assert response.status_code == 403, (method, path, response.text)
+            assert response.json()["message"] == "Un financeur n'a accès à aucune donnée personnelle."
+            refused += 1
+    assert refused >= 2
+
+
+async def test_funders_read_the_sites_they_fund(client, make):
+    """A funder sees its funded sites, which carry no personal data."""
+    site = await make.site("Financé")
+    headers = await make.bearer(await make.user("funder", site))
+    body = (await client.get("/api/v1/sites", headers=headers)).json()
+    assert [item["name"] for item in body["items"]] == ["Financé"]

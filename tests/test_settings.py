@@ -1,0 +1,51 @@
+"""Settings come from INCLUSION_* variables only, and a wrong one stops the start with one sentence."""
+
+import multiprocessing
+
+import pytest
+
+from inclusion.settings import Settings, SettingsError, development_secret
+
+
+def test_production_refuses_to_start_without_a_secret(tmp_path):
+    """Production without INCLUSION_SECRET_KEY is refused with a French sentence."""
+    with pytest.raises(SettingsError, match="INCLUSION_SECRET_KEY est obligatoire en production"):
+        Settings.from_env({"INCLUSION_ENV": "production", "INCLUSION_DATA_DIR": str(tmp_path)})
+
+
+def test_production_defaults_to_secure_cookies(tmp_path):
+    """In production the cookie is Secure unless said otherwise."""
+    settings = Settings.from_env(
+        {"INCLUSION_ENV": "production", "INCLUSION_SECRET_KEY": "s" * 40, "INCLUSION_DATA_DIR": str(tmp_path)}
+    )
+    assert settings.cookie_secure is True
+    assert Settings.from_env({"INCLUSION_DATA_DIR": str(tmp_path)}).cookie_secure is False
+
+
+def test_default_database_is_sqlite_under_the_data_dir(tmp_path):
+    """With nothing set, the database is var/inclusion.db (here: the data dir)."""
+    settings = Settings.from_env({"INCLUSION_DATA_DIR": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'inclusion.db'}"
+    assert settings.database_kind == "sqlite"
+
+
+def test_unknown_database_scheme_is_one_sentence(tmp_path):
+    """mysql:// is refused and the sentence says what is accepted."""
+    with pytest.raises(SettingsError, match="schéma « mysql » non pris en charge"):
+        Settings.from_env({"INCLUSION_DATABASE_URL": "mysql://x/y", "INCLUSION_DATA_DIR": str(tmp_path)})
+
+
+def test_bad_number_is_named(tmp_path):
+    """A port that is not a number names the variable."""
+    with pytest.raises(SettingsError, match="INCLUSION_PORT doit être un nombre entier"):
+        Settings.from_env({"INCLUSION_PORT": "huit mille", "INCLUSION_DATA_DIR": str(tmp_path)})
+
+
+def test_development_secret_is_made_once_and_shared(tmp_path):
+    """Eight processes starting at once all read the same development secret, kept in the data dir."""
+    with multiprocessing.get_context("spawn").Pool(8) as pool:
+        secrets = pool.map(development_secret, [tmp_path] * 8)
+    assert len(set(secrets)) == 1 and len(secrets[0]) >= 40
+    assert (tmp_path / "secret_key").read_text().strip() == secrets[0]
+    assert Settings.from_env({"INCLUSION_DATA_DIR": str(tmp_path)}).secret_key == secrets[0]
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
