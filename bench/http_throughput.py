@@ -202,21 +202,35 @@ def main() -> None:
         finally:
             stop(server)
 
-    print(f"database: {kind}   workers: {args.workers}   concurrency: {args.concurrency}   "
-          f"seconds: {args.seconds:g} x {args.repeats}   startup: {startup:.1f} s")
+    print(
+        f"database: {kind}   workers: {args.workers}   concurrency: {args.concurrency}   "
+        f"seconds: {args.seconds:g} x {args.repeats}   startup: {startup:.1f} s"
+    )
     print(f"{'scenario':<20} {'median req/s':>12} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  runs req/s")
     for label, row in scenarios.items():
-        print(f"{label:<20} {row['median_rps']:>12.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
-              f"{row['errors']:>7}  {row['rps_runs']}")
+        print(
+            f"{label:<20} {row['median_rps']:>12.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
+            f"{row['errors']:>7}  {row['rps_runs']}"
+        )
     print(f"idle RSS: server {parent_rss:.1f} MiB, with descendants {total_rss:.1f} MiB")
     if args.json:
-        print(json.dumps({
-            "database": kind, "workers": args.workers, "concurrency": args.concurrency,
-            "seconds": args.seconds, "repeats": args.repeats, "startup_s": round(startup, 2),
-            "idle_rss_mib": {"server": round(parent_rss, 1), "total": round(total_rss, 1)},
-            "scenarios": {label: {k: (round(v, 2) if isinstance(v, float) else v) for k, v in row.items()}
-                          for label, row in scenarios.items()},
-        }))
+        print(
+            json.dumps(
+                {
+                    "database": kind,
+                    "workers": args.workers,
+                    "concurrency": args.concurrency,
+                    "seconds": args.seconds,
+                    "repeats": args.repeats,
+                    "startup_s": round(startup, 2),
+                    "idle_rss_mib": {"server": round(parent_rss, 1), "total": round(total_rss, 1)},
+                    "scenarios": {
+                        label: {k: (round(v, 2) if isinstance(v, float) else v) for k, v in row.items()}
+                        for label, row in scenarios.items()
+                    },
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

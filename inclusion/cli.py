@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import Any, Coroutine
+from collections.abc import Coroutine
+from typing import Any
 
 import click
 
@@ -15,6 +16,7 @@ from inclusion.errors import DomainError, InvalidData
 from inclusion.settings import Settings, SettingsError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+OPTION_OF = {"site_ids": "--site", "display_name": "--name", "role": "--role", "name": "--name"}
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -36,7 +38,7 @@ def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
     except DatabaseUnreachable as error:
         fail(str(error))
     except InvalidData as error:
-        fail("\n".join(f"{field} : {message}" for field, message in error.fields.items()))
+        fail("\n".join(f"{OPTION_OF.get(field, field)} : {message}" for field, message in error.fields.items()))
     except DomainError as error:
         fail(error.message)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import socket
 import sqlite3
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -101,7 +101,7 @@ async def ping(engine: Engine | None = None) -> None:
     engine = engine or current_engine()
     try:
         await asyncio.wait_for(engine.run_querystring(QueryString("SELECT 1")), CONNECT_TIMEOUT_SECONDS + 1)
-    except (OSError, asyncio.TimeoutError, sqlite3.Error, asyncpg.PostgresError) as error:
+    except (TimeoutError, OSError, sqlite3.Error, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         raise DatabaseUnreachable(_describe(engine, error)) from error
 
 
@@ -137,7 +137,7 @@ async def running(engine: Engine, pool_size: int) -> AsyncIterator[Engine]:
         try:
             await engine.start_connection_pool(min_size=1, max_size=pool_size)
             started = True
-        except (OSError, asyncio.TimeoutError, asyncpg.PostgresError):
+        except (TimeoutError, OSError, asyncpg.PostgresError):
             started = False  # /health reports the database as unreachable
     try:
         yield engine

@@ -76,3 +76,16 @@ async def client(app):
 @pytest.fixture
 def make(password_hash: str) -> database.Factory:
     return database.Factory(password_hash)
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path):
+    """An empty database of the kind under test, dropped afterwards."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    url, drop = asyncio.run(database.create_postgres_database(TEST_DATABASE_URL))
+    try:
+        yield url
+    finally:
+        asyncio.run(drop())

@@ -7,7 +7,7 @@ another site (or another user). A new route without one fails `test_every_path_p
 from __future__ import annotations
 
 import re
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from litestar.routes import HTTPRoute
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from inclusion.accounts.tables import LoginAttempt
 from inclusion.errors import TooManyAttempts
@@ -14,7 +14,7 @@ logger = logging.getLogger("inclusion.login")
 
 async def check(settings: Settings, email: str, ip: str) -> None:
     """Raise TooManyAttempts while the account or the address is locked out."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     since = now - timedelta(minutes=settings.login_window_minutes)
     wait = 0
     for clause in (LoginAttempt.email == email, LoginAttempt.ip == ip):

@@ -72,3 +72,29 @@ class Factory:
     async def bearer(self, user: dict) -> dict[str, str]:
         raw, _ = await tokens.create_token(user["id"], "tests")
         return {"Authorization": f"Bearer {raw}"}
+
+
+async def create_postgres_database(template_url: str):
+    """Create an empty database beside the test one; return its URL and a coroutine function dropping it."""
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    import asyncpg
+
+    parts = urlsplit(template_url)
+    name = f"inclusion_fresh_{uuid.uuid4().hex[:10]}"
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+    async def drop() -> None:
+        connection = await asyncpg.connect(admin_url)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+    return urlunsplit(parts._replace(path=f"/{name}")), drop

@@ -1,0 +1,62 @@
+"""`inclusion serve` as a real process: migrates, seeds the demo, prints where to go, serves pages."""
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+from tests.support.browser import csrf_from
+from tests.support.processes import cli_env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_health(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stdout.read()
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise AssertionError("the server never answered /health")
+
+
+def test_serve_starts_with_demo_data_and_a_working_login(fresh_database_url, tmp_path):
+    """A first start migrates, seeds the demo, prints the URL and logins; the printed login works."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "inclusion", "serve", "--port", str(port)],
+        env=cli_env(fresh_database_url, tmp_path, INCLUSION_LOG_LEVEL="WARNING"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_health(base, process)
+        with httpx.Client(base_url=base) as browser:
+            form = browser.get("/login")
+            data = {
+                "email": "conseiller@demo.inclusion.test",
+                "password": "inclusion-demo",
+                "csrf_token": csrf_from(form),
+            }
+            logged = browser.post("/login", data=data, follow_redirects=True)
+            assert "Bonjour Karim Conseiller" in logged.text
+            assert "Espace Carnot — Maison France Services, Le Portel" in logged.text
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    assert f"inclusion est prêt : {base}/" in output
+    assert "admin@demo.inclusion.test" in output and "mot de passe : inclusion-demo" in output
+    assert process.returncode in (0, -signal.SIGTERM)  # uvicorn shuts down, then re-raises SIGTERM
+    assert "Traceback" not in output
