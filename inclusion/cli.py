@@ -33,8 +33,15 @@ def load_settings() -> Settings:
 
 
 def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    async def then_close() -> Any:
+        try:
+            return await coroutine
+        finally:
+            if db.is_bound():
+                await db.close(db.current_engine())
+
     try:
-        return asyncio.run(coroutine)
+        return asyncio.run(then_close())
     except DatabaseUnreachable as error:
         fail(str(error))
     except InvalidData as error:

@@ -19,6 +19,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
 
 from inclusion.settings import Settings, database_kind
+from inclusion.sqlite_engine import ReusingSQLiteEngine
 
 CONNECT_TIMEOUT_SECONDS = 5
 
@@ -51,12 +52,23 @@ def redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+_engines: dict[tuple[str, float], Engine] = {}
+
+
 def create_engine(settings: Settings) -> Engine:
+    """The engine for the configured URL, made once per process and shared by every app built here."""
+    key = (settings.database_url, settings.sqlite_busy_timeout_seconds)
+    if key not in _engines:
+        _engines[key] = _new_engine(settings)
+    return _engines[key]
+
+
+def _new_engine(settings: Settings) -> Engine:
     if database_kind(settings.database_url) == "sqlite":
         path = sqlite_path(settings.database_url)
         if path.parent.resolve() == settings.data_dir.resolve():
             path.parent.mkdir(parents=True, exist_ok=True)
-        return SQLiteEngine(path=str(path), timeout=settings.sqlite_busy_timeout_seconds)
+        return ReusingSQLiteEngine(path=str(path), timeout=settings.sqlite_busy_timeout_seconds)
     return _PostgresEngine(config={"dsn": settings.database_url, "timeout": CONNECT_TIMEOUT_SECONDS})
 
 
@@ -70,6 +82,12 @@ def bind(engine: Engine) -> None:
     piccolo_conf.DB = engine
     for table in [*APP_CONFIG.table_classes, Migration]:
         table._meta.db = engine
+
+
+def is_bound() -> bool:
+    from inclusion import piccolo_conf
+
+    return "DB" in vars(piccolo_conf)
 
 
 def current_engine() -> Engine:
@@ -142,8 +160,15 @@ async def running(engine: Engine, pool_size: int) -> AsyncIterator[Engine]:
     try:
         yield engine
     finally:
-        if started:
-            await engine.close_connection_pool()
+        await close(engine, pool=started)
+
+
+async def close(engine: Engine, pool: bool = False) -> None:
+    """Release the engine's connections: the PostgreSQL pool, or SQLite's idle connections."""
+    if isinstance(engine, ReusingSQLiteEngine):
+        await engine.close_idle_connections()
+    elif pool and isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()
 
 
 def contains(column: Column, text: str) -> Where:

@@ -9,6 +9,7 @@ import os
 import pytest
 from litestar.testing import AsyncTestClient
 
+from inclusion import db
 from inclusion.accounts.passwords import hash_password_sync
 from inclusion.app import create_app
 from inclusion.settings import Settings
@@ -40,7 +41,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The migrated test database; an unreachable one fails the run."""
     url = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('database') / 'inclusion-test.db'}"
     asyncio.run(database.reset_and_migrate(url, TEST_SECRET))
-    return url
+    yield url
+    asyncio.run(db.close(db.current_engine()))
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
@@ -60,8 +61,6 @@ async def submitted_csrf(connection: ASGIConnection) -> str:
     if not token and connection.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
-        from litestar import Request
-
         form = await Request(connection.scope, connection.receive).form()
         token = str(form.get(CSRF_FIELD, ""))
     return token

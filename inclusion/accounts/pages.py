@@ -16,8 +16,9 @@ from inclusion.accounts.auth import CSRF_FIELD
 from inclusion.accounts.login import authenticate
 from inclusion.accounts.sessions import COOKIE, close_session, open_session
 from inclusion.errors import InvalidData, PermissionDenied, TooManyAttempts
+from inclusion.pagination import PageRequest
 from inclusion.settings import Settings
-from inclusion.sites.tables import Site
+from inclusion.sites import services as site_services
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page
 
@@ -105,10 +106,8 @@ async def logout(request: Request) -> Redirect:
 
 @get("/", include_in_schema=False)
 async def home(request: Request, caller: CurrentCaller) -> Template:
-    query = Site.select(Site.id, Site.name, Site.city).order_by(Site.name)
-    if not caller.is_admin:
-        query = query.where(Site.id.is_in(sorted(caller.site_ids) or [0]))
-    return page(request, "pages/home.html", sites=await query.limit(20).run())
+    result = await site_services.list_sites(caller, PageRequest(per_page=20))
+    return page(request, "pages/home.html", sites=result.rows, more_sites=result.total > len(result.rows))
 
 
 @get("/account", include_in_schema=False)

@@ -30,6 +30,8 @@ async def open_session(settings: Settings, user_id: int, ip: str, user_agent: st
     async with db.write_transaction():
         if previous:
             await Session.delete().where(Session.key == session_key(settings, previous)).run()
+        too_old = now() - timedelta(hours=settings.session_absolute_hours)
+        await Session.delete().where(Session.created_at < too_old).run()
         await Session.insert(
             Session(
                 key=session_key(settings, raw),

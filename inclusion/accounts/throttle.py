@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from inclusion.accounts.tables import LoginAttempt
+from inclusion.clock import now
 from inclusion.errors import TooManyAttempts
 from inclusion.settings import Settings
 
 logger = logging.getLogger("inclusion.login")
+KEEP_ATTEMPTS = timedelta(days=90)
 
 
 async def check(settings: Settings, email: str, ip: str) -> None:
     """Raise TooManyAttempts while the account or the address is locked out."""
-    now = datetime.now(UTC)
-    since = now - timedelta(minutes=settings.login_window_minutes)
+    moment = now()
+    since = moment - timedelta(minutes=settings.login_window_minutes)
     wait = 0
     for clause in (LoginAttempt.email == email, LoginAttempt.ip == ip):
         failures = (
@@ -27,7 +29,7 @@ async def check(settings: Settings, email: str, ip: str) -> None:
         )
         if len(failures) >= settings.login_max_failures:
             unlock = failures[-1]["attempted_at"] + timedelta(minutes=settings.login_window_minutes)
-            wait = max(wait, int((unlock - now).total_seconds()) + 1)
+            wait = max(wait, int((unlock - moment).total_seconds()) + 1)
     if wait:
         minutes = max(1, -(-wait // 60))
         raise TooManyAttempts(
@@ -40,3 +42,4 @@ async def record(email: str, ip: str, succeeded: bool) -> None:
     await LoginAttempt.insert(LoginAttempt(email=email, ip=ip, succeeded=succeeded)).run()
     if not succeeded:
         logger.warning("Échec de connexion pour %s depuis %s", email, ip)
+        await LoginAttempt.delete().where(LoginAttempt.attempted_at < now() - KEEP_ATTEMPTS).run()

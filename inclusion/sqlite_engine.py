@@ -1,0 +1,65 @@
+"""SQLite engine that keeps its connections open between queries.
+
+Piccolo's SQLiteEngine opens a connection (and an aiosqlite thread) for every query run outside
+a transaction. This subclass lends idle connections instead, each to one query at a time, and
+closes them when the app stops. Transactions still get a connection of their own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from typing import Any
+
+import aiosqlite
+from piccolo.engine.sqlite import SQLiteEngine, dict_factory
+
+MAX_IDLE_CONNECTIONS = 8
+
+
+class ReusingSQLiteEngine(SQLiteEngine):
+    def __init__(self, path: str, **connection_kwargs: Any) -> None:
+        self._idle: list[aiosqlite.Connection] = []
+        self._idle_lock = threading.Lock()  # the test client runs the app in another thread
+        super().__init__(path=path, **connection_kwargs)
+
+    async def _borrow(self) -> aiosqlite.Connection:
+        with self._idle_lock:
+            if self._idle:
+                return self._idle.pop()
+        kwargs = dict(self.connection_kwargs)
+        database = kwargs.pop("database")
+        connection = aiosqlite.Connection(lambda: sqlite3.connect(database, **kwargs), iter_chunk_size=64)
+        connection._thread.daemon = True  # an idle connection never holds the process open at exit
+        await connection
+        connection.row_factory = dict_factory  # type: ignore[assignment]
+        await connection.execute("PRAGMA foreign_keys = 1")
+        return connection
+
+    async def _give_back(self, connection: aiosqlite.Connection) -> None:
+        with self._idle_lock:
+            if len(self._idle) < MAX_IDLE_CONNECTIONS:
+                self._idle.append(connection)
+                return
+        await connection.close()
+
+    async def _run_in_new_connection(
+        self, query: str, args: list[Any] | None = None, query_type: str = "generic", table: Any = None
+    ):
+        connection = await self._borrow()
+        try:
+            async with connection.execute(query, args or []) as cursor:
+                rows = await cursor.fetchall()
+            if connection.in_transaction:  # autocommit (isolation_level=None) leaves none open
+                await connection.commit()
+        except BaseException:
+            await connection.close()
+            raise
+        await self._give_back(connection)
+        return rows
+
+    async def close_idle_connections(self) -> None:
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            await connection.close()
