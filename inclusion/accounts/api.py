@@ -24,6 +24,7 @@ from inclusion.web.params import (
     PerPage,
     Search,
     page_request,
+    page_response,
 )
 
 ADMIN_ONLY = {"roles": {Role.admin}, "personal_data": True}
@@ -55,13 +56,7 @@ class UserApi(Controller):
         role: FromQuery[Role | None] = None,
     ) -> UserPage:
         result = await users.list_users(caller, page_request(page, per_page), q, role)
-        return UserPage(
-            items=[convert(row, UserOut) for row in result.rows],
-            total=result.total,
-            page=result.page,
-            per_page=result.per_page,
-            pages=result.pages,
-        )
+        return page_response(result, UserPage, UserOut)
 
     @post("/", summary="Créer un compte (administrateur)", opt=ADMIN_ONLY)
     async def create_user(self, data: JSONBody[UserCreate]) -> UserCreated:

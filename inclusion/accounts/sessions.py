@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from inclusion import db
 from inclusion.accounts.tables import Session, User
-from inclusion.accounts.users import site_ids_of
+from inclusion.accounts.users import caller_columns, caller_from
 from inclusion.clock import now
-from inclusion.scoping import Caller, Role
+from inclusion.scoping import Caller
 from inclusion.settings import Settings
 
 COOKIE = "inclusion_session"
@@ -63,11 +63,7 @@ async def resolve_session(settings: Settings, raw: str) -> SessionLookup:
             Session.created_at,
             Session.last_seen_at,
             Session.csrf_token,
-            Session.user.id.as_alias("user_id"),
-            Session.user.email.as_alias("email"),
-            Session.user.display_name.as_alias("display_name"),
-            Session.user.role.as_alias("role"),
-            Session.user.is_active.as_alias("is_active"),
+            *caller_columns(Session.user),
         )
         .where(Session.key == key)
         .first()
@@ -83,13 +79,5 @@ async def resolve_session(settings: Settings, raw: str) -> SessionLookup:
         return SessionLookup(None, expired=True)
     if moment - row["last_seen_at"] > TOUCH_EVERY:
         await Session.update({Session.last_seen_at: moment}).where(Session.id == row["id"]).run()
-    caller = Caller(
-        user_id=row["user_id"],
-        email=row["email"],
-        display_name=row["display_name"],
-        role=Role(row["role"]),
-        site_ids=await site_ids_of(row["user_id"]),
-        via="session",
-        csrf_token=row["csrf_token"],
-    )
+    caller = await caller_from(row, "session", row["csrf_token"])
     return SessionLookup(caller, expired=False)

@@ -8,10 +8,10 @@ from datetime import timedelta
 from typing import Any
 
 from inclusion.accounts.tables import ApiToken, User
-from inclusion.accounts.users import site_ids_of
+from inclusion.accounts.users import caller_columns, caller_from
 from inclusion.clock import now
 from inclusion.errors import InvalidData, NotFound
-from inclusion.scoping import Caller, Role
+from inclusion.scoping import Caller
 
 PREFIX = "inc_"
 TOUCH_EVERY = timedelta(seconds=60)
@@ -76,10 +76,7 @@ async def resolve_token(raw: str) -> Caller | None:
         await ApiToken.select(
             ApiToken.id,
             ApiToken.last_used_at,
-            ApiToken.user.id.as_alias("user_id"),
-            ApiToken.user.email.as_alias("email"),
-            ApiToken.user.display_name.as_alias("display_name"),
-            ApiToken.user.role.as_alias("role"),
+            *caller_columns(ApiToken.user),
         )
         .where(ApiToken.token_hash == _digest(raw), ApiToken.revoked_at.is_null(), ApiToken.user.is_active.eq(True))
         .first()
@@ -90,14 +87,7 @@ async def resolve_token(raw: str) -> Caller | None:
     moment = now()
     if row["last_used_at"] is None or moment - row["last_used_at"] > TOUCH_EVERY:
         await ApiToken.update({ApiToken.last_used_at: moment}).where(ApiToken.id == row["id"]).run()
-    return Caller(
-        user_id=row["user_id"],
-        email=row["email"],
-        display_name=row["display_name"],
-        role=Role(row["role"]),
-        site_ids=await site_ids_of(row["user_id"]),
-        via="token",
-    )
+    return await caller_from(row, "token")
 
 
 async def user_id_by_email(email: str) -> int | None:

@@ -27,6 +27,29 @@ async def site_ids_of(user_id: int) -> frozenset[int]:
     return frozenset(row["site"] for row in rows)
 
 
+def caller_columns(user_fk) -> list:
+    """The account columns a Caller needs, read through a foreign key to User."""
+    return [
+        user_fk.id.as_alias("user_id"),
+        user_fk.email.as_alias("email"),
+        user_fk.display_name.as_alias("display_name"),
+        user_fk.role.as_alias("role"),
+        user_fk.is_active.as_alias("is_active"),
+    ]
+
+
+async def caller_from(row: dict[str, Any], via: str, csrf_token: str = "") -> Caller:
+    return Caller(
+        user_id=row["user_id"],
+        email=row["email"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+        site_ids=await site_ids_of(row["user_id"]),
+        via=via,  # type: ignore[arg-type]
+        csrf_token=csrf_token,
+    )
+
+
 async def _check_sites(site_ids: list[int], role: Role) -> dict[str, str]:
     if not site_ids:
         return {} if role == Role.admin else {"site_ids": "Indiquez au moins un site."}

@@ -12,17 +12,8 @@ from inclusion.web.params import (
     PerPage,
     Search,
     page_request,
+    page_response,
 )
-
-
-def site_page(result) -> SitePage:
-    return SitePage(
-        items=[convert(row, SiteOut) for row in result.rows],
-        total=result.total,
-        page=result.page,
-        per_page=result.per_page,
-        pages=result.pages,
-    )
 
 
 class SiteApi(Controller):
@@ -39,7 +30,7 @@ class SiteApi(Controller):
         kind: FromQuery[SiteKind | None] = None,
     ) -> SitePage:
         result = await services.list_sites(caller, page_request(page, per_page), q, kind)
-        return site_page(result)
+        return page_response(result, SitePage, SiteOut)
 
     @post("/", summary="Créer un site (administrateur)", opt={"roles": {Role.admin}})
     async def create_site(self, caller: CurrentCaller, data: JSONBody[SiteCreate]) -> SiteOut:
