@@ -29,11 +29,11 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if ON_POSTGRES:
-        return
     for item in items:
-        if item.get_closest_marker("postgres_only"):
+        if item.get_closest_marker("postgres_only") and not ON_POSTGRES:
             item.add_marker(pytest.mark.skip(reason=POSTGRES_HINT))
+        if item.get_closest_marker("sqlite_only") and ON_POSTGRES:
+            item.add_marker(pytest.mark.skip(reason="propre à SQLite : couvert par la passe SQLite de la suite"))
 
 
 @pytest.fixture(scope="session")
