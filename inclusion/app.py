@@ -17,7 +17,9 @@ from inclusion.accounts.api import TokenApi, UserApi, me
 from inclusion.accounts.auth import AuthenticationMiddleware
 from inclusion.accounts.guards import require_access
 from inclusion.accounts.pages import ACCOUNT_PAGES
+from inclusion.audit.api import AuditApi
 from inclusion.health import health
+from inclusion.learners.api import LearnerApi
 from inclusion.scoping import Caller
 from inclusion.settings import TEMPLATES_DIR, Settings
 from inclusion.sites.api import SiteApi
@@ -27,7 +29,7 @@ from inclusion.web.errors import EXCEPTION_HANDLERS
 from inclusion.web.headers import add_security_headers
 from inclusion.web.templates import template_config
 
-API_ROUTES = [me, SiteApi, UserApi, TokenApi]
+API_ROUTES = [me, SiteApi, UserApi, TokenApi, LearnerApi, AuditApi]
 PAGES = [*ACCOUNT_PAGES, *SITE_PAGES]
 
 

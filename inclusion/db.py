@@ -75,12 +75,13 @@ def _new_engine(settings: Settings) -> Engine:
 def bind(engine: Engine) -> None:
     """Point every table, and Piccolo's migration machinery, at this engine."""
     from piccolo.apps.migrations.tables import Migration
+    from piccolo.table import Table
 
     from inclusion import piccolo_conf
     from inclusion.piccolo_app import APP_CONFIG
 
     piccolo_conf.DB = engine
-    for table in [*APP_CONFIG.table_classes, Migration]:
+    for table in [*APP_CONFIG.table_classes, Migration, Table]:
         table._meta.db = engine
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
+    """`fields` maps a field path to a French message, shown as the error's details."""
+
     message = "Requête refusée."
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: str | None = None, fields: dict[str, str] | None = None) -> None:
         super().__init__(message or self.message)
         self.message = message or self.message
+        self.fields = fields or {}
 
 
 class NotFound(DomainError):
@@ -29,8 +32,7 @@ class InvalidData(DomainError):
     message = "Certaines données sont invalides."
 
     def __init__(self, fields: dict[str, str], message: str | None = None) -> None:
-        super().__init__(message)
-        self.fields = fields
+        super().__init__(message, fields)
 
 
 class TooManyAttempts(DomainError):

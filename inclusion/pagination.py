@@ -42,11 +42,18 @@ async def fetch_page(
     clauses: Sequence[Where | WhereRaw | Any],
     order_by: Sequence[Column],
     request: PageRequest,
+    descending: bool = False,
 ) -> PageResult:
     select = table.select(*columns)
     count = table.count()
     if clauses:
         select = select.where(*clauses)
         count = count.where(*clauses)
-    rows = await select.order_by(*order_by).limit(request.per_page).offset(request.offset).output(load_json=True).run()
+    rows = (
+        await select.order_by(*order_by, ascending=not descending)
+        .limit(request.per_page)
+        .offset(request.offset)
+        .output(load_json=True)
+        .run()
+    )
     return PageResult(rows=rows, total=await count.run(), page=request.page, per_page=request.per_page)

@@ -3,13 +3,15 @@
 from piccolo.conf.apps import AppConfig
 
 from inclusion.accounts.tables import ApiToken, LoginAttempt, Session, User, UserSite
+from inclusion.audit.tables import AuditEntry
+from inclusion.learners.tables import Learner
 from inclusion.settings import MIGRATIONS_DIR
 from inclusion.sites.tables import Site
 
 APP_CONFIG = AppConfig(
     app_name="inclusion",
     migrations_folder_path=str(MIGRATIONS_DIR / "inclusion"),
-    table_classes=[Site, User, UserSite, Session, ApiToken, LoginAttempt],
+    table_classes=[Site, User, UserSite, Session, ApiToken, LoginAttempt, Learner, AuditEntry],
     migration_dependencies=[],
     commands=[],
 )

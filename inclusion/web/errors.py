@@ -80,7 +80,7 @@ def describe(exc: Exception) -> ErrorBody:
     """Status, French message and field details for any exception."""
     if isinstance(exc, DomainError):
         status = next(code for kind, code in _DOMAIN_STATUS.items() if isinstance(exc, kind))
-        details = [FieldError(f, m) for f, m in exc.fields.items()] if isinstance(exc, InvalidData) else []
+        details = [FieldError(field, message) for field, message in exc.fields.items()]
         return ErrorBody(status, exc.message, details)
     if isinstance(exc, ValidationException):
         details = _validation_details(exc.extra)

@@ -1,0 +1,61 @@
+from datetime import datetime
+
+from litestar import Controller, get
+from litestar.params import FromQuery
+from msgspec import Struct
+
+from inclusion.audit.services import Action, list_entries
+from inclusion.pagination import DEFAULT_PER_PAGE
+from inclusion.scoping import Role
+from inclusion.web.params import CurrentCaller, PageNumber, PerPage, page_request, page_response
+
+
+class AuditEntryOut(Struct):
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_email: str
+    site_id: int | None
+    action: str
+    target_type: str
+    target_id: int | None
+    detail: dict
+
+
+class AuditPage(Struct):
+    items: list[AuditEntryOut]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+class AuditApi(Controller):
+    path = "/audit"
+    tags = ["Journal d'audit"]
+
+    @get(
+        "/",
+        summary="Journal d'audit des sites de l'appelant (coordinateurs et administrateurs)",
+        opt={"personal_data": True, "roles": {Role.admin, Role.coordinator}},
+    )
+    async def list_audit(
+        self,
+        caller: CurrentCaller,
+        page: PageNumber = 1,
+        per_page: PerPage = DEFAULT_PER_PAGE,
+        learner: FromQuery[int | None] = None,
+        actor: FromQuery[int | None] = None,
+        action: FromQuery[Action | None] = None,
+    ) -> AuditPage:
+        result = await list_entries(
+            caller,
+            page_request(page, per_page),
+            target_type="learner" if learner is not None else None,
+            target_id=learner,
+            actor_id=actor,
+            action=action,
+        )
+        for row in result.rows:
+            row["actor_id"], row["site_id"] = row.pop("actor"), row.pop("site")
+        return page_response(result, AuditPage, AuditEntryOut)

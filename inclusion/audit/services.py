@@ -1,0 +1,96 @@
+"""The audit log: who read, changed or exported personal data, and when. Rows are only ever added."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from inclusion.audit.tables import AuditEntry
+from inclusion.pagination import PageRequest, PageResult, fetch_page
+from inclusion.scoping import Caller, site_filter
+
+
+class Action(StrEnum):
+    view = "view"
+    create = "create"
+    update = "update"
+    export = "export"
+    anonymise = "anonymise"
+    merge = "merge"
+    assess = "assess"
+    redeem = "redeem"
+
+
+ACTION_LABELS = {
+    Action.view: "Consultation",
+    Action.create: "Création",
+    Action.update: "Modification",
+    Action.export: "Export",
+    Action.anonymise: "Anonymisation",
+    Action.merge: "Fusion",
+    Action.assess: "Évaluation",
+    Action.redeem: "Encaissement",
+}
+COLUMNS = (
+    AuditEntry.id,
+    AuditEntry.at,
+    AuditEntry.actor,
+    AuditEntry.actor_email,
+    AuditEntry.site,
+    AuditEntry.action,
+    AuditEntry.target_type,
+    AuditEntry.target_id,
+    AuditEntry.detail,
+)
+
+
+async def record(
+    caller: Caller | None,
+    action: Action,
+    target_type: str,
+    target_id: int | None,
+    site_id: int | None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Add one entry. `detail` must never hold a name: it outlives anonymisation."""
+    await AuditEntry.insert(
+        AuditEntry(
+            actor=caller.user_id if caller and caller.via != "system" else None,
+            actor_email=caller.email if caller else "",
+            site=site_id,
+            action=action.value,
+            target_type=target_type,
+            target_id=target_id,
+            detail=detail or {},
+        )
+    ).run()
+
+
+async def list_entries(
+    caller: Caller,
+    page: PageRequest,
+    target_type: str | None = None,
+    target_id: int | None = None,
+    actor_id: int | None = None,
+    action: Action | None = None,
+) -> PageResult:
+    clauses = [clause for clause in [site_filter(caller, AuditEntry.site)] if clause is not None]
+    if target_type:
+        clauses.append(AuditEntry.target_type == target_type)
+    if target_id is not None:
+        clauses.append(AuditEntry.target_id == target_id)
+    if actor_id is not None:
+        clauses.append(AuditEntry.actor == actor_id)
+    if action:
+        clauses.append(AuditEntry.action == action.value)
+    return await fetch_page(AuditEntry, COLUMNS, clauses, [AuditEntry.id], page, descending=True)
+
+
+async def entries_about(target_type: str, target_id: int) -> list[dict[str, Any]]:
+    return (
+        await AuditEntry.select(*COLUMNS)
+        .where(AuditEntry.target_type == target_type, AuditEntry.target_id == target_id)
+        .order_by(AuditEntry.id)
+        .output(load_json=True)
+        .run()
+    )

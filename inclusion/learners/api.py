@@ -1,0 +1,65 @@
+from litestar import Controller, delete, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from msgspec import convert
+
+from inclusion.learners import lifecycle, services
+from inclusion.learners.schemas import LearnerCreate, LearnerOut, LearnerPage, LearnerPatch, MergeRequest
+from inclusion.pagination import DEFAULT_PER_PAGE
+from inclusion.scoping import Role
+from inclusion.vocabulary import AgeBand, Gender, SocialStatus
+from inclusion.web.params import CurrentCaller, PageNumber, PerPage, Search, page_request, page_response
+
+PERSONAL = {"personal_data": True}
+STAFF = {"personal_data": True, "roles": {Role.admin, Role.coordinator, Role.adviser}}
+
+
+class LearnerApi(Controller):
+    path = "/learners"
+    tags = ["Apprenants"]
+
+    @get("/", summary="Apprenants des sites de l'appelant (recherche, filtres, pages)", opt=PERSONAL)
+    async def list_learners(
+        self,
+        caller: CurrentCaller,
+        page: PageNumber = 1,
+        per_page: PerPage = DEFAULT_PER_PAGE,
+        q: Search = "",
+        site: FromQuery[int | None] = None,
+        gender: FromQuery[Gender | None] = None,
+        age_band: FromQuery[AgeBand | None] = None,
+        social_status: FromQuery[SocialStatus | None] = None,
+        include_anonymised: FromQuery[bool] = False,
+    ) -> LearnerPage:
+        filters = {
+            name: value.value
+            for name, value in (("gender", gender), ("age_band", age_band), ("social_status", social_status))
+            if value is not None
+        }
+        result = await services.list_learners(
+            caller, page_request(page, per_page), q, site, filters, include_anonymised
+        )
+        return page_response(result, LearnerPage, LearnerOut)
+
+    @post("/", summary="Créer une fiche apprenant", opt=STAFF)
+    async def create_learner(self, caller: CurrentCaller, data: JSONBody[LearnerCreate]) -> LearnerOut:
+        return convert(await services.create_learner(caller, data), LearnerOut)
+
+    @get("/{learner_id:int}", summary="Une fiche apprenant (consultation tracée)", opt=PERSONAL)
+    async def get_learner(self, caller: CurrentCaller, learner_id: FromPath[int]) -> LearnerOut:
+        return convert(await services.get_learner(caller, learner_id), LearnerOut)
+
+    @patch("/{learner_id:int}", summary="Modifier une fiche apprenant", opt=STAFF)
+    async def update_learner(
+        self, caller: CurrentCaller, learner_id: FromPath[int], data: JSONBody[LearnerPatch]
+    ) -> LearnerOut:
+        return convert(await services.update_learner(caller, learner_id, data), LearnerOut)
+
+    @delete("/{learner_id:int}", summary="Anonymiser une fiche (irréversible)", opt=STAFF, status_code=200)
+    async def anonymise_learner(self, caller: CurrentCaller, learner_id: FromPath[int]) -> LearnerOut:
+        return convert(await lifecycle.anonymise_on_request(caller, learner_id), LearnerOut)
+
+    @post("/{learner_id:int}/merge", summary="Fusionner une fiche en double dans celle-ci", opt=STAFF, status_code=200)
+    async def merge_learner(
+        self, caller: CurrentCaller, learner_id: FromPath[int], data: JSONBody[MergeRequest]
+    ) -> LearnerOut:
+        return convert(await lifecycle.merge(caller, learner_id, data.duplicate_id), LearnerOut)

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from inclusion.vocabulary import AgeBand, Gender, SocialStatus
+
+Name = Annotated[str, Meta(max_length=100)]
+BirthYear = Annotated[int, Meta(ge=1900, le=2100, description="Année de naissance (jamais la date complète)")]
+Phone = Annotated[str, Meta(max_length=20)]
+Email = Annotated[str, Meta(max_length=254)]
+Notes = Annotated[str, Meta(max_length=5000)]
+Insee = Annotated[str, Meta(max_length=5, description="Code INSEE de la commune de résidence")]
+
+
+class LearnerFields(Struct, forbid_unknown_fields=True, kw_only=True):
+    first_name: Name = ""
+    last_name: Name = ""
+    pseudonym: Name = ""
+    birth_year: BirthYear | None = None
+    age_band: AgeBand | None = None
+    gender: Gender = Gender.non_communique
+    social_status: SocialStatus = SocialStatus.non_communique
+    insee_code: Insee = ""
+    qpv: bool = False
+    rural: bool = False
+    phone: Phone = ""
+    email: Email = ""
+    consent_on: date | None = None
+    consent_follow_up: bool = False
+    consent_certificate: bool = False
+    notes: Notes = ""
+    first_visit_on: date | None = None
+
+
+class LearnerCreate(LearnerFields, kw_only=True):
+    site_id: int | None = None
+    confirm_duplicate: bool = False
+
+
+class LearnerPatch(Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    first_name: Name | UnsetType = UNSET
+    last_name: Name | UnsetType = UNSET
+    pseudonym: Name | UnsetType = UNSET
+    birth_year: BirthYear | None | UnsetType = UNSET
+    age_band: AgeBand | UnsetType = UNSET
+    gender: Gender | UnsetType = UNSET
+    social_status: SocialStatus | UnsetType = UNSET
+    insee_code: Insee | UnsetType = UNSET
+    qpv: bool | UnsetType = UNSET
+    rural: bool | UnsetType = UNSET
+    phone: Phone | UnsetType = UNSET
+    email: Email | UnsetType = UNSET
+    consent_on: date | None | UnsetType = UNSET
+    consent_follow_up: bool | UnsetType = UNSET
+    consent_certificate: bool | UnsetType = UNSET
+    notes: Notes | UnsetType = UNSET
+    first_visit_on: date | UnsetType = UNSET
+
+
+class LearnerOut(Struct, kw_only=True):
+    id: int
+    site_id: int
+    display_name: str
+    first_name: str
+    last_name: str
+    pseudonym: str
+    birth_year: int | None
+    age_band: AgeBand
+    gender: Gender
+    social_status: SocialStatus
+    insee_code: str
+    qpv: bool
+    rural: bool
+    phone: str
+    email: str
+    consent_on: date | None
+    consent_follow_up: bool
+    consent_certificate: bool
+    notes: str
+    first_visit_on: date
+    last_contact_on: date
+    anonymised: bool
+    merged_into_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class LearnerPage(Struct):
+    items: list[LearnerOut]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+class MergeRequest(Struct, forbid_unknown_fields=True):
+    duplicate_id: Annotated[int, Meta(description="La fiche à fondre dans celle-ci ; elle disparaît des listes")]

@@ -1,0 +1,92 @@
+"""Stored values of the national activity model (DESIGN §3), with their French labels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AgeBand(StrEnum):
+    moins_de_douze = "moins_de_douze"
+    douze_dix_huit = "douze_dix_huit"
+    dix_huit_vingt_quatre = "dix_huit_vingt_quatre"
+    vingt_cinq_trente_neuf = "vingt_cinq_trente_neuf"
+    quarante_cinquante_neuf = "quarante_cinquante_neuf"
+    soixante_soixante_neuf = "soixante_soixante_neuf"
+    soixante_dix_plus = "soixante_dix_plus"
+    non_communique = "non_communique"
+
+
+AGE_BAND_LABELS = {
+    AgeBand.moins_de_douze: "Moins de 12 ans",
+    AgeBand.douze_dix_huit: "12 à 17 ans",
+    AgeBand.dix_huit_vingt_quatre: "18 à 24 ans",
+    AgeBand.vingt_cinq_trente_neuf: "25 à 39 ans",
+    AgeBand.quarante_cinquante_neuf: "40 à 59 ans",
+    AgeBand.soixante_soixante_neuf: "60 à 69 ans",
+    AgeBand.soixante_dix_plus: "70 ans et plus",
+    AgeBand.non_communique: "Non communiqué",
+}
+
+
+class Gender(StrEnum):
+    masculin = "masculin"
+    feminin = "feminin"
+    non_communique = "non_communique"
+
+
+GENDER_LABELS = {Gender.masculin: "Masculin", Gender.feminin: "Féminin", Gender.non_communique: "Non communiqué"}
+
+
+class SocialStatus(StrEnum):
+    scolarise = "scolarise"
+    sans_emploi = "sans_emploi"
+    en_emploi = "en_emploi"
+    retraite = "retraite"
+    non_communique = "non_communique"
+
+
+SOCIAL_STATUS_LABELS = {
+    SocialStatus.scolarise: "Scolarisé",
+    SocialStatus.sans_emploi: "Sans emploi",
+    SocialStatus.en_emploi: "En emploi",
+    SocialStatus.retraite: "Retraité",
+    SocialStatus.non_communique: "Non communiqué",
+}
+
+
+class DigitalTopic(StrEnum):
+    diagnostic_numerique = "diagnostic_numerique"
+    prendre_en_main_du_materiel = "prendre_en_main_du_materiel"
+    maintenance_de_materiel = "maintenance_de_materiel"
+    gere_ses_contenus_numeriques = "gere_ses_contenus_numeriques"
+    navigation_sur_internet = "navigation_sur_internet"
+    email = "email"
+    bureautique = "bureautique"
+    reseaux_sociaux = "reseaux_sociaux"
+    sante = "sante"
+    banque_et_achats_en_ligne = "banque_et_achats_en_ligne"
+    entrepreneuriat = "entrepreneuriat"
+    insertion_professionnelle = "insertion_professionnelle"
+    securite_numerique = "securite_numerique"
+    parentalite = "parentalite"
+    scolarite_et_numerique = "scolarite_et_numerique"
+    creer_avec_le_numerique = "creer_avec_le_numerique"
+    culture_numerique = "culture_numerique"
+    intelligence_artificielle = "intelligence_artificielle"
+    aide_aux_demarches_administratives = "aide_aux_demarches_administratives"
+
+
+def age_band_for(birth_year: int, in_year: int) -> AgeBand:
+    """The national age band of someone born in `birth_year`, counted in `in_year`."""
+    age = in_year - birth_year
+    for upper, band in (
+        (12, AgeBand.moins_de_douze),
+        (18, AgeBand.douze_dix_huit),
+        (25, AgeBand.dix_huit_vingt_quatre),
+        (40, AgeBand.vingt_cinq_trente_neuf),
+        (60, AgeBand.quarante_cinquante_neuf),
+        (70, AgeBand.soixante_soixante_neuf),
+    ):
+        if age < upper:
+            return band
+    return AgeBand.soixante_dix_plus
