@@ -17,7 +17,9 @@ from inclusion.accounts.api import TokenApi, UserApi, me
 from inclusion.accounts.auth import AuthenticationMiddleware
 from inclusion.accounts.guards import require_access
 from inclusion.accounts.pages import ACCOUNT_PAGES
+from inclusion.assessments.api import AssessmentApi, learner_progression
 from inclusion.audit.api import AuditApi
+from inclusion.frameworks.api import FrameworkApi
 from inclusion.health import health
 from inclusion.learners.api import LearnerApi
 from inclusion.scoping import Caller
@@ -29,7 +31,17 @@ from inclusion.web.errors import EXCEPTION_HANDLERS
 from inclusion.web.headers import add_security_headers
 from inclusion.web.templates import template_config
 
-API_ROUTES = [me, SiteApi, UserApi, TokenApi, LearnerApi, AuditApi]
+API_ROUTES = [
+    me,
+    SiteApi,
+    UserApi,
+    TokenApi,
+    LearnerApi,
+    FrameworkApi,
+    AssessmentApi,
+    learner_progression,
+    AuditApi,
+]
 PAGES = [*ACCOUNT_PAGES, *SITE_PAGES]
 
 

@@ -3,7 +3,9 @@
 from piccolo.conf.apps import AppConfig
 
 from inclusion.accounts.tables import ApiToken, LoginAttempt, Session, User, UserSite
+from inclusion.assessments.tables import Assessment, AssessmentLevel
 from inclusion.audit.tables import AuditEntry
+from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
 from inclusion.learners.tables import Learner
 from inclusion.settings import MIGRATIONS_DIR
 from inclusion.sites.tables import Site
@@ -11,7 +13,21 @@ from inclusion.sites.tables import Site
 APP_CONFIG = AppConfig(
     app_name="inclusion",
     migrations_folder_path=str(MIGRATIONS_DIR / "inclusion"),
-    table_classes=[Site, User, UserSite, Session, ApiToken, LoginAttempt, Learner, AuditEntry],
+    table_classes=[
+        Site,
+        User,
+        UserSite,
+        Session,
+        ApiToken,
+        LoginAttempt,
+        Learner,
+        AuditEntry,
+        Framework,
+        FrameworkVersion,
+        Competence,
+        Assessment,
+        AssessmentLevel,
+    ],
     migration_dependencies=[],
     commands=[],
 )

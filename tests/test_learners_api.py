@@ -134,14 +134,17 @@ async def test_anonymising_erases_identity_and_keeps_statistics(client, make):
 
 
 async def test_merging_keeps_one_file(client, make):
-    """Merging fills the kept file's gaps, keeps the earliest first visit, and hides the duplicate."""
+    """Merging moves the duplicate's assessments, fills the kept file's gaps, and hides the duplicate."""
     site, headers = await staff(make)
     keep = await make.learner(site, "Nadia", "Benali", first_visit_on=date(2025, 3, 1))
     duplicate = await make.learner(
         site, "Nadia", "Benali", phone="0611223344", first_visit_on=date(2024, 11, 5), last_contact_on=date(2025, 6, 1)
     )
+    moved = await make.assessment(duplicate, {"navigation": 1})
     response = await client.post(f"/api/v1/learners/{keep}/merge", json={"duplicate_id": duplicate}, headers=headers)
     assert response.status_code == 200, response.text
+    assessments = (await client.get(f"/api/v1/assessments?learner={keep}", headers=headers)).json()
+    assert [item["id"] for item in assessments["items"]] == [moved]
     body = response.json()
     assert body["phone"] == "0611223344" and body["first_visit_on"] == "2024-11-05"
     assert body["last_contact_on"] == "2025-06-01"

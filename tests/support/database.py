@@ -11,6 +11,8 @@ from inclusion import db, migrate
 from inclusion.accounts import tokens
 from inclusion.accounts.tables import User, UserSite
 from inclusion.audit import append_only
+from inclusion.frameworks.builtin import BUILTIN
+from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
 from inclusion.learners.tables import Learner
 from inclusion.piccolo_app import APP_CONFIG
 from inclusion.scoping import Role
@@ -33,8 +35,11 @@ async def reset_and_migrate(url: str, secret: str) -> None:
     await migrate.apply()
 
 
+REFERENCE_TABLES = (Framework, FrameworkVersion, Competence)  # seeded by migrations: kept, restored
+
+
 async def empty_tables() -> None:
-    tables = APP_CONFIG.table_classes
+    tables = [table for table in APP_CONFIG.table_classes if table not in REFERENCE_TABLES]
     if db.is_sqlite():
         async with db.write_transaction():
             for statement in append_only.SQLITE_DROP:  # the audit log refuses DELETE, even here
@@ -45,7 +50,22 @@ async def empty_tables() -> None:
                 await Table.raw(statement).run()
     else:
         names = ", ".join(f'"{table._meta.tablename}"' for table in tables)
-        await tables[0].raw(f"TRUNCATE {names} RESTART IDENTITY CASCADE").run()
+        await tables[0].raw(f"TRUNCATE {names} RESTART IDENTITY").run()
+    await restore_builtin_frameworks()
+
+
+async def restore_builtin_frameworks() -> None:
+    """Drop frameworks and versions a test uploaded; the seeded version 1 of each is current again."""
+    builtin = [framework["code"] for framework in BUILTIN]
+    added_versions = FrameworkVersion.select(FrameworkVersion.id).where(
+        (FrameworkVersion.number > 1) | FrameworkVersion.framework.code.not_in(builtin)
+    )
+    await Competence.delete().where(Competence.version.is_in(added_versions)).run()
+    await FrameworkVersion.delete().where(FrameworkVersion.id.is_in(added_versions)).run()
+    await Framework.delete().where(Framework.code.not_in(builtin)).run()
+    await FrameworkVersion.update({FrameworkVersion.is_current: True}, force=True).run()
+    await Framework.update({Framework.is_default: False}, force=True).run()
+    await Framework.update({Framework.is_default: True}).where(Framework.code == "autonomie_quotidien").run()
 
 
 class Factory:
@@ -96,6 +116,36 @@ class Factory:
         )
         await learner.save().run()
         return learner.id
+
+    async def assessment(
+        self, learner_id: int, levels: dict[str, int], assessed_on=None, kind: str = "initial", framework: str = ""
+    ) -> int:
+        from datetime import date
+
+        from inclusion.assessments.tables import Assessment, AssessmentLevel
+
+        version = (
+            await FrameworkVersion.select(FrameworkVersion.id)
+            .where(
+                FrameworkVersion.framework.code == (framework or "autonomie_quotidien"),
+                FrameworkVersion.is_current.eq(True),
+            )
+            .first()
+        )
+        codes = await Competence.select(Competence.id, Competence.code).where(Competence.version == version["id"])
+        ids = {row["code"]: row["id"] for row in codes}
+        site = (await Learner.select(Learner.site).where(Learner.id == learner_id).first())["site"]
+        assessment = Assessment(
+            learner=learner_id, site=site, version=version["id"], assessed_on=assessed_on or date(2025, 2, 1), kind=kind
+        )
+        await assessment.save().run()
+        await AssessmentLevel.insert(
+            *[
+                AssessmentLevel(assessment=assessment.id, competence=ids[code], level=level)
+                for code, level in levels.items()
+            ]
+        ).run()
+        return assessment.id
 
     async def bearer(self, user: dict) -> dict[str, str]:
         raw, _ = await tokens.create_token(user["id"], "tests")

@@ -1,0 +1,158 @@
+"""Assessments: one level per competence assessed, against a frozen framework version."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from inclusion import db
+from inclusion.assessments.schemas import AssessmentCreate
+from inclusion.assessments.tables import Assessment, AssessmentLevel
+from inclusion.audit.services import Action, record
+from inclusion.errors import InvalidData, NotFound
+from inclusion.frameworks.services import version_with_competences
+from inclusion.learners.services import _fetch as fetch_learner
+from inclusion.learners.services import record_contact
+from inclusion.pagination import PageRequest, PageResult, fetch_page
+from inclusion.scoping import Caller, site_filter
+
+COLUMNS = (
+    Assessment.id,
+    Assessment.learner,
+    Assessment.site,
+    Assessment.version,
+    Assessment.version.number.as_alias("version_number"),
+    Assessment.version.scale.as_alias("scale"),
+    Assessment.version.framework.code.as_alias("framework_code"),
+    Assessment.assessed_on,
+    Assessment.kind,
+    Assessment.assessor,
+    Assessment.assessor.display_name.as_alias("assessor_name"),
+    Assessment.note,
+    Assessment.created_at,
+)
+
+
+def problems(data: AssessmentCreate, version: dict[str, Any], learner: dict[str, Any], today: date) -> dict:
+    found: dict[str, str] = {}
+    assessed_on = data.assessed_on or today
+    if assessed_on > today:
+        found["assessed_on"] = "La date d'évaluation ne peut pas être dans le futur."
+    elif assessed_on < learner["first_visit_on"]:
+        found["assessed_on"] = (
+            f"La date d'évaluation précède la première venue de l'apprenant ({learner['first_visit_on']:%d/%m/%Y})."
+        )
+    if not data.levels:
+        found["levels"] = "Évaluez au moins une compétence."
+    low, high = min(version["levels"]), max(version["levels"])
+    for code, level in data.levels.items():
+        if code not in version["competences"]:
+            found[f"levels.{code}"] = "Compétence inconnue dans cette version du référentiel."
+        elif level not in version["levels"]:
+            found[f"levels.{code}"] = f"Niveau hors de l'échelle ({low} à {high})."
+    return found
+
+
+async def create_assessment(caller: Caller, data: AssessmentCreate) -> dict[str, Any]:
+    today = date.today()
+    learner = await fetch_learner(caller, data.learner_id)
+    if learner["anonymised_at"] is not None or learner["merged_into"] is not None:
+        raise InvalidData({"learner_id": "Cette fiche est anonymisée ou fusionnée : elle ne reçoit plus d'évaluation."})
+    version = await version_with_competences(data.version_id)
+    if found := problems(data, version, learner, today):
+        raise InvalidData(found)
+    assessed_on = data.assessed_on or today
+    async with db.write_transaction():
+        assessment = Assessment(
+            learner=learner["id"],
+            site=learner["site"],
+            version=version["id"],
+            assessed_on=assessed_on,
+            kind=data.kind.value,
+            assessor=caller.user_id,
+            note=data.note.strip(),
+        )
+        await assessment.save().run()
+        await AssessmentLevel.insert(
+            *[
+                AssessmentLevel(assessment=assessment.id, competence=version["competences"][code]["id"], level=level)
+                for code, level in data.levels.items()
+            ]
+        ).run()
+        await record_contact([learner["id"]], assessed_on)
+        await record(caller, Action.assess, "learner", learner["id"], learner["site"], {"assessment": assessment.id})
+    return (await _with_levels([await _fetch(caller, assessment.id)]))[0]
+
+
+async def _fetch(caller: Caller, assessment_id: int) -> dict[str, Any]:
+    query = Assessment.select(*COLUMNS).where(Assessment.id == assessment_id)
+    if (clause := site_filter(caller, Assessment.site)) is not None:
+        query = query.where(clause)
+    row = await query.first().output(load_json=True).run()
+    if row is None:
+        raise NotFound("Évaluation introuvable.")
+    return row
+
+
+async def _with_levels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    ids = [row["id"] for row in rows] or [0]
+    levels = (
+        await AssessmentLevel.select(
+            AssessmentLevel.assessment,
+            AssessmentLevel.level,
+            AssessmentLevel.competence.code.as_alias("competence"),
+            AssessmentLevel.competence.label.as_alias("label"),
+            AssessmentLevel.competence.socle.as_alias("socle"),
+        )
+        .where(AssessmentLevel.assessment.is_in(ids))
+        .order_by(AssessmentLevel.competence.position)
+        .run()
+    )
+    for row in rows:
+        labels = {step["level"]: step["label"] for step in row["scale"]}
+        row["levels"] = [
+            {**level, "level_label": labels.get(level["level"], str(level["level"]))}
+            for level in levels
+            if level["assessment"] == row["id"]
+        ]
+        row |= {"learner_id": row["learner"], "site_id": row["site"], "version_id": row["version"]}
+        row["assessor_id"], row["assessor_name"] = row["assessor"], row["assessor_name"] or ""
+    return rows
+
+
+async def get_assessment(caller: Caller, assessment_id: int) -> dict[str, Any]:
+    row = await _fetch(caller, assessment_id)
+    await record(caller, Action.view, "learner", row["learner"], row["site"], {"assessment": assessment_id})
+    return (await _with_levels([row]))[0]
+
+
+async def list_assessments(
+    caller: Caller, page: PageRequest, learner_id: int | None = None, kind: str | None = None
+) -> PageResult:
+    clauses: list[Any] = [clause for clause in [site_filter(caller, Assessment.site)] if clause is not None]
+    if learner_id is not None:
+        clauses.append(Assessment.learner == learner_id)
+    if kind:
+        clauses.append(Assessment.kind == kind)
+    result = await fetch_page(Assessment, COLUMNS, clauses, [Assessment.assessed_on, Assessment.id], page, True)
+    return PageResult(await _with_levels(result.rows), result.total, result.page, result.per_page)
+
+
+async def levels_of_learner(learner_id: int, version_ids: list[int]) -> list[dict[str, Any]]:
+    """Every level given to the learner in these versions, oldest assessment first."""
+    return (
+        await AssessmentLevel.select(
+            AssessmentLevel.level,
+            AssessmentLevel.assessment.assessed_on.as_alias("assessed_on"),
+            AssessmentLevel.assessment.kind.as_alias("kind"),
+            AssessmentLevel.assessment.id.as_alias("assessment_id"),
+            AssessmentLevel.competence.code.as_alias("code"),
+        )
+        .where(
+            AssessmentLevel.assessment.learner == learner_id,
+            AssessmentLevel.assessment.version.is_in(version_ids),
+        )
+        .order_by(AssessmentLevel.assessment.assessed_on)
+        .order_by(AssessmentLevel.assessment.id)
+        .run()
+    )

@@ -1,0 +1,27 @@
+from piccolo.columns import Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from inclusion.accounts.tables import User
+from inclusion.frameworks.tables import Competence, FrameworkVersion
+from inclusion.learners.tables import Learner
+from inclusion.sites.tables import Site
+
+
+class Assessment(Table):
+    learner = ForeignKey(Learner, index=True, on_delete=OnDelete.restrict)
+    site = ForeignKey(Site, index=True, on_delete=OnDelete.restrict)
+    version = ForeignKey(FrameworkVersion, index=True, on_delete=OnDelete.restrict)
+    assessed_on = Date(index=True)
+    kind = Varchar(length=16)
+    assessor = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
+    note = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class AssessmentLevel(Table):
+    """One competence's level in one assessment (unique per pair: index in the migration)."""
+
+    assessment = ForeignKey(Assessment, index=True)
+    competence = ForeignKey(Competence, index=True, on_delete=OnDelete.restrict)
+    level = Integer()
