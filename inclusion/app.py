@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +23,7 @@ from inclusion.audit.api import AuditApi
 from inclusion.frameworks.api import FrameworkApi
 from inclusion.health import health
 from inclusion.learners.api import LearnerApi
+from inclusion.learners.retention import run_daily
 from inclusion.scoping import Caller
 from inclusion.settings import TEMPLATES_DIR, Settings
 from inclusion.sites.api import SiteApi
@@ -61,7 +63,13 @@ def create_app(settings: Settings) -> Litestar:
         except Exception:  # noqa: BLE001 - /health reports an unreachable database
             logging.getLogger("inclusion").error("Base de données injoignable au démarrage.")
         async with db.running(engine, settings.database_pool_size):
-            yield
+            jobs = [asyncio.create_task(run_daily(settings.retention_months))] if settings.daily_jobs else []
+            try:
+                yield
+            finally:
+                for job in jobs:
+                    job.cancel()
+                await asyncio.gather(*jobs, return_exceptions=True)
 
     api = Router(path="/api/v1", route_handlers=API_ROUTES, guards=[require_access])
     pages = Router(path="/", route_handlers=PAGES, guards=[require_access], include_in_schema=False)

@@ -151,6 +151,25 @@ def demo() -> None:
         click.echo(f"  {account.email:<36} {account.role_label} (mot de passe : {demo_data.DEMO_PASSWORD})")
 
 
+@main.command(help="Anonymise les fiches sans contact depuis INCLUSION_RETENTION_MONTHS mois (24 par défaut).")
+@click.option("--dry-run", is_flag=True, help="Affiche combien de fiches seraient anonymisées, sans rien changer.")
+def purge(dry_run: bool) -> None:
+    from inclusion.learners.retention import purge as purge_learners
+
+    settings = load_settings()
+
+    async def go() -> int:
+        await connect(settings)
+        return await purge_learners(settings.retention_months, dry_run)
+
+    count = run(go())
+    months = settings.retention_months
+    if dry_run:
+        click.echo(f"{count} fiche(s) sans contact depuis {months} mois seraient anonymisée(s) (simulation).")
+    else:
+        click.echo(f"{count} fiche(s) sans contact depuis {months} mois anonymisée(s).")
+
+
 @main.group(context_settings=CONTEXT, help="Comptes utilisateurs.")
 def user() -> None:
     pass

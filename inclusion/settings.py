@@ -44,6 +44,8 @@ class Settings:
     login_window_minutes: int = 15
     database_pool_size: int = 10
     sqlite_busy_timeout_seconds: float = 10.0
+    retention_months: int = 24
+    daily_jobs: bool = True
     log_level: str = "INFO"
 
     @property
@@ -101,6 +103,7 @@ class Settings:
             login_window_minutes=_int(get, "LOGIN_WINDOW_MINUTES", 15),
             database_pool_size=_int(get, "DATABASE_POOL_SIZE", 10),
             log_level=get("LOG_LEVEL", "INFO").upper(),
+            retention_months=_int(get, "RETENTION_MONTHS", 24),
         )
 
 

@@ -58,6 +58,7 @@ def settings(database_url: str, tmp_path) -> Settings:
         secret_key=TEST_SECRET,
         data_dir=tmp_path,
         database_pool_size=0,  # the test client runs the app on its own event loop
+        daily_jobs=False,  # tests run the retention purge themselves
     )
 
 

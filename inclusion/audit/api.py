@@ -1,33 +1,11 @@
-from datetime import datetime
-
 from litestar import Controller, get
 from litestar.params import FromQuery
-from msgspec import Struct
 
+from inclusion.audit.schemas import AuditEntryOut, AuditPage
 from inclusion.audit.services import Action, list_entries
 from inclusion.pagination import DEFAULT_PER_PAGE
 from inclusion.scoping import Role
 from inclusion.web.params import CurrentCaller, PageNumber, PerPage, page_request, page_response
-
-
-class AuditEntryOut(Struct):
-    id: int
-    at: datetime
-    actor_id: int | None
-    actor_email: str
-    site_id: int | None
-    action: str
-    target_type: str
-    target_id: int | None
-    detail: dict
-
-
-class AuditPage(Struct):
-    items: list[AuditEntryOut]
-    total: int
-    page: int
-    per_page: int
-    pages: int
 
 
 class AuditApi(Controller):

@@ -2,8 +2,8 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import convert
 
-from inclusion.learners import lifecycle, services
-from inclusion.learners.schemas import LearnerCreate, LearnerOut, LearnerPage, LearnerPatch, MergeRequest
+from inclusion.learners import export, lifecycle, services
+from inclusion.learners.schemas import LearnerCreate, LearnerExport, LearnerOut, LearnerPage, LearnerPatch, MergeRequest
 from inclusion.pagination import DEFAULT_PER_PAGE
 from inclusion.scoping import Role
 from inclusion.vocabulary import AgeBand, Gender, SocialStatus
@@ -47,6 +47,10 @@ class LearnerApi(Controller):
     @get("/{learner_id:int}", summary="Une fiche apprenant (consultation tracée)", opt=PERSONAL)
     async def get_learner(self, caller: CurrentCaller, learner_id: FromPath[int]) -> LearnerOut:
         return convert(await services.get_learner(caller, learner_id), LearnerOut)
+
+    @get("/{learner_id:int}/export", summary="Tout ce qui est conservé sur un apprenant (droit d'accès)", opt=PERSONAL)
+    async def export_learner(self, caller: CurrentCaller, learner_id: FromPath[int]) -> LearnerExport:
+        return convert(await export.export(caller, learner_id), LearnerExport)
 
     @patch("/{learner_id:int}", summary="Modifier une fiche apprenant", opt=STAFF)
     async def update_learner(

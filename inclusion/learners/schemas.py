@@ -5,6 +5,8 @@ from typing import Annotated
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from inclusion.assessments.schemas import AssessmentOut
+from inclusion.audit.schemas import AuditEntryOut
 from inclusion.vocabulary import AgeBand, Gender, SocialStatus
 
 Name = Annotated[str, Meta(max_length=100)]
@@ -94,6 +96,18 @@ class LearnerPage(Struct):
     page: int
     per_page: int
     pages: int
+
+
+class LearnerExport(Struct, kw_only=True):
+    """Everything held on a learner (right of access)."""
+
+    exported_at: datetime
+    learner: LearnerOut
+    assessments: list[AssessmentOut]
+    activities: list[dict]
+    vouchers: list[dict]
+    certificates: list[dict]
+    audit: list[AuditEntryOut]
 
 
 class MergeRequest(Struct, forbid_unknown_fields=True):
