@@ -19,10 +19,13 @@ from inclusion.accounts.auth import AuthenticationMiddleware
 from inclusion.accounts.guards import require_access
 from inclusion.accounts.pages import ACCOUNT_PAGES
 from inclusion.assessments.api import AssessmentApi, learner_progression
+from inclusion.assessments.pages import ASSESSMENT_PAGES
 from inclusion.audit.api import AuditApi
+from inclusion.audit.pages import AUDIT_PAGES
 from inclusion.frameworks.api import FrameworkApi
 from inclusion.health import health
 from inclusion.learners.api import LearnerApi
+from inclusion.learners.pages import LEARNER_PAGES
 from inclusion.learners.retention import run_daily
 from inclusion.scoping import Caller
 from inclusion.settings import TEMPLATES_DIR, Settings
@@ -44,7 +47,7 @@ API_ROUTES = [
     learner_progression,
     AuditApi,
 ]
-PAGES = [*ACCOUNT_PAGES, *SITE_PAGES]
+PAGES = [*ACCOUNT_PAGES, *SITE_PAGES, *LEARNER_PAGES, *ASSESSMENT_PAGES, *AUDIT_PAGES]
 
 
 def provide_caller(request: Request) -> Caller:

@@ -1,4 +1,4 @@
-"""Demo data for a first start: one France Services site, a digital bus, one account per role."""
+"""Demo data for a first start: one France Services site, a digital bus, one account per role, learners at the site."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from inclusion import db
 from inclusion.accounts.passwords import hash_password
 from inclusion.accounts.tables import User, UserSite
+from inclusion.demo_learners import seed_learners
 from inclusion.scoping import ROLE_LABELS, Role
 from inclusion.sites.tables import Site
 
 DEMO_PASSWORD = "inclusion-demo"
 CARNOT = "Espace Carnot — Maison France Services, Le Portel"
+ADVISER = "conseiller@demo.inclusion.test"  # assesses and creates the demo learners
 BUS = "Bus numérique du Boulonnais"
 
 _WEEK = [
@@ -58,7 +60,7 @@ class DemoAccount:
 ACCOUNTS = [
     DemoAccount("admin@demo.inclusion.test", "Alice Administratrice", Role.admin, ()),
     DemoAccount("coordination@demo.inclusion.test", "Claire Coordinatrice", Role.coordinator, (CARNOT, BUS)),
-    DemoAccount("conseiller@demo.inclusion.test", "Karim Conseiller", Role.adviser, (CARNOT,)),
+    DemoAccount(ADVISER, "Karim Conseiller", Role.adviser, (CARNOT,)),
     DemoAccount("financeur@demo.inclusion.test", "Fanny Financeuse", Role.funder, (CARNOT,)),
 ]
 
@@ -90,4 +92,6 @@ async def seed_demo() -> int:
             added += 1
             for name in account.sites:
                 await UserSite.insert(UserSite(user=user.id, site=site_ids[name])).run()
+        adviser = await User.select(User.id).where(User.email == ADVISER).first().run()
+        added += await seed_learners(site_ids[CARNOT], adviser["id"] if adviser else None)
     return added

@@ -30,7 +30,9 @@ async def _default_framework_code() -> str:
     return row["code"] if row else "autonomie_quotidien"
 
 
-async def progression(caller: Caller, learner_id: int, framework_code: str | None = None) -> dict[str, Any]:
+async def progression(
+    caller: Caller, learner_id: int, framework_code: str | None = None, audit: bool = True
+) -> dict[str, Any]:
     learner = await fetch_learner(caller, learner_id)
     code = framework_code or await _default_framework_code()
     version_ids = await framework_versions(code)
@@ -60,7 +62,8 @@ async def progression(caller: Caller, learner_id: int, framework_code: str | Non
         if competence["code"] in paths
     ]
     socle = {c["code"] for c in version["competences"].values() if c["socle"]}
-    await record(caller, Action.view, "learner", learner_id, learner["site"], {"progression": code})
+    if audit:
+        await record(caller, Action.view, "learner", learner_id, learner["site"], {"progression": code})
     return {
         "learner_id": learner_id,
         "framework_code": code,

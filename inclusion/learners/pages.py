@@ -1,0 +1,149 @@
+"""Learner pages: list, file, create and edit forms, anonymisation with confirmation, readable export."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Redirect, Template
+
+from inclusion.assessments.chart import progression_chart
+from inclusion.assessments.progression import progression
+from inclusion.errors import Conflict, InvalidData
+from inclusion.learners import export as export_service
+from inclusion.learners import lifecycle, services
+from inclusion.learners.schemas import LearnerCreate, LearnerPatch
+from inclusion.pagination import PageRequest
+from inclusion.vocabulary import AGE_BAND_LABELS, GENDER_LABELS, SOCIAL_STATUS_LABELS
+from inclusion.web.forms import convert_form
+from inclusion.web.params import CurrentCaller
+from inclusion.web.templates import page
+
+PERSONAL = {"personal_data": True}
+TEXT_FIELDS = ("first_name", "last_name", "pseudonym", "insee_code", "phone", "email", "notes")
+CHOICE_FIELDS = ("age_band", "gender", "social_status")
+DATE_FIELDS = ("consent_on", "first_visit_on")
+FLAGS = ("qpv", "rural", "consent_follow_up", "consent_certificate")
+
+
+def learner_values(form: Any, creating: bool) -> dict[str, Any]:
+    """Form fields shaped like LearnerCreate / LearnerPatch: empty dates and years become null."""
+    values: dict[str, Any] = {name: str(form.get(name, "")).strip() for name in TEXT_FIELDS}
+    for name in CHOICE_FIELDS + DATE_FIELDS:
+        if raw := str(form.get(name, "")).strip():
+            values[name] = raw
+        elif name == "consent_on":
+            values[name] = None  # cleared; the other empty fields keep their default or current value
+    year = str(form.get("birth_year", "")).strip()
+    values["birth_year"] = int(year) if year.isdigit() else (year or None)
+    values.update({name: form.get(name) == "on" for name in FLAGS})
+    if creating:
+        site = str(form.get("site_id", "")).strip()
+        values["site_id"] = int(site) if site.isdigit() else None
+        values["confirm_duplicate"] = form.get("confirm_duplicate") == "on"
+    return values
+
+
+def _form(request: Request, values: dict[str, Any], status_code: int = 200, **context: Any) -> Template:
+    return page(
+        request,
+        "pages/learner_form.html",
+        status_code,
+        values=values,
+        age_bands=AGE_BAND_LABELS,
+        genders=GENDER_LABELS,
+        statuses=SOCIAL_STATUS_LABELS,
+        **context,
+    )
+
+
+@get("/learners", include_in_schema=False, opt=PERSONAL)
+async def learner_list(
+    request: Request,
+    caller: CurrentCaller,
+    page_number: Annotated[int, QueryParameter(name="page", ge=1)] = 1,
+    q: FromQuery[str] = "",
+) -> Template:
+    result = await services.list_learners(caller, PageRequest(page=page_number, per_page=25), q.strip())
+    return page(request, "pages/learners.html", result=result, q=q)
+
+
+@get("/learners/new", include_in_schema=False, opt=PERSONAL)
+async def create_form(request: Request) -> Template:
+    return _form(request, {"gender": "non_communique", "social_status": "non_communique"})
+
+
+@post("/learners/new", include_in_schema=False, opt=PERSONAL)
+async def create(request: Request, caller: CurrentCaller) -> Template | Redirect:
+    form = await request.form()
+    values = learner_values(form, creating=True)
+    try:
+        learner = await services.create_learner(caller, convert_form(values, LearnerCreate))
+    except InvalidData as exc:
+        return _form(request, dict(form), 422, errors=exc.fields)
+    except Conflict as exc:
+        existing = exc.fields.get("existing_learner", "")
+        return _form(request, dict(form), 409, duplicate=exc.message, existing=existing)
+    return Redirect(f"/learners/{learner['id']}?saved=1", status_code=303)
+
+
+@get("/learners/{learner_id:int}", include_in_schema=False, opt=PERSONAL)
+async def learner_detail(request: Request, caller: CurrentCaller, learner_id: FromPath[int]) -> Template:
+    learner = await services.get_learner(caller, learner_id)
+    progress = await progression(caller, learner_id, audit=False)  # the file's view is already audited
+    return page(
+        request,
+        "pages/learner.html",
+        learner=learner,
+        progress=progress,
+        chart=progression_chart(progress),
+        labels={"age_band": AGE_BAND_LABELS, "gender": GENDER_LABELS, "social_status": SOCIAL_STATUS_LABELS},
+    )
+
+
+@get("/learners/{learner_id:int}/edit", include_in_schema=False, opt=PERSONAL)
+async def edit_form(request: Request, caller: CurrentCaller, learner_id: FromPath[int]) -> Template:
+    learner = await services.get_learner(caller, learner_id)
+    return _form(request, learner, learner=learner)
+
+
+@post("/learners/{learner_id:int}/edit", include_in_schema=False, opt=PERSONAL)
+async def edit(request: Request, caller: CurrentCaller, learner_id: FromPath[int]) -> Template | Redirect:
+    form = await request.form()
+    try:
+        patch = convert_form(learner_values(form, creating=False), LearnerPatch)
+        await services.update_learner(caller, learner_id, patch)
+    except InvalidData as exc:
+        learner = await services.get_learner(caller, learner_id)
+        return _form(request, dict(form), 422, errors=exc.fields, learner=learner)
+    return Redirect(f"/learners/{learner_id}?saved=1", status_code=303)
+
+
+@get("/learners/{learner_id:int}/anonymise", include_in_schema=False, opt=PERSONAL)
+async def confirm_anonymise(request: Request, caller: CurrentCaller, learner_id: FromPath[int]) -> Template:
+    return page(request, "pages/learner_anonymise.html", learner=await services.get_learner(caller, learner_id))
+
+
+@post("/learners/{learner_id:int}/anonymise", include_in_schema=False, opt=PERSONAL)
+async def anonymise(caller: CurrentCaller, learner_id: FromPath[int]) -> Redirect:
+    await lifecycle.anonymise_on_request(caller, learner_id)
+    return Redirect("/learners?anonymised=1", status_code=303)
+
+
+@get("/learners/{learner_id:int}/export", include_in_schema=False, opt=PERSONAL)
+async def export_page(request: Request, caller: CurrentCaller, learner_id: FromPath[int]) -> Template:
+    return page(request, "pages/learner_export.html", data=await export_service.export(caller, learner_id))
+
+
+LEARNER_PAGES = [
+    learner_list,
+    create_form,
+    create,
+    learner_detail,
+    edit_form,
+    edit,
+    confirm_anonymise,
+    anonymise,
+    export_page,
+]

@@ -1,0 +1,106 @@
+"""The demo command's learners at Espace Carnot, checked in the database it filled."""
+
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from datetime import date
+
+from inclusion.demo_learners import plan_learners
+from tests.support.processes import cli_env, run_cli
+
+DUMP = """
+import asyncio, json
+from inclusion import db
+from inclusion.assessments.tables import Assessment, AssessmentLevel
+from inclusion.demo import CARNOT
+from inclusion.learners.tables import Learner
+from inclusion.settings import Settings
+
+async def main():
+    engine = db.create_engine(Settings.from_env())
+    db.bind(engine)
+    learners = await Learner.select(
+        Learner.id, Learner.first_visit_on, Learner.last_contact_on, Learner.name_key, Learner.search_key,
+        Learner.created_by.email.as_alias("created_by"),
+    ).where(Learner.site.name == CARNOT).run()
+    assessments = await Assessment.select(
+        Assessment.id, Assessment.learner, Assessment.assessed_on, Assessment.kind,
+        Assessment.version.framework.code.as_alias("framework"), Assessment.version.is_current.as_alias("current"),
+    ).where(Assessment.site.name == CARNOT).run()
+    levels = await AssessmentLevel.select(
+        AssessmentLevel.assessment, AssessmentLevel.level, AssessmentLevel.competence.code.as_alias("code"),
+        AssessmentLevel.competence.socle.as_alias("socle"),
+    ).where(AssessmentLevel.assessment.site.name == CARNOT).run()
+    print(json.dumps({"learners": learners, "assessments": assessments, "levels": levels}, default=str))
+    await db.close(engine)
+
+asyncio.run(main())
+"""
+
+
+def dump(env: dict[str, str]) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", DUMP], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_demo_adds_learners_who_mostly_progress(fresh_database_url, tmp_path):
+    """About 150 learners at Espace Carnot, 1 to 4 dated assessments each, most improving on the socle."""
+    env = cli_env(fresh_database_url, tmp_path)
+    first = run_cli("demo", env=env)
+    assert first.returncode == 0, first.stderr
+    today = date.today().isoformat()
+    data = dump(env)
+    learners = {row["id"]: row for row in data["learners"]}
+    assert 140 <= len(learners) <= 160
+    assert all(row["created_by"] == "conseiller@demo.inclusion.test" and row["name_key"] for row in learners.values())
+    assert len({row["name_key"] for row in learners.values()}) == len(learners)
+    by_learner = defaultdict(list)
+    for row in sorted(data["assessments"], key=lambda row: row["assessed_on"]):
+        assert row["framework"] == "autonomie_quotidien" and row["current"]
+        by_learner[row["learner"]].append(row)
+    socle = defaultdict(list)
+    for row in data["levels"]:
+        if row["socle"]:
+            socle[row["assessment"]].append(row["level"])
+    improved = several = 0
+    for learner_id, learner in learners.items():
+        assessments = by_learner[learner_id]
+        assert 1 <= len(assessments) <= 4, learner
+        days = [row["assessed_on"] for row in assessments]
+        assert learner["first_visit_on"] <= days[0] and days == sorted(set(days)) and days[-1] <= today
+        assert learner["last_contact_on"] == days[-1]
+        assert assessments[0]["kind"] == "initial"
+        assert all(len(socle[row["id"]]) >= 5 for row in assessments)
+        if len(assessments) > 1:
+            several += 1
+            start, end = socle[assessments[0]["id"]], socle[assessments[-1]["id"]]
+            improved += sum(end) / len(end) > sum(start) / len(start)
+    assert improved > several / 2
+    assert any(len(rows) == 1 for rows in by_learner.values())
+    assert sum(1 for rows in by_learner.values() if min(socle[rows[0]["id"]]) < 3) > len(learners) / 2
+
+
+def test_demo_learners_are_added_once(fresh_database_url, tmp_path):
+    """A second demo run adds no learner and no assessment."""
+    env = cli_env(fresh_database_url, tmp_path)
+    assert run_cli("demo", env=env).returncode == 0
+    before = dump(env)
+    second = run_cli("demo", env=env)
+    assert second.returncode == 0, second.stderr
+    assert "0 enregistrement(s) ajouté(s)" in second.stdout
+    after = dump(env)
+    assert (len(after["learners"]), len(after["assessments"])) == (len(before["learners"]), len(before["assessments"]))
+
+
+def test_demo_record_count_does_not_depend_on_the_day():
+    """The same number of learners and assessments whatever the date, with no date after that day."""
+    counts = set()
+    for today in (date(2026, 1, 1), date(2026, 12, 31), date(2031, 6, 15)):
+        planned = plan_learners(today)
+        counts.add((len(planned), sum(len(learner.assessments) for learner in planned)))
+        assert all(day <= today for learner in planned for day, _, _ in learner.assessments)
+    assert len(counts) == 1
