@@ -61,3 +61,23 @@ async def test_purge_anonymises_files_without_recent_contact(app, make, database
     entry = await AuditEntry.select().where(AuditEntry.action == "anonymise").first().output(load_json=True)
     assert entry["actor"] is None and entry["detail"] == {"motif": "aucun contact depuis 24 mois"}
     assert "0 fiche(s)" in run_cli("purge", env=env).stdout
+
+
+async def test_running_server_purges_once_started(settings, make):
+    """With daily jobs on, the server anonymises a file past retention shortly after it starts."""
+    import asyncio
+
+    from litestar.testing import AsyncTestClient
+
+    from inclusion.app import create_app
+
+    site = await make.site()
+    stale = await make.learner(site, "Ancien", "Contact", first_visit_on=date.today() - timedelta(days=800))
+    app = create_app(settings.with_changes(daily_jobs=True))
+    async with AsyncTestClient(app=app):
+        for _ in range(50):
+            row = await Learner.select(Learner.anonymised_at).where(Learner.id == stale).first()
+            if row["anonymised_at"] is not None:
+                break
+            await asyncio.sleep(0.1)
+    assert row["anonymised_at"] is not None
