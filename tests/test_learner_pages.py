@@ -143,3 +143,20 @@ async def test_coordinator_reads_the_audit_page(client, make):
     page = await client.get("/audit?learner=&action=")
     assert page.status_code == 200 and f"Fiche n° {learner}" in page.text and "Consultation" in page.text
     assert "Lucie" not in page.text
+
+
+async def test_merge_compares_then_merges(client, make):
+    """Merging from the file shows both files first; confirming moves the duplicate's assessments."""
+    site, csrf = await adviser(client, make)
+    keep = await make.learner(site, "Lucie", "Marchand")
+    duplicate = await make.learner(site, "Lucie", "Marchand", birth_year=1950)
+    moved = await make.assessment(duplicate, {"navigation": 2})
+    compare = await client.get(f"/learners/{keep}/merge?duplicate={duplicate}")
+    assert compare.status_code == 200 and "Fusionner définitivement" in compare.text and "1950" in compare.text
+    wrong = await client.get(f"/learners/{keep}/merge?duplicate=999999")
+    assert wrong.status_code == 422 and "Aucune fiche n° 999999 sur vos sites." in wrong.text
+    done = await client.post(f"/learners/{keep}/merge", data={"csrf_token": csrf, "duplicate": str(duplicate)})
+    assert done.status_code == 303
+    assert (await Assessment.select(Assessment.learner).where(Assessment.id == moved).first())["learner"] == keep
+    page = await client.get(done.headers["location"])
+    assert "Fiches fusionnées" in page.text and "1950" in page.text

@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 
 from inclusion.assessments.chart import progression_chart
 from inclusion.assessments.progression import progression
-from inclusion.errors import Conflict, InvalidData
+from inclusion.errors import Conflict, InvalidData, NotFound
 from inclusion.learners import export as export_service
 from inclusion.learners import lifecycle, services
 from inclusion.learners.schemas import LearnerCreate, LearnerPatch
@@ -131,6 +131,37 @@ async def anonymise(caller: CurrentCaller, learner_id: FromPath[int]) -> Redirec
     return Redirect("/learners?anonymised=1", status_code=303)
 
 
+@get("/learners/{learner_id:int}/merge", include_in_schema=False, opt=PERSONAL)
+async def confirm_merge(
+    request: Request,
+    caller: CurrentCaller,
+    learner_id: FromPath[int],
+    duplicate_text: Annotated[str, QueryParameter(name="duplicate", max_length=12)] = "",
+) -> Template:
+    """Both files side by side before merging; a bad number is said on the page."""
+    keep = await services.get_learner(caller, learner_id)
+    duplicate, error = None, ""
+    if not duplicate_text.isdigit() or int(duplicate_text) == learner_id:
+        error = "Indiquez le numéro d'une autre fiche."
+    else:
+        try:
+            duplicate = await services.get_learner(caller, int(duplicate_text))
+        except NotFound:
+            error = f"Aucune fiche n° {duplicate_text} sur vos sites."
+    status = 200 if duplicate else 422
+    return page(request, "pages/learner_merge.html", status, keep=keep, duplicate=duplicate, error=error)
+
+
+@post("/learners/{learner_id:int}/merge", include_in_schema=False, opt=PERSONAL)
+async def merge(request: Request, caller: CurrentCaller, learner_id: FromPath[int]) -> Redirect:
+    form = await request.form()
+    duplicate = str(form.get("duplicate", ""))
+    if not duplicate.isdigit():
+        raise InvalidData({"duplicate": "Indiquez le numéro d'une autre fiche."})
+    await lifecycle.merge(caller, learner_id, int(duplicate))
+    return Redirect(f"/learners/{learner_id}?merged=1", status_code=303)
+
+
 @get("/learners/{learner_id:int}/export", include_in_schema=False, opt=PERSONAL)
 async def export_page(request: Request, caller: CurrentCaller, learner_id: FromPath[int]) -> Template:
     return page(request, "pages/learner_export.html", data=await export_service.export(caller, learner_id))
@@ -145,5 +176,7 @@ LEARNER_PAGES = [
     edit,
     confirm_anonymise,
     anonymise,
+    confirm_merge,
+    merge,
     export_page,
 ]
