@@ -18,6 +18,7 @@ from inclusion.accounts.api import TokenApi, UserApi, me
 from inclusion.accounts.auth import AuthenticationMiddleware
 from inclusion.accounts.guards import require_access
 from inclusion.accounts.pages import ACCOUNT_PAGES
+from inclusion.activities.api import ActivityApi, AttendanceApi
 from inclusion.assessments.api import AssessmentApi, learner_progression
 from inclusion.assessments.pages import ASSESSMENT_PAGES
 from inclusion.audit.api import AuditApi
@@ -45,6 +46,8 @@ API_ROUTES = [
     FrameworkApi,
     AssessmentApi,
     learner_progression,
+    ActivityApi,
+    AttendanceApi,
     AuditApi,
 ]
 PAGES = [*ACCOUNT_PAGES, *SITE_PAGES, *LEARNER_PAGES, *ASSESSMENT_PAGES, *AUDIT_PAGES]

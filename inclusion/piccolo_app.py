@@ -3,6 +3,7 @@
 from piccolo.conf.apps import AppConfig
 
 from inclusion.accounts.tables import ApiToken, LoginAttempt, Session, User, UserSite
+from inclusion.activities.tables import Activity, ActivityParticipant, ActivityTopic, SiteDay
 from inclusion.assessments.tables import Assessment, AssessmentLevel
 from inclusion.audit.tables import AuditEntry
 from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
@@ -27,6 +28,10 @@ APP_CONFIG = AppConfig(
         Competence,
         Assessment,
         AssessmentLevel,
+        Activity,
+        ActivityTopic,
+        ActivityParticipant,
+        SiteDay,
     ],
     migration_dependencies=[],
     commands=[],

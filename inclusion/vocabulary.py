@@ -90,3 +90,59 @@ def age_band_for(birth_year: int, in_year: int) -> AgeBand:
         if age < upper:
             return band
     return AgeBand.soixante_dix_plus
+
+
+class ActivityType(StrEnum):
+    individuel = "individuel"
+    collectif = "collectif"
+
+
+class AdminTopic(StrEnum):
+    papiers_elections_citoyennete = "papiers_elections_citoyennete"
+    famille_scolarite = "famille_scolarite"
+    social_sante = "social_sante"
+    travail_formation = "travail_formation"
+    logement = "logement"
+    transports_mobilite = "transports_mobilite"
+    argent_impots = "argent_impots"
+    justice = "justice"
+    etrangers_europe = "etrangers_europe"
+    loisirs_sports_culture = "loisirs_sports_culture"
+    associations = "associations"
+
+
+class Autonomy(StrEnum):
+    entierement_accompagne = "entierement_accompagne"
+    partiellement_autonome = "partiellement_autonome"
+    autonome = "autonome"
+
+
+class WorkshopLevel(StrEnum):
+    debutant = "debutant"
+    intermediaire = "intermediaire"
+    avance = "avance"
+
+
+class Place(StrEnum):
+    lieu_activite = "lieu_activite"
+    domicile = "domicile"
+    a_distance = "a_distance"
+    autre = "autre"
+
+
+class Device(StrEnum):
+    ordinateur = "ordinateur"
+    telephone = "telephone"
+    tablette = "tablette"
+    autre = "autre"
+    aucun = "aucun"
+
+
+class ReferralType(StrEnum):
+    administration = "administration"
+    mediation_numerique = "mediation_numerique"
+    operateur_ou_organisme_en_charge = "operateur_ou_organisme_en_charge"
+    aide_sociale = "aide_sociale"
+    insertion_professionnelle = "insertion_professionnelle"
+    aide_aux_demarches_administratives = "aide_aux_demarches_administratives"
+    autre = "autre"

@@ -42,7 +42,17 @@ async def _assessment_of(make: Factory, site_id: int) -> int:
     return await make.assessment(await make.learner(site_id), {"navigation": 2})
 
 
-OTHER_SITE_RECORDS: dict[str, Callable[[Factory, int], Awaitable[int]]] = {
+async def _activity_of(make: Factory, site_id: int) -> int:
+    return await make.activity(site_id)
+
+
+async def _any_day(make: Factory, site_id: int) -> str:
+    return "2025-03-04"  # the site_id beside it carries the scope
+
+
+OTHER_SITE_RECORDS: dict[str, Callable[[Factory, int], Awaitable[int | str]]] = {
+    "activity_id": _activity_of,
+    "day": _any_day,
     "assessment_id": _assessment_of,
     "site_id": _site,
     "learner_id": _learner_of,

@@ -7,6 +7,7 @@ from typing import Any
 from piccolo.columns import ForeignKey
 
 from inclusion import db
+from inclusion.activities.tables import ActivityParticipant
 from inclusion.audit.services import Action, record
 from inclusion.clock import now
 from inclusion.errors import Conflict, InvalidData
@@ -39,6 +40,14 @@ async def merge(caller: Caller, keep_id: int, duplicate_id: int) -> dict[str, An
         raise Conflict("Une fiche anonymisée ou déjà fusionnée ne peut pas être fusionnée.")
     filled = {field: duplicate[field] for field in keep if not keep[field] and duplicate[field] and field in _FILLABLE}
     async with db.write_transaction():
+        both = ActivityParticipant.select(ActivityParticipant.activity).where(ActivityParticipant.learner == keep_id)
+        await (
+            ActivityParticipant.delete()
+            .where(  # a workshop both files attended keeps one participation
+                ActivityParticipant.learner == duplicate_id, ActivityParticipant.activity.is_in(both)
+            )
+            .run()
+        )
         for column in learner_references():
             table = column._meta.table
             await table.update({column: keep_id}).where(column == duplicate_id).run()

@@ -147,6 +147,22 @@ class Factory:
         ).run()
         return assessment.id
 
+    async def activity(self, site_id: int, **values: Any) -> int:
+        from datetime import date
+
+        from inclusion.activities.tables import Activity
+
+        activity = Activity(
+            site=site_id,
+            type=values.pop("type", "collectif"),
+            date=values.pop("date", date(2025, 3, 4)),
+            duration_minutes=values.pop("duration_minutes", 90),
+            title=values.pop("title", "Atelier découverte"),
+            **values,
+        )
+        await activity.save().run()
+        return activity.id
+
     async def bearer(self, user: dict) -> dict[str, str]:
         raw, _ = await tokens.create_token(user["id"], "tests")
         return {"Authorization": f"Bearer {raw}"}

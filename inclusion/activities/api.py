@@ -1,0 +1,109 @@
+from datetime import date, timedelta
+
+from litestar import Controller, delete, get, patch, post, put
+from litestar.params import FromPath, FromQuery, JSONBody
+from msgspec import convert
+
+from inclusion.activities import attendance, services
+from inclusion.activities.schemas import (
+    ActivityCreate,
+    ActivityOut,
+    ActivityPage,
+    ActivityPatch,
+    DuplicateRequest,
+    SiteDayIn,
+    SiteDayOut,
+)
+from inclusion.pagination import DEFAULT_PER_PAGE
+from inclusion.scoping import Role
+from inclusion.vocabulary import ActivityType
+from inclusion.web.params import CurrentCaller, PageNumber, PerPage, page_request, page_response
+
+PERSONAL = {"personal_data": True}
+STAFF = {"personal_data": True, "roles": {Role.admin, Role.coordinator, Role.adviser}}
+
+
+class ActivityApi(Controller):
+    path = "/activities"
+    tags = ["Activités"]
+
+    @get("/", summary="Ateliers et séances des sites de l'appelant (filtres, pages)", opt=PERSONAL)
+    async def list_activities(
+        self,
+        caller: CurrentCaller,
+        page: PageNumber = 1,
+        per_page: PerPage = DEFAULT_PER_PAGE,
+        site: FromQuery[int | None] = None,
+        date_from: FromQuery[date | None] = None,
+        date_to: FromQuery[date | None] = None,
+        type: FromQuery[ActivityType | None] = None,
+        topic: FromQuery[str | None] = None,
+        adviser: FromQuery[int | None] = None,
+        learner: FromQuery[int | None] = None,
+    ) -> ActivityPage:
+        filters = {
+            "site": site,
+            "date_from": date_from,
+            "date_to": date_to,
+            "type": type.value if type else None,
+            "topic": topic,
+            "adviser": adviser,
+            "learner": learner,
+        }
+        result = await services.list_activities(caller, page_request(page, per_page), filters)
+        return page_response(result, ActivityPage, ActivityOut)
+
+    @post("/", summary="Enregistrer un atelier ou une séance (répétable chaque semaine)", opt=STAFF)
+    async def create_activity(self, caller: CurrentCaller, data: JSONBody[ActivityCreate]) -> list[ActivityOut]:
+        ids = await services.create_activities(caller, data)
+        return [convert(await services.get_activity(caller, activity_id), ActivityOut) for activity_id in ids]
+
+    @get("/{activity_id:int}", summary="Une activité", opt=PERSONAL)
+    async def get_activity(self, caller: CurrentCaller, activity_id: FromPath[int]) -> ActivityOut:
+        return convert(await services.get_activity(caller, activity_id), ActivityOut)
+
+    @patch("/{activity_id:int}", summary="Modifier une activité", opt=STAFF)
+    async def update_activity(
+        self, caller: CurrentCaller, activity_id: FromPath[int], data: JSONBody[ActivityPatch]
+    ) -> ActivityOut:
+        return convert(await services.update_activity(caller, activity_id, data), ActivityOut)
+
+    @delete("/{activity_id:int}", summary="Supprimer une activité", opt=STAFF)
+    async def delete_activity(self, caller: CurrentCaller, activity_id: FromPath[int]) -> None:
+        await services.delete_activity(caller, activity_id)
+
+    @post("/{activity_id:int}/duplicate", summary="Dupliquer une activité à une autre date", opt=STAFF)
+    async def duplicate_activity(
+        self, caller: CurrentCaller, activity_id: FromPath[int], data: JSONBody[DuplicateRequest]
+    ) -> ActivityOut:
+        new_id = await services.duplicate_activity(caller, activity_id, data.date)
+        return convert(await services.get_activity(caller, new_id), ActivityOut)
+
+
+class AttendanceApi(Controller):
+    path = "/attendance"
+    tags = ["Fréquentation"]
+
+    @get("/{site_id:int}", summary="Fréquentation d'un site : jours ouverts et visiteurs")
+    async def list_days(
+        self,
+        caller: CurrentCaller,
+        site_id: FromPath[int],
+        date_from: FromQuery[date | None] = None,
+        date_to: FromQuery[date | None] = None,
+    ) -> list[SiteDayOut]:
+        """The last 30 days unless a range is given."""
+        date_to = date_to or date.today()
+        date_from = date_from or date_to - timedelta(days=30)
+        rows = await attendance.list_days(caller, site_id, date_from, date_to)
+        return [convert(row, SiteDayOut) for row in rows]
+
+    @put(
+        "/{site_id:int}/{day:date}",
+        summary="Saisir la fréquentation d'un jour",
+        opt={"roles": {Role.admin, Role.coordinator, Role.adviser}},
+    )
+    async def record_day(
+        self, caller: CurrentCaller, site_id: FromPath[int], day: FromPath[date], data: JSONBody[SiteDayIn]
+    ) -> SiteDayOut:
+        return convert(await attendance.record_day(caller, site_id, day, data), SiteDayOut)

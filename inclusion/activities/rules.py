@@ -1,0 +1,95 @@
+"""What makes an activity valid, field by field (French messages; nothing is written when any fails)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from inclusion.learners.tables import Learner
+
+MAX_MINUTES = 12 * 60
+BREAKDOWN_NAMES = {"age_band": "tranche d'âge", "gender": "genre", "social_status": "statut"}
+
+
+def shape_problems(values: dict[str, Any], today: date, repeat_weeks: int = 1) -> dict[str, str]:
+    """Rules on the activity's own fields (no database)."""
+    found: dict[str, str] = {}
+    minutes = values["duration_minutes"]
+    if not 0 < minutes <= MAX_MINUTES:
+        found["duration_minutes"] = f"La durée doit être comprise entre 1 et {MAX_MINUTES} minutes (12 heures)."
+    if values["date"] > today:
+        found["date"] = "La date ne peut pas être dans le futur."
+    elif repeat_weeks > 1 and (last := values["date"] + timedelta(weeks=repeat_weeks - 1)) > today:
+        found["repeat_weeks"] = f"La dernière séance ({last:%d/%m/%Y}) serait dans le futur."
+    if values["type"] == "individuel":
+        has_file, has_person = values.get("learner_id") is not None, values.get("anonymous_person") is not None
+        if has_file == has_person:
+            found["learner_id"] = (
+                "Une séance individuelle concerne soit un apprenant (fiche), soit une personne anonyme."
+            )
+        if values.get("participants") or values.get("anonymous_count"):
+            found["participants"] = (
+                "Les participants et le nombre d'anonymes ne concernent que les ateliers collectifs."
+            )
+    else:
+        if values.get("learner_id") is not None or values.get("anonymous_person") is not None:
+            found["learner_id"] = "Un atelier collectif a des participants, pas d'apprenant unique."
+        if not str(values.get("title", "")).strip():
+            found["title"] = "Donnez un titre à l'atelier."
+        if values.get("autonomy") or values.get("referral"):
+            found["autonomy"] = "L'autonomie et l'orientation se notent en séance individuelle."
+    found |= _participant_problems(values.get("participants") or [])
+    found |= _breakdown_problems(values.get("anonymous_count") or 0, values.get("anonymous_breakdown") or {})
+    return found
+
+
+def _participant_problems(participants: list[dict[str, Any]]) -> dict[str, str]:
+    states: dict[int, set[bool]] = {}
+    for participant in participants:
+        states.setdefault(participant["learner_id"], set()).add(participant["present"])
+    if any(len(seen) > 1 for seen in states.values()):
+        return {"participants": "Un même apprenant ne peut pas être à la fois présent et absent."}
+    if len(states) < len(participants):
+        return {"participants": "Un même apprenant figure deux fois parmi les participants."}
+    return {}
+
+
+def _breakdown_problems(count: int, breakdown: dict[str, dict[str, int]]) -> dict[str, str]:
+    found = {}
+    for name, counts in breakdown.items():
+        if counts is None:
+            continue
+        total = sum(counts.values())
+        if total != count:
+            found[f"anonymous_breakdown.{name}"] = (
+                f"La répartition par {BREAKDOWN_NAMES[name]} totalise {total} personne(s), "
+                f"or le nombre de participants anonymes est {count}."
+            )
+    return found
+
+
+async def learner_problems(site_id: int, values: dict[str, Any]) -> dict[str, str]:
+    """Every learner named must be a live file of the activity's site."""
+    wanted: dict[str, int] = {}
+    if values.get("learner_id") is not None:
+        wanted["learner_id"] = values["learner_id"]
+    for index, participant in enumerate(values.get("participants") or []):
+        wanted[f"participants[{index}].learner_id"] = participant["learner_id"]
+    if not wanted:
+        return {}
+    rows = (
+        await Learner.select(Learner.id)
+        .where(
+            Learner.id.is_in(sorted(set(wanted.values()))),
+            Learner.site == site_id,
+            Learner.anonymised_at.is_null(),
+            Learner.merged_into.is_null(),
+        )
+        .run()
+    )
+    known = {row["id"] for row in rows}
+    return {
+        field: "Apprenant inconnu sur ce site (ou fiche anonymisée)."
+        for field, learner_id in wanted.items()
+        if learner_id not in known
+    }

@@ -1,0 +1,234 @@
+"""Activities: validated, site-scoped writes that move learners' last-contact dates; filtered reads."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, time, timedelta
+from typing import Any
+
+import msgspec
+
+from inclusion import db
+from inclusion.activities.rules import learner_problems, shape_problems
+from inclusion.activities.schemas import ActivityCreate, ActivityPatch
+from inclusion.activities.tables import Activity, ActivityParticipant, ActivityTopic
+from inclusion.clock import now
+from inclusion.errors import InvalidData, NotFound
+from inclusion.learners.names import display_name
+from inclusion.learners.services import record_contact
+from inclusion.pagination import PageRequest, PageResult, fetch_page
+from inclusion.scoping import Caller, Role, site_filter
+
+COLUMNS = (*Activity._meta.columns, Activity.adviser.display_name.as_alias("adviser_name"))
+PERSON = {"person_age_band": "age_band", "person_gender": "gender", "person_status": "social_status"}
+REFERRAL = {"referral_type": "type", "referral_name": "name", "referral_note": "note"}
+
+
+def _clock(text: str | None) -> time | None:
+    return time.fromisoformat(text) if text else None
+
+
+def _row_values(values: dict[str, Any]) -> dict[str, Any]:
+    """API fields → table columns (nested person, referral and breakdown flattened)."""
+    row = {key: value for key, value in values.items() if key not in _NOT_COLUMNS}
+    if "anonymous_person" in values:
+        person = values["anonymous_person"] or {}
+        row |= {column: person.get(field) for column, field in PERSON.items()}
+    if "referral" in values:
+        referral = values["referral"] or {}
+        row |= {column: referral.get(field, None if field == "type" else "") for column, field in REFERRAL.items()}
+    if "anonymous_breakdown" in values:
+        row["anonymous_breakdown"] = values["anonymous_breakdown"] or {}
+    if "adviser_id" in values:
+        row["adviser"] = row.pop("adviser_id")
+    if "learner_id" in values:
+        row["learner"] = row.pop("learner_id")
+    return row
+
+
+_NOT_COLUMNS = {"digital_topics", "admin_topics", "participants", "anonymous_person", "referral", "site_id"}
+_NOT_COLUMNS |= {"repeat_weeks", "anonymous_breakdown"}
+
+
+async def _write_links(activity_id: int, values: dict[str, Any]) -> None:
+    if "digital_topics" in values or "admin_topics" in values:
+        await ActivityTopic.delete().where(ActivityTopic.activity == activity_id).run()
+        topics = [
+            ActivityTopic(activity=activity_id, kind="digital", topic=t) for t in values.get("digital_topics", [])
+        ]
+        topics += [ActivityTopic(activity=activity_id, kind="admin", topic=t) for t in values.get("admin_topics", [])]
+        if topics:
+            await ActivityTopic.insert(*topics).run()
+    if "participants" in values:
+        await ActivityParticipant.delete().where(ActivityParticipant.activity == activity_id).run()
+        if values["participants"]:
+            await ActivityParticipant.insert(
+                *[
+                    ActivityParticipant(activity=activity_id, learner=p["learner_id"], present=p["present"])
+                    for p in values["participants"]
+                ]
+            ).run()
+
+
+def _present(values: dict[str, Any]) -> list[int]:
+    present = [p["learner_id"] for p in values.get("participants") or [] if p["present"]]
+    return present + ([values["learner_id"]] if values.get("learner_id") is not None else [])
+
+
+def _site_for(caller: Caller, requested: int | None) -> int:
+    if requested is not None:
+        if not caller.can_see_site(requested):
+            raise NotFound("Site introuvable.")
+        return requested
+    if len(caller.site_ids) == 1:
+        return next(iter(caller.site_ids))
+    raise InvalidData({"site_id": "Précisez le site de l'activité."})
+
+
+async def create_activities(caller: Caller, data: ActivityCreate) -> list[int]:
+    """Record the activity, or one per week for `repeat_weeks` weeks; return the ids."""
+    values = msgspec.to_builtins(data, builtin_types=(date,))
+    values |= {
+        "date": data.date,
+        "start_time": _clock(data.start_time),
+        "adviser_id": data.adviser_id or caller.user_id,
+    }
+    site_id = _site_for(caller, data.site_id)
+    found = shape_problems(values, date.today(), data.repeat_weeks)
+    found |= await learner_problems(site_id, values)
+    if data.adviser_id not in (None, caller.user_id) and caller.role == Role.adviser:
+        found["adviser_id"] = "Un conseiller enregistre ses propres activités."
+    if found:
+        raise InvalidData(found)
+    series = secrets.token_hex(8) if data.repeat_weeks > 1 else ""
+    ids = []
+    async with db.write_transaction():
+        for week in range(data.repeat_weeks):
+            occurrence = {**values, "date": data.date + timedelta(weeks=week)}
+            activity = Activity(**_row_values(occurrence), site=site_id, series=series)
+            await activity.save().run()
+            await _write_links(activity.id, occurrence)
+            await record_contact(_present(occurrence), occurrence["date"])
+            ids.append(activity.id)
+    return ids
+
+
+async def _fetch_row(caller: Caller, activity_id: int) -> dict[str, Any]:
+    query = Activity.select(*COLUMNS).where(Activity.id == activity_id)
+    if (clause := site_filter(caller, Activity.site)) is not None:
+        query = query.where(clause)
+    row = await query.first().output(load_json=True).run()
+    if row is None:
+        raise NotFound("Activité introuvable.")
+    return row
+
+
+async def get_activity(caller: Caller, activity_id: int) -> dict[str, Any]:
+    return (await with_links([await _fetch_row(caller, activity_id)]))[0]
+
+
+async def with_links(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add topics and participants (two queries for the whole page), and shape rows like ActivityOut."""
+    ids = [row["id"] for row in rows] or [0]
+    topics = await ActivityTopic.select().where(ActivityTopic.activity.is_in(ids)).order_by(ActivityTopic.id).run()
+    participants = (
+        await ActivityParticipant.select(
+            ActivityParticipant.activity,
+            ActivityParticipant.learner,
+            ActivityParticipant.present,
+            ActivityParticipant.learner.first_name.as_alias("first_name"),
+            ActivityParticipant.learner.last_name.as_alias("last_name"),
+            ActivityParticipant.learner.pseudonym.as_alias("pseudonym"),
+            ActivityParticipant.learner.anonymised_at.as_alias("anonymised_at"),
+        )
+        .where(ActivityParticipant.activity.is_in(ids))
+        .order_by(ActivityParticipant.id)
+        .run()
+    )
+    for row in rows:
+        row["digital_topics"] = [t["topic"] for t in topics if t["activity"] == row["id"] and t["kind"] == "digital"]
+        row["admin_topics"] = [t["topic"] for t in topics if t["activity"] == row["id"] and t["kind"] == "admin"]
+        row["participants"] = [
+            {"learner_id": p["learner"], "present": p["present"], "display_name": _participant_name(p)}
+            for p in participants
+            if p["activity"] == row["id"]
+        ]
+        row |= {"site_id": row["site"], "adviser_id": row["adviser"], "learner_id": row["learner"]}
+        row["adviser_name"] = row["adviser_name"] or ""
+        row["start_time"] = row["start_time"].strftime("%H:%M") if row["start_time"] else None
+        person = {field: row[column] for column, field in PERSON.items()}
+        row["anonymous_person"] = person if row["person_age_band"] else None
+        referral = {field: row[column] for column, field in REFERRAL.items()}
+        row["referral"] = referral if row["referral_type"] else None
+        row["anonymous_breakdown"] = row["anonymous_breakdown"] or None
+    return rows
+
+
+def _participant_name(row: dict[str, Any]) -> str:
+    return display_name(row["first_name"], row["last_name"], row["pseudonym"], row["anonymised_at"] is not None)
+
+
+async def list_activities(caller: Caller, page: PageRequest, filters: dict[str, Any]) -> PageResult:
+    clauses: list[Any] = [clause for clause in [site_filter(caller, Activity.site)] if clause is not None]
+    if filters.get("site") is not None:
+        clauses.append(Activity.site == filters["site"])
+    if filters.get("date_from"):
+        clauses.append(Activity.date >= filters["date_from"])
+    if filters.get("date_to"):
+        clauses.append(Activity.date <= filters["date_to"])
+    if filters.get("type"):
+        clauses.append(Activity.type == filters["type"])
+    if filters.get("adviser") is not None:
+        clauses.append(Activity.adviser == filters["adviser"])
+    if filters.get("topic"):
+        clauses.append(
+            Activity.id.is_in(
+                ActivityTopic.select(ActivityTopic.activity).where(ActivityTopic.topic == filters["topic"])
+            )
+        )
+    if (learner := filters.get("learner")) is not None:
+        attended = ActivityParticipant.select(ActivityParticipant.activity).where(
+            ActivityParticipant.learner == learner
+        )
+        clauses.append((Activity.learner == learner) | Activity.id.is_in(attended))
+    result = await fetch_page(Activity, COLUMNS, clauses, [Activity.date, Activity.start_time, Activity.id], page, True)
+    return PageResult(await with_links(result.rows), result.total, result.page, result.per_page)
+
+
+async def update_activity(caller: Caller, activity_id: int, patch: ActivityPatch) -> dict[str, Any]:
+    current = await get_activity(caller, activity_id)
+    changes = msgspec.to_builtins(patch, builtin_types=(date,))
+    if "date" in changes:
+        changes["date"] = patch.date
+    if "start_time" in changes:
+        changes["start_time"] = _clock(changes["start_time"])
+    merged = {**current, **changes}
+    found = shape_problems(merged, date.today()) | await learner_problems(current["site"], changes)
+    if found:
+        raise InvalidData(found)
+    async with db.write_transaction():
+        columns = _row_values(changes)
+        if columns:
+            await Activity.update({**columns, "updated_at": now()}).where(Activity.id == activity_id).run()
+        await _write_links(activity_id, changes)
+        await record_contact(_present(merged), merged["date"])
+    return await get_activity(caller, activity_id)
+
+
+async def delete_activity(caller: Caller, activity_id: int) -> None:
+    await _fetch_row(caller, activity_id)
+    async with db.write_transaction():
+        await ActivityTopic.delete().where(ActivityTopic.activity == activity_id).run()
+        await ActivityParticipant.delete().where(ActivityParticipant.activity == activity_id).run()
+        await Activity.delete().where(Activity.id == activity_id).run()
+
+
+async def duplicate_activity(caller: Caller, activity_id: int, on: date | None) -> int:
+    """A copy of the activity (topics, participants, counts) on another date, today by default."""
+    source = await get_activity(caller, activity_id)
+    fields = set(ActivityCreate.__struct_fields__) - {"repeat_weeks", "site_id"}
+    values = {name: source[name] for name in fields if name in source}
+    values |= {"date": on or date.today(), "site_id": source["site_id"]}
+    values["participants"] = [{"learner_id": p["learner_id"], "present": p["present"]} for p in source["participants"]]
+    data = msgspec.convert(values, ActivityCreate, strict=False)
+    return (await create_activities(caller, data))[0]

@@ -1,0 +1,162 @@
+"""Activities through the API, in the national model: workshops, individual sessions, attendance."""
+
+from datetime import date, timedelta
+
+from inclusion.activities.tables import Activity, ActivityParticipant, SiteDay
+from inclusion.learners.tables import Learner
+
+TODAY = date.today()
+
+
+async def setup(make):
+    site = await make.site("Espace Carnot")
+    headers = await make.bearer(await make.user("adviser", site))
+    learners = [await make.learner(site, f"Prénom{index}", "Atelier") for index in range(8)]
+    return site, headers, learners
+
+
+def workshop(learners, **changes):
+    return {
+        "type": "collectif",
+        "date": TODAY.isoformat(),
+        "start_time": "14:00",
+        "duration_minutes": 120,
+        "title": "Découvrir son smartphone",
+        "level": "debutant",
+        "digital_topics": ["prendre_en_main_du_materiel", "securite_numerique"],
+        "device": "telephone",
+        "participants": [{"learner_id": learner, "present": index != 7} for index, learner in enumerate(learners)],
+        "anonymous_count": 3,
+        "anonymous_breakdown": {"gender": {"feminin": 2, "masculin": 1}, "age_band": {"soixante_dix_plus": 3}},
+        **changes,
+    }
+
+
+async def test_workshop_with_eight_participants(client, make):
+    """A workshop stores its participants, topics and anonymous counts; present learners' last contact moves."""
+    _, headers, learners = await setup(make)
+    response = await client.post("/api/v1/activities", json=workshop(learners), headers=headers)
+    assert response.status_code == 201, response.text
+    [body] = response.json()
+    assert body["title"] == "Découvrir son smartphone" and body["start_time"] == "14:00"
+    assert body["digital_topics"] == ["prendre_en_main_du_materiel", "securite_numerique"]
+    assert [p["present"] for p in body["participants"]] == [True] * 7 + [False]
+    assert body["participants"][0]["display_name"] == "Prénom0 Atelier"
+    assert body["anonymous_breakdown"] == {
+        "gender": {"feminin": 2, "masculin": 1},
+        "age_band": {"soixante_dix_plus": 3},
+    }
+    contacts = {r["id"]: r["last_contact_on"] for r in await Learner.select(Learner.id, Learner.last_contact_on)}
+    assert contacts[learners[0]] == TODAY and contacts[learners[7]] == date(2025, 1, 6)
+
+
+async def test_individual_session_with_a_file_or_an_anonymous_person(client, make):
+    """An individual session names one learner, or describes an anonymous person; autonomy and referral stay."""
+    _, headers, learners = await setup(make)
+    session = {
+        "type": "individuel", "date": TODAY.isoformat(), "duration_minutes": 45, "learner_id": learners[0],
+        "admin_topics": ["argent_impots"], "digital_topics": ["aide_aux_demarches_administratives"],
+        "autonomy": "partiellement_autonome",
+        "referral": {"type": "administration", "name": "Centre des finances publiques", "note": "Rendez-vous pris"},
+    }  # fmt: skip
+    [body] = (await client.post("/api/v1/activities", json=session, headers=headers)).json()
+    assert body["learner_id"] == learners[0] and body["referral"]["name"] == "Centre des finances publiques"
+    anonymous = {
+        **session,
+        "learner_id": None,
+        "anonymous_person": {"age_band": "soixante_dix_plus", "gender": "feminin"},
+    }
+    [other] = (await client.post("/api/v1/activities", json=anonymous, headers=headers)).json()
+    assert other["anonymous_person"] == {
+        "age_band": "soixante_dix_plus",
+        "gender": "feminin",
+        "social_status": "non_communique",
+    }
+
+
+async def test_bad_activity_is_refused_field_by_field(client, make):
+    """Bad duration, future date, unknown topic, foreign participant, wrong breakdown, present-and-absent: named."""
+    _, headers, learners = await setup(make)
+    stranger = await make.learner(await make.site("Ailleurs"))
+    cases = {
+        "duration_minutes": workshop(learners, duration_minutes=0),
+        "date": workshop(learners, date=(TODAY + timedelta(days=1)).isoformat()),
+        "participants[8].learner_id": workshop(learners, participants=[{"learner_id": x} for x in learners + [stranger]]),
+        "anonymous_breakdown.gender": workshop(learners, anonymous_breakdown={"gender": {"feminin": 1}}),
+        "participants": workshop(learners, participants=[{"learner_id": learners[0]}, {"learner_id": learners[0], "present": False}]),
+    }  # fmt: skip
+    for field, payload in cases.items():
+        response = await client.post("/api/v1/activities", json=payload, headers=headers)
+        assert response.status_code == 422, field
+        assert field in [d["field"] for d in response.json()["details"]], (field, response.json())
+    too_long = await client.post("/api/v1/activities", json=workshop(learners, duration_minutes=721), headers=headers)
+    assert too_long.json()["details"][0]["message"] == "La durée doit être comprise entre 1 et 720 minutes (12 heures)."
+    unknown = await client.post(
+        "/api/v1/activities", json=workshop(learners, digital_topics=["astrologie"]), headers=headers
+    )
+    assert unknown.status_code == 422 and unknown.json()["details"][0]["field"] == "digital_topics[0]"
+    breakdown = await client.post(
+        "/api/v1/activities", json=workshop(learners, anonymous_breakdown={"gender": {"feminin": 1}}), headers=headers
+    )
+    assert breakdown.json()["details"] == [
+        {
+            "field": "anonymous_breakdown.gender",
+            "message": "La répartition par genre totalise 1 personne(s), or le nombre de participants anonymes est 3.",
+        }
+    ]
+    assert await Activity.count() == 0 and await ActivityParticipant.count() == 0
+
+
+async def test_weekly_repeat_creates_one_activity_per_week(client, make):
+    """A workshop repeated for 4 weeks makes 4 dated a week apart, sharing a series; a future week is refused."""
+    _, headers, learners = await setup(make)
+    start = TODAY - timedelta(weeks=3)
+    response = await client.post(
+        "/api/v1/activities", json=workshop(learners, date=start.isoformat(), repeat_weeks=4), headers=headers
+    )
+    body = response.json()
+    assert [item["date"] for item in body] == [(start + timedelta(weeks=w)).isoformat() for w in range(4)]
+    assert len({item["series"] for item in body}) == 1 and body[0]["series"]
+    future = await client.post(
+        "/api/v1/activities", json=workshop(learners, date=start.isoformat(), repeat_weeks=5), headers=headers
+    )
+    assert future.status_code == 422 and future.json()["details"][0]["field"] == "repeat_weeks"
+    assert await Activity.count() == 4
+
+
+async def test_duplicate_edit_delete_and_filter(client, make):
+    """An activity can be duplicated, edited, filtered by learner and topic, and deleted."""
+    _, headers, learners = await setup(make)
+    [created] = (await client.post("/api/v1/activities", json=workshop(learners[:2]), headers=headers)).json()
+    copy = (await client.post(f"/api/v1/activities/{created['id']}/duplicate", json={}, headers=headers)).json()
+    assert copy["id"] != created["id"] and [p["learner_id"] for p in copy["participants"]] == learners[:2]
+    edited = await client.patch(
+        f"/api/v1/activities/{copy['id']}", json={"duration_minutes": 60, "digital_topics": ["email"]}, headers=headers
+    )
+    assert edited.status_code == 200 and edited.json()["duration_minutes"] == 60
+    by_topic = (await client.get("/api/v1/activities?topic=email", headers=headers)).json()
+    assert [item["id"] for item in by_topic["items"]] == [copy["id"]]
+    by_learner = (await client.get(f"/api/v1/activities?learner={learners[1]}", headers=headers)).json()
+    assert by_learner["total"] == 2
+    assert (await client.get(f"/api/v1/activities?learner={learners[5]}", headers=headers)).json()["total"] == 0
+    assert (await client.delete(f"/api/v1/activities/{copy['id']}", headers=headers)).status_code == 204
+    assert await Activity.count() == 1
+
+
+async def test_attendance_counts_activity_days_as_open(client, make):
+    """A recorded day keeps its visitors; a day with an activity counts as open; future days are refused."""
+    site, headers, learners = await setup(make)
+    monday = TODAY - timedelta(days=TODAY.weekday() + 7)
+    saved = await client.put(f"/api/v1/attendance/{site}/{monday}", json={"visitors": 23}, headers=headers)
+    assert saved.status_code == 200 and saved.json()["visitors"] == 23
+    tuesday = monday + timedelta(days=1)
+    await client.post("/api/v1/activities", json=workshop(learners[:1], date=tuesday.isoformat()), headers=headers)
+    days = (await client.get(f"/api/v1/attendance/{site}?date_from={monday}&date_to={tuesday}", headers=headers)).json()
+    assert [(d["day"], d["open"], d["visitors"], d["activities"]) for d in days] == [
+        (monday.isoformat(), True, 23, 0),
+        (tuesday.isoformat(), True, 0, 1),
+    ]
+    again = await client.put(f"/api/v1/attendance/{site}/{monday}", json={"open": False}, headers=headers)
+    assert again.json()["open"] is False and await SiteDay.count() == 1
+    future = await client.put(f"/api/v1/attendance/{site}/{TODAY + timedelta(days=1)}", json={}, headers=headers)
+    assert future.status_code == 422
