@@ -78,13 +78,15 @@ async def test_bad_activity_is_refused_field_by_field(client, make):
     """Bad duration, future date, unknown topic, foreign participant, wrong breakdown, present-and-absent: named."""
     _, headers, learners = await setup(make)
     stranger = await make.learner(await make.site("Ailleurs"))
+    foreign = [{"learner_id": x} for x in learners + [stranger]]
+    both = [{"learner_id": learners[0]}, {"learner_id": learners[0], "present": False}]
     cases = {
         "duration_minutes": workshop(learners, duration_minutes=0),
         "date": workshop(learners, date=(TODAY + timedelta(days=1)).isoformat()),
-        "participants[8].learner_id": workshop(learners, participants=[{"learner_id": x} for x in learners + [stranger]]),
+        "participants[8].learner_id": workshop(learners, participants=foreign),
         "anonymous_breakdown.gender": workshop(learners, anonymous_breakdown={"gender": {"feminin": 1}}),
-        "participants": workshop(learners, participants=[{"learner_id": learners[0]}, {"learner_id": learners[0], "present": False}]),
-    }  # fmt: skip
+        "participants": workshop(learners, participants=both),
+    }
     for field, payload in cases.items():
         response = await client.post("/api/v1/activities", json=payload, headers=headers)
         assert response.status_code == 422, field

@@ -14,12 +14,14 @@ async def test_export_holds_everything_about_the_learner(client, make):
     headers = await make.bearer(await make.user("adviser", site))
     learner = await make.learner(site, "Lucie", "Marchand", phone="0611223344", notes="Préfère le matin")
     await make.assessment(learner, {"navigation": 1, "courriel": 2})
+    await make.activity(site, type="individuel", title="", learner=learner, autonomy="autonome")
     await client.get(f"/api/v1/learners/{learner}", headers=headers)
     response = await client.get(f"/api/v1/learners/{learner}/export", headers=headers)
     assert response.status_code == 200
     body = response.json()
     assert body["learner"]["phone"] == "0611223344" and body["learner"]["notes"] == "Préfère le matin"
     assert [level["competence"] for level in body["assessments"][0]["levels"]] == ["navigation", "courriel"]
+    assert [(a["type"], a["autonomy"]) for a in body["activities"]] == [("individuel", "autonome")]
     assert [entry["action"] for entry in body["audit"]] == ["view", "export"]
     assert set(body) == {"exported_at", "learner", "assessments", "activities", "vouchers", "certificates", "audit"}
 

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from inclusion.activities.services import list_activities
 from inclusion.assessments.services import list_assessments
 from inclusion.audit.services import Action, entries_about, record
 from inclusion.clock import now
 from inclusion.learners.services import TARGET, _fetch, as_output
-from inclusion.pagination import MAX_PER_PAGE, PageRequest
+from inclusion.pagination import MAX_PER_PAGE, PageRequest, PageResult
 from inclusion.scoping import Caller
+
+
+async def _all_pages(fetch: Callable[[PageRequest], Awaitable[PageResult]]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        result = await fetch(PageRequest(page, MAX_PER_PAGE))
+        rows += result.rows
+        if page >= result.pages:
+            return rows
+        page += 1
 
 
 async def export(caller: Caller, learner_id: int) -> dict[str, Any]:
     """The file, its assessments, activities, vouchers, certificates and the audit entries about it."""
     learner = as_output(await _fetch(caller, learner_id))
-    assessments: list[dict[str, Any]] = []
-    page = 1
-    while True:
-        result = await list_assessments(caller, PageRequest(page, MAX_PER_PAGE), learner_id=learner_id)
-        assessments += result.rows
-        if page >= result.pages:
-            break
-        page += 1
+    assessments = await _all_pages(lambda page: list_assessments(caller, page, learner_id=learner_id))
+    activities = await _all_pages(lambda page: list_activities(caller, page, {"learner": learner_id}))
     await record(caller, Action.export, TARGET, learner_id, learner["site_id"])
     audit = await entries_about(TARGET, learner_id)
     for entry in audit:
@@ -31,7 +38,7 @@ async def export(caller: Caller, learner_id: int) -> dict[str, Any]:
         "exported_at": now(),
         "learner": learner,
         "assessments": assessments,
-        "activities": [],  # filled once activities are recorded (issue 4)
+        "activities": activities,
         "vouchers": [],  # filled once vouchers exist (issue 5)
         "certificates": [],  # filled once certificates exist (issue 6)
         "audit": audit,

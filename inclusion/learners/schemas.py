@@ -5,6 +5,7 @@ from typing import Annotated
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from inclusion.activities.schemas import ActivityOut
 from inclusion.assessments.schemas import AssessmentOut
 from inclusion.audit.schemas import AuditEntryOut
 from inclusion.vocabulary import AgeBand, Gender, SocialStatus
@@ -104,7 +105,7 @@ class LearnerExport(Struct, kw_only=True):
     exported_at: datetime
     learner: LearnerOut
     assessments: list[AssessmentOut]
-    activities: list[dict]
+    activities: list[ActivityOut]
     vouchers: list[dict]
     certificates: list[dict]
     audit: list[AuditEntryOut]
