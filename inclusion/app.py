@@ -19,6 +19,7 @@ from inclusion.accounts.auth import AuthenticationMiddleware
 from inclusion.accounts.guards import require_access
 from inclusion.accounts.pages import ACCOUNT_PAGES
 from inclusion.activities.api import ActivityApi, AttendanceApi
+from inclusion.activities.pages import ACTIVITY_PAGES
 from inclusion.assessments.api import AssessmentApi, learner_progression
 from inclusion.assessments.pages import ASSESSMENT_PAGES
 from inclusion.audit.api import AuditApi
@@ -50,7 +51,7 @@ API_ROUTES = [
     AttendanceApi,
     AuditApi,
 ]
-PAGES = [*ACCOUNT_PAGES, *SITE_PAGES, *LEARNER_PAGES, *ASSESSMENT_PAGES, *AUDIT_PAGES]
+PAGES = [*ACCOUNT_PAGES, *SITE_PAGES, *LEARNER_PAGES, *ASSESSMENT_PAGES, *ACTIVITY_PAGES, *AUDIT_PAGES]
 
 
 def provide_caller(request: Request) -> Caller:

@@ -146,3 +146,72 @@ class ReferralType(StrEnum):
     insertion_professionnelle = "insertion_professionnelle"
     aide_aux_demarches_administratives = "aide_aux_demarches_administratives"
     autre = "autre"
+
+
+DIGITAL_TOPIC_LABELS = {
+    DigitalTopic.diagnostic_numerique: "Diagnostic numérique",
+    DigitalTopic.prendre_en_main_du_materiel: "Prendre en main du matériel",
+    DigitalTopic.maintenance_de_materiel: "Entretenir son matériel",
+    DigitalTopic.gere_ses_contenus_numeriques: "Gérer ses contenus numériques",
+    DigitalTopic.navigation_sur_internet: "Naviguer sur internet",
+    DigitalTopic.email: "Courriels",
+    DigitalTopic.bureautique: "Bureautique",
+    DigitalTopic.reseaux_sociaux: "Réseaux sociaux et communication",
+    DigitalTopic.sante: "Santé",
+    DigitalTopic.banque_et_achats_en_ligne: "Banque et achats en ligne",
+    DigitalTopic.entrepreneuriat: "Entrepreneuriat",
+    DigitalTopic.insertion_professionnelle: "Insertion professionnelle",
+    DigitalTopic.securite_numerique: "Sécurité numérique",
+    DigitalTopic.parentalite: "Parentalité",
+    DigitalTopic.scolarite_et_numerique: "Scolarité et numérique",
+    DigitalTopic.creer_avec_le_numerique: "Créer avec le numérique",
+    DigitalTopic.culture_numerique: "Culture numérique",
+    DigitalTopic.intelligence_artificielle: "Intelligence artificielle",
+    DigitalTopic.aide_aux_demarches_administratives: "Aide aux démarches administratives",
+}
+ADMIN_TOPIC_LABELS = {
+    AdminTopic.papiers_elections_citoyennete: "Papiers, élections, citoyenneté",
+    AdminTopic.famille_scolarite: "Famille, scolarité",
+    AdminTopic.social_sante: "Social, santé",
+    AdminTopic.travail_formation: "Travail, formation",
+    AdminTopic.logement: "Logement",
+    AdminTopic.transports_mobilite: "Transports, mobilité",
+    AdminTopic.argent_impots: "Argent, impôts",
+    AdminTopic.justice: "Justice",
+    AdminTopic.etrangers_europe: "Étrangers, Europe",
+    AdminTopic.loisirs_sports_culture: "Loisirs, sports, culture",
+    AdminTopic.associations: "Associations",
+}
+ACTIVITY_TYPE_LABELS = {ActivityType.collectif: "Atelier collectif", ActivityType.individuel: "Séance individuelle"}
+AUTONOMY_LABELS = {
+    Autonomy.entierement_accompagne: "Entièrement accompagné",
+    Autonomy.partiellement_autonome: "Partiellement autonome",
+    Autonomy.autonome: "Autonome",
+}
+LEVEL_LABELS = {
+    WorkshopLevel.debutant: "Débutant",
+    WorkshopLevel.intermediaire: "Intermédiaire",
+    WorkshopLevel.avance: "Avancé",
+}
+PLACE_LABELS = {
+    Place.lieu_activite: "Lieu d'activité",
+    Place.domicile: "À domicile",
+    Place.a_distance: "À distance",
+    Place.autre: "Autre lieu",
+}
+DEVICE_LABELS = {
+    Device.ordinateur: "Ordinateur",
+    Device.telephone: "Téléphone",
+    Device.tablette: "Tablette",
+    Device.autre: "Autre",
+    Device.aucun: "Aucun",
+}
+REFERRAL_LABELS = {
+    ReferralType.administration: "Administration",
+    ReferralType.mediation_numerique: "Médiation numérique",
+    ReferralType.operateur_ou_organisme_en_charge: "Opérateur ou organisme en charge",
+    ReferralType.aide_sociale: "Aide sociale",
+    ReferralType.insertion_professionnelle: "Insertion professionnelle",
+    ReferralType.aide_aux_demarches_administratives: "Aide aux démarches administratives",
+    ReferralType.autre: "Autre",
+}

@@ -8,6 +8,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
+from inclusion.activities.services import list_activities
 from inclusion.assessments.chart import progression_chart
 from inclusion.assessments.progression import progression
 from inclusion.errors import Conflict, InvalidData, NotFound
@@ -69,6 +70,15 @@ async def learner_list(
     return page(request, "pages/learners.html", result=result, q=q)
 
 
+@get("/learners/search", include_in_schema=False, opt=PERSONAL)
+async def search(caller: CurrentCaller, q: FromQuery[str] = "") -> list[dict[str, Any]]:
+    """Search as you type in forms: up to 20 files matching the name or pseudonym."""
+    if len(q.strip()) < 2:
+        return []
+    result = await services.list_learners(caller, PageRequest(per_page=20), q.strip())
+    return [{"id": row["id"], "name": row["display_name"]} for row in result.rows]
+
+
 @get("/learners/new", include_in_schema=False, opt=PERSONAL)
 async def create_form(request: Request) -> Template:
     return _form(request, {"gender": "non_communique", "social_status": "non_communique"})
@@ -92,12 +102,14 @@ async def create(request: Request, caller: CurrentCaller) -> Template | Redirect
 async def learner_detail(request: Request, caller: CurrentCaller, learner_id: FromPath[int]) -> Template:
     learner = await services.get_learner(caller, learner_id)
     progress = await progression(caller, learner_id, audit=False)  # the file's view is already audited
+    activities = await list_activities(caller, PageRequest(per_page=20), {"learner": learner_id})
     return page(
         request,
         "pages/learner.html",
         learner=learner,
         progress=progress,
         chart=progression_chart(progress),
+        activities=activities,
         labels={"age_band": AGE_BAND_LABELS, "gender": GENDER_LABELS, "social_status": SOCIAL_STATUS_LABELS},
     )
 
@@ -169,6 +181,7 @@ async def export_page(request: Request, caller: CurrentCaller, learner_id: FromP
 
 LEARNER_PAGES = [
     learner_list,
+    search,
     create_form,
     create,
     learner_detail,

@@ -202,3 +202,15 @@ async def record_contact(learner_ids: list[int], on: date) -> None:
             .where(Learner.id.is_in(learner_ids), Learner.last_contact_on < on)
             .run()
         )
+
+
+async def names_of(caller: Caller, learner_ids: list[int]) -> dict[int, str]:
+    """Display names of these learners, for those the caller may see."""
+    query = Learner.select(Learner.id, Learner.first_name, Learner.last_name, Learner.pseudonym, Learner.anonymised_at)
+    query = query.where(Learner.id.is_in(sorted(set(learner_ids)) or [0]))
+    if (clause := site_filter(caller, Learner.site)) is not None:
+        query = query.where(clause)
+    return {
+        row["id"]: display_name(row["first_name"], row["last_name"], row["pseudonym"], row["anonymised_at"] is not None)
+        for row in await query.run()
+    }
