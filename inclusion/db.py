@@ -19,7 +19,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
 
 from inclusion.settings import Settings, database_kind
-from inclusion.sqlite_engine import ReusingSQLiteEngine
+from inclusion.sqlite_engine import ReusingSQLiteEngine, writer_lock
 
 CONNECT_TIMEOUT_SECONDS = 5
 
@@ -101,12 +101,20 @@ def is_sqlite(engine: Engine | None = None) -> bool:
     return isinstance(engine or current_engine(), SQLiteEngine)
 
 
-def write_transaction():
-    """A transaction for writes: IMMEDIATE on SQLite so concurrent writers queue instead of failing."""
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[None]:
+    """A transaction for writes. On SQLite: queued behind the process's other writers, then IMMEDIATE,
+    so it holds the write lock from BEGIN and never fails half-way on an upgrade."""
     engine = current_engine()
-    if isinstance(engine, SQLiteEngine):
-        return engine.transaction(transaction_type=TransactionType.immediate)
-    return engine.transaction()
+    if not isinstance(engine, SQLiteEngine):
+        async with engine.transaction():
+            yield
+    elif engine.current_transaction.get() is not None:  # nested: the outer transaction holds the lock
+        async with engine.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with writer_lock(), engine.transaction(transaction_type=TransactionType.immediate):
+            yield
 
 
 async def prepare(engine: Engine) -> None:
@@ -176,6 +184,11 @@ def contains(column: Column, text: str) -> Where:
     """Case-insensitive substring match (ILIKE on PostgreSQL, LIKE on SQLite, which folds ASCII case)."""
     pattern = "%" + text.replace("%", "").replace("_", "") + "%"
     return column.like(pattern) if is_sqlite() else column.ilike(pattern)
+
+
+def is_busy_error(error: BaseException) -> bool:
+    """SQLite's lock wait ran out (another process kept writing past the busy timeout)."""
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
 
 
 def is_integrity_error(error: BaseException) -> bool:

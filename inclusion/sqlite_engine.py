@@ -7,14 +7,36 @@ closes them when the app stops. Transactions still get a connection of their own
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
+import weakref
 from typing import Any
 
 import aiosqlite
 from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 
 MAX_IDLE_CONNECTIONS = 8
+WRITE_VERBS = ("insert", "update", "delete", "replace", "create", "drop", "alter")
+_writer_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def writer_lock() -> asyncio.Lock:
+    """One writer at a time per event loop, first come first served.
+
+    SQLite lets one connection write at once; left to its busy handler, waiting writers retry
+    at random and some wait past the timeout ("database is locked"). Queueing them here keeps
+    latency even; BEGIN IMMEDIATE and the busy timeout still arbitrate between processes.
+    """
+    loop = asyncio.get_running_loop()
+    lock = _writer_locks.get(loop)
+    if lock is None:
+        lock = _writer_locks[loop] = asyncio.Lock()
+    return lock
+
+
+def is_write(query: str) -> bool:
+    return query.lstrip()[:8].lower().startswith(WRITE_VERBS)
 
 
 class ReusingSQLiteEngine(SQLiteEngine):
@@ -46,6 +68,12 @@ class ReusingSQLiteEngine(SQLiteEngine):
     async def _run_in_new_connection(
         self, query: str, args: list[Any] | None = None, query_type: str = "generic", table: Any = None
     ):
+        if is_write(query):
+            async with writer_lock():
+                return await self._run(query, args)
+        return await self._run(query, args)
+
+    async def _run(self, query: str, args: list[Any] | None) -> list[Any]:
         connection = await self._borrow()
         try:
             async with connection.execute(query, args or []) as cursor:

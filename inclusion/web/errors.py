@@ -91,6 +91,8 @@ def describe(exc: Exception) -> ErrorBody:
         return ErrorBody(exc.status_code, MESSAGES.get(exc.status_code, "Requête refusée."))
     if db.is_integrity_error(exc):
         return ErrorBody(409, "Cet enregistrement existe déjà ou dépend d'un autre.")
+    if db.is_busy_error(exc):
+        return ErrorBody(503, "La base de données est très occupée : réessayez dans un instant.")
     return ErrorBody(500, MESSAGES[500])
 
 
@@ -112,6 +114,8 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     headers = {}
     if isinstance(exc, TooManyAttempts):
         headers["Retry-After"] = str(exc.retry_after_seconds)
+    if body.status == 503:
+        headers["Retry-After"] = "2"
     if wants_json(request):
         return Response(content=body, status_code=body.status, media_type=MediaType.JSON, headers=headers)
     if isinstance(exc, AuthenticationRequired):
