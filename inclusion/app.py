@@ -18,7 +18,7 @@ from inclusion.accounts.api import TokenApi, UserApi, me
 from inclusion.accounts.auth import AuthenticationMiddleware
 from inclusion.accounts.guards import require_access
 from inclusion.accounts.pages import ACCOUNT_PAGES
-from inclusion.activities.api import ActivityApi, AttendanceApi
+from inclusion.activities.api import ActivityApi, AttendanceApi, export_csv, export_xlsx
 from inclusion.activities.pages import ACTIVITY_PAGES
 from inclusion.assessments.api import AssessmentApi, learner_progression
 from inclusion.assessments.pages import ASSESSMENT_PAGES
@@ -47,6 +47,8 @@ API_ROUTES = [
     FrameworkApi,
     AssessmentApi,
     learner_progression,
+    export_csv,
+    export_xlsx,
     ActivityApi,
     AttendanceApi,
     AuditApi,

@@ -162,3 +162,49 @@ async def test_attendance_counts_activity_days_as_open(client, make):
     assert again.json()["open"] is False and await SiteDay.count() == 1
     future = await client.put(f"/api/v1/attendance/{site}/{TODAY + timedelta(days=1)}", json={}, headers=headers)
     assert future.status_code == 422
+
+
+async def test_csv_export_follows_the_national_columns(client, make):
+    """The CSV has a BOM, `;` separators, dd/mm/yyyy dates, joined topics and counts by band, filters applied."""
+    _, headers, learners = await setup(make)
+    await client.post("/api/v1/activities", json=workshop(learners), headers=headers)
+    session = {
+        "type": "individuel", "date": TODAY.isoformat(), "duration_minutes": 30, "autonomy": "autonome",
+        "anonymous_person": {"age_band": "soixante_dix_plus", "gender": "feminin"},
+    }  # fmt: skip
+    await client.post("/api/v1/activities", json=session, headers=headers)
+    response = await client.get("/api/v1/activities.csv", headers=headers)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    rows = [dict(zip(header, line.split(";"), strict=True)) for line in lines[1:]]
+    assert len(rows) == 2
+    workshop_row = next(row for row in rows if row["type"] == "collectif")
+    assert workshop_row["date"] == TODAY.strftime("%d/%m/%Y") and workshop_row["duree_minutes"] == "120"
+    assert workshop_row["thematiques"] == "prendre_en_main_du_materiel, securite_numerique"
+    assert (workshop_row["participants_presents"], workshop_row["participants_absents"]) == ("7", "1")
+    assert workshop_row["participants_anonymes"] == "3" and workshop_row["participants_total"] == "10"
+    assert workshop_row["genre_feminin"] == "2" and workshop_row["age_soixante_dix_plus"] == "3"
+    assert workshop_row["genre_non_communique"] == "7"  # the 7 present named learners
+    only_sessions = await client.get("/api/v1/activities.csv?type=individuel", headers=headers)
+    session_rows = only_sessions.content.decode("utf-8-sig").splitlines()[1:]
+    assert len(session_rows) == 1 and ";autonome;" in session_rows[0]
+
+
+async def test_xlsx_export_opens_with_the_same_rows(client, make):
+    """The XLSX export is a real workbook with a header and one row per activity."""
+    import io
+    import zipfile
+
+    _, headers, learners = await setup(make)
+    await client.post("/api/v1/activities", json=workshop(learners, repeat_weeks=1), headers=headers)
+    response = await client.get("/api/v1/activities.xlsx", headers=headers)
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as workbook:
+        sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
+        strings = (
+            workbook.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in workbook.namelist() else sheet
+        )
+    assert sheet.count("<row ") == 2
+    assert "Découvrir son smartphone" in strings and "participants_presents" in strings

@@ -33,6 +33,9 @@ async def test_workshop_with_participants_through_the_form(client, make):
     assert saved.status_code == 303, saved.text
     listing = await client.get(saved.headers["location"])
     assert "Découvrir son smartphone" in listing.text and "7 présents" in listing.text
+    csv_link = listing.text.split('href="/api/v1/activities.csv?')[1].split('"')[0].replace("&amp;", "&")
+    exported = await client.get(f"/api/v1/activities.csv?{csv_link}")
+    assert exported.status_code == 200 and "Découvrir son smartphone" in exported.content.decode("utf-8-sig")
     assert await ActivityParticipant.count().where(ActivityParticipant.present.eq(False)) == 1
     page = await client.get(f"/learners/{learners[7]}")
     assert "Découvrir son smartphone" in page.text and "Absent" in page.text

@@ -1,10 +1,15 @@
+import os
 from datetime import date, timedelta
+from typing import Any
 
 from litestar import Controller, delete, get, patch, post, put
+from litestar.background_tasks import BackgroundTask
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import File, Stream
 from msgspec import convert
 
-from inclusion.activities import attendance, services
+from inclusion.activities import attendance, export, services
 from inclusion.activities.schemas import (
     ActivityCreate,
     ActivityOut,
@@ -23,33 +28,76 @@ PERSONAL = {"personal_data": True}
 STAFF = {"personal_data": True, "roles": {Role.admin, Role.coordinator, Role.adviser}}
 
 
+def activity_filters(
+    site: FromQuery[int | None] = None,
+    date_from: FromQuery[date | None] = None,
+    date_to: FromQuery[date | None] = None,
+    type: FromQuery[ActivityType | None] = None,
+    topic: FromQuery[str | None] = None,
+    adviser: FromQuery[int | None] = None,
+    learner: FromQuery[int | None] = None,
+) -> dict[str, Any]:
+    """The list filters, shared by the list and its CSV and XLSX exports."""
+    return {
+        "site": site,
+        "date_from": date_from,
+        "date_to": date_to,
+        "type": type.value if type else None,
+        "topic": topic,
+        "adviser": adviser,
+        "learner": learner,
+    }
+
+
+FILTERS = {"filters": Provide(activity_filters, sync_to_thread=False)}
+ActivityFilters = NamedDependency[dict[str, Any]]
+
+
+@get(
+    "/activities.csv",
+    tags=["Activités"],
+    summary="Export CSV (modèle national) des activités filtrées",
+    opt=PERSONAL,
+    dependencies=FILTERS,
+)
+async def export_csv(caller: CurrentCaller, filters: ActivityFilters) -> Stream:
+    return Stream(
+        export.csv_chunks(caller, filters),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="activites-{date.today()}.csv"'},
+    )
+
+
+@get(
+    "/activities.xlsx",
+    tags=["Activités"],
+    summary="Export XLSX (modèle national) des activités filtrées",
+    opt=PERSONAL,
+    dependencies=FILTERS,
+)
+async def export_xlsx(caller: CurrentCaller, filters: ActivityFilters) -> File:
+    path = await export.xlsx_file(caller, filters)
+    return File(
+        path,
+        filename=f"activites-{date.today()}.xlsx",
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        background=BackgroundTask(os.remove, path),
+    )
+
+
 class ActivityApi(Controller):
     path = "/activities"
     tags = ["Activités"]
+    dependencies = FILTERS
 
     @get("/", summary="Ateliers et séances des sites de l'appelant (filtres, pages)", opt=PERSONAL)
     async def list_activities(
         self,
         caller: CurrentCaller,
+        filters: ActivityFilters,
         page: PageNumber = 1,
         per_page: PerPage = DEFAULT_PER_PAGE,
-        site: FromQuery[int | None] = None,
-        date_from: FromQuery[date | None] = None,
-        date_to: FromQuery[date | None] = None,
-        type: FromQuery[ActivityType | None] = None,
-        topic: FromQuery[str | None] = None,
-        adviser: FromQuery[int | None] = None,
-        learner: FromQuery[int | None] = None,
     ) -> ActivityPage:
-        filters = {
-            "site": site,
-            "date_from": date_from,
-            "date_to": date_to,
-            "type": type.value if type else None,
-            "topic": topic,
-            "adviser": adviser,
-            "learner": learner,
-        }
         result = await services.list_activities(caller, page_request(page, per_page), filters)
         return page_response(result, ActivityPage, ActivityOut)
 

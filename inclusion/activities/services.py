@@ -168,7 +168,8 @@ def _participant_name(row: dict[str, Any]) -> str:
     return display_name(row["first_name"], row["last_name"], row["pseudonym"], row["anonymised_at"] is not None)
 
 
-async def list_activities(caller: Caller, page: PageRequest, filters: dict[str, Any]) -> PageResult:
+def activity_clauses(caller: Caller, filters: dict[str, Any]) -> list[Any]:
+    """The WHERE clauses for the caller's scope and the list filters (shared by the list and the exports)."""
     clauses: list[Any] = [clause for clause in [site_filter(caller, Activity.site)] if clause is not None]
     if filters.get("site") is not None:
         clauses.append(Activity.site == filters["site"])
@@ -181,16 +182,18 @@ async def list_activities(caller: Caller, page: PageRequest, filters: dict[str, 
     if filters.get("adviser") is not None:
         clauses.append(Activity.adviser == filters["adviser"])
     if filters.get("topic"):
-        clauses.append(
-            Activity.id.is_in(
-                ActivityTopic.select(ActivityTopic.activity).where(ActivityTopic.topic == filters["topic"])
-            )
-        )
+        tagged = ActivityTopic.select(ActivityTopic.activity).where(ActivityTopic.topic == filters["topic"])
+        clauses.append(Activity.id.is_in(tagged))
     if (learner := filters.get("learner")) is not None:
         attended = ActivityParticipant.select(ActivityParticipant.activity).where(
             ActivityParticipant.learner == learner
         )
         clauses.append((Activity.learner == learner) | Activity.id.is_in(attended))
+    return clauses
+
+
+async def list_activities(caller: Caller, page: PageRequest, filters: dict[str, Any]) -> PageResult:
+    clauses = activity_clauses(caller, filters)
     result = await fetch_page(Activity, COLUMNS, clauses, [Activity.date, Activity.start_time, Activity.id], page, True)
     return PageResult(await with_links(result.rows), result.total, result.page, result.per_page)
 
