@@ -1,0 +1,199 @@
+"""In a real browser (Debian's Chromium): record a workshop, find it, edit it, export it — by mouse and by
+keyboard alone — and no page has a serious or critical accessibility violation (axe-core)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.support.processes import cli_env
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ADVISER = ("conseiller@demo.inclusion.test", "inclusion-demo")
+COORDINATOR = ("coordination@demo.inclusion.test", "inclusion-demo")
+
+if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
+    pytest.skip("Chromium absent : apt-get install chromium pour les tests en navigateur.", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server(module_database_url, tmp_path_factory) -> Iterator[str]:
+    """`inclusion serve` on a fresh database of the kind under test, with its demo data."""
+    from tests.test_serve import free_port, wait_for_health
+
+    database_url = module_database_url
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "inclusion", "serve", "--port", str(port)],
+        env=cli_env(database_url, tmp_path_factory.mktemp("browser"), INCLUSION_LOG_LEVEL="WARNING"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_health(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def module_database_url(tmp_path_factory) -> Iterator[str]:
+    import asyncio
+
+    from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
+    from tests.support.database import create_postgres_database
+
+    if not ON_POSTGRES:
+        yield f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'browser.db'}"
+        return
+    url, drop = asyncio.run(create_postgres_database(TEST_DATABASE_URL))
+    try:
+        yield url
+    finally:
+        asyncio.run(drop())
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert shutil.which(CHROMIUM) or os.path.exists(CHROMIUM), "Chromium is required (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(server, browser):  # the server first: its database is made before Playwright runs a loop
+    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844}, accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+
+
+def log_in(page, who=ADVISER) -> None:
+    page.goto("/login")
+    page.fill("#email", who[0])
+    page.fill("#password", who[1])
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def assert_accessible(page, label: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{label}: " + "; ".join(f"{v['id']} ({len(v['nodes'])})" for v in serious)
+
+
+def tab_to(page, selector: str, limit: int = 200) -> None:
+    """Press Tab until the element matching `selector` has the focus (the keyboard is the only input)."""
+    target = page.locator(selector).first.element_handle()
+    for _ in range(limit):
+        if page.evaluate("(el) => document.activeElement === el", target):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def test_record_find_edit_and_export_a_workshop(page):
+    """An adviser records a workshop with 8 participants found as they type, finds it, edits it and exports it."""
+    log_in(page)
+    page.click("nav >> text=Activités")
+    page.click("text=Nouvelle activité")
+    page.fill("#title", "Atelier navigateur")
+    page.fill("#participant_q", "le")
+    page.wait_for_selector("#participant-list input[name=participant] >> nth=7")
+    boxes = page.locator("#participant-list input[name=participant]")
+    for index in range(8):
+        page.check(f"#participant-list li >> nth={index} >> input[name=participant]")
+    page.check("#participant-list li >> nth=7 >> input[name=absent]")
+    assert boxes.count() >= 8
+    page.click("button[name=action][value=save]")
+    page.wait_for_url(re.compile(r"/activities\?week="))
+    row = page.locator("tr", has_text="Atelier navigateur")
+    assert "7 présents" in row.inner_text()
+    row.locator("text=Modifier").click()
+    page.fill("#duration_minutes", "75")
+    page.click("button[name=action][value=save]")
+    page.wait_for_url(re.compile(r"saved=1"))
+    assert "75 min" in page.locator("tr", has_text="Atelier navigateur").inner_text()
+    with page.expect_download() as download:
+        page.click("text=CSV")
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "Atelier navigateur" in content and date.today().strftime("%d/%m/%Y") in content
+
+
+def test_the_same_path_works_with_the_keyboard_alone(page):
+    """Login, a workshop with participants and saving all work with Tab, typing, Space and Enter."""
+    page.goto("/login")
+    tab_to(page, "#email")
+    page.keyboard.type(ADVISER[0])
+    tab_to(page, "#password")
+    page.keyboard.type(ADVISER[1])
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto("/activities/new")
+    tab_to(page, "#title")
+    page.keyboard.type("Atelier clavier")
+    tab_to(page, "#participant_q")
+    page.keyboard.type("le")
+    page.wait_for_selector("#participant-list input[name=participant] >> nth=2")
+    for index in range(3):
+        tab_to(page, f"#participant-list li >> nth={index} >> input[name=participant]")
+        page.keyboard.press("Space")
+    tab_to(page, "button[name=action][value=save]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/activities\?week="))
+    assert "3 présents" in page.locator("tr", has_text="Atelier clavier").inner_text()
+
+
+def test_pages_have_no_serious_accessibility_violation(page):
+    """axe-core finds no serious or critical WCAG 2.1 A/AA violation on the service's pages."""
+    page.goto("/login")
+    assert_accessible(page, "/login")
+    log_in(page)
+    page.goto("/learners")
+    learner = page.locator("table a").first.get_attribute("href")
+    urls = ["/", "/sites", "/sites/1", "/account", "/learners", "/learners/new", learner, f"{learner}/assess",
+            f"{learner}/export", f"{learner}/anonymise", "/activities", "/activities/new", "/schema"]  # fmt: skip
+    for url in urls:
+        page.goto(url)
+        assert_accessible(page, url)
+    page.goto("/activities/new")
+    page.fill("#title", "Atelier axe")
+    page.click("button[name=action][value=save]")
+    page.wait_for_url(re.compile(r"/activities\?week="))
+    assert_accessible(page, "/activities with a saved notice")
+    page.locator("tr", has_text="Atelier axe").locator("text=Modifier").click()
+    assert_accessible(page, "activity edit form")
+    page.goto("/activities/new")
+    page.fill("#duration_minutes", "900")
+    page.click("button[name=action][value=save]")
+    assert_accessible(page, "activity form with errors")
+    log_in(page, COORDINATOR)
+    for url in ["/audit", "/sites/1/edit"]:
+        page.goto(url)
+        assert_accessible(page, url)
