@@ -26,3 +26,9 @@ def require_access(connection: ASGIConnection, handler: BaseRouteHandler) -> Non
     roles = handler.opt.get("roles")
     if roles and caller.role not in roles:
         raise PermissionDenied()
+
+
+PERSONAL = {"personal_data": True}
+"""Route opt: returns or changes personal data (funders refused)."""
+STAFF = {"personal_data": True, "roles": {Role.admin, Role.coordinator, Role.adviser}}
+"""Route opt: personal data that site staff write."""

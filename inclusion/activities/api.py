@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import File, Stream
 from msgspec import convert
 
+from inclusion.accounts.guards import PERSONAL, STAFF
 from inclusion.activities import attendance, export, services
 from inclusion.activities.schemas import (
     ActivityCreate,
@@ -23,9 +24,6 @@ from inclusion.pagination import DEFAULT_PER_PAGE
 from inclusion.scoping import Role
 from inclusion.vocabulary import ActivityType
 from inclusion.web.params import CurrentCaller, PageNumber, PerPage, page_request, page_response
-
-PERSONAL = {"personal_data": True}
-STAFF = {"personal_data": True, "roles": {Role.admin, Role.coordinator, Role.adviser}}
 
 
 def activity_filters(

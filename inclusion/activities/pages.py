@@ -10,6 +10,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from inclusion import vocabulary as v
+from inclusion.accounts.guards import PERSONAL
 from inclusion.activities import services
 from inclusion.activities.forms import activity_values, participant_choices, remembered
 from inclusion.activities.schemas import ActivityCreate, ActivityPatch
@@ -19,7 +20,6 @@ from inclusion.web.forms import convert_form
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page
 
-PERSONAL = {"personal_data": True}
 LABELS = {
     "types": v.ACTIVITY_TYPE_LABELS,
     "digital_topics": v.DIGITAL_TOPIC_LABELS,

@@ -2,6 +2,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import convert
 
+from inclusion.accounts.guards import PERSONAL, STAFF
 from inclusion.assessments import progression, services
 from inclusion.assessments.schemas import (
     AssessmentCreate,
@@ -11,11 +12,7 @@ from inclusion.assessments.schemas import (
     Progression,
 )
 from inclusion.pagination import DEFAULT_PER_PAGE
-from inclusion.scoping import Role
 from inclusion.web.params import CurrentCaller, PageNumber, PerPage, page_request, page_response
-
-PERSONAL = {"personal_data": True}
-STAFF = {"personal_data": True, "roles": {Role.admin, Role.coordinator, Role.adviser}}
 
 
 class AssessmentApi(Controller):

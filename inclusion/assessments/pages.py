@@ -9,6 +9,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from inclusion.accounts.guards import PERSONAL
 from inclusion.assessments import services
 from inclusion.assessments.progression import progression
 from inclusion.assessments.schemas import KIND_LABELS, AssessmentCreate, AssessmentKind
@@ -18,8 +19,6 @@ from inclusion.learners.services import get_learner
 from inclusion.web.forms import convert_form
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page
-
-PERSONAL = {"personal_data": True}
 
 
 async def _form(

@@ -2,15 +2,12 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import convert
 
+from inclusion.accounts.guards import PERSONAL, STAFF
 from inclusion.learners import export, lifecycle, services
 from inclusion.learners.schemas import LearnerCreate, LearnerExport, LearnerOut, LearnerPage, LearnerPatch, MergeRequest
 from inclusion.pagination import DEFAULT_PER_PAGE
-from inclusion.scoping import Role
 from inclusion.vocabulary import AgeBand, Gender, SocialStatus
 from inclusion.web.params import CurrentCaller, PageNumber, PerPage, Search, page_request, page_response
-
-PERSONAL = {"personal_data": True}
-STAFF = {"personal_data": True, "roles": {Role.admin, Role.coordinator, Role.adviser}}
 
 
 class LearnerApi(Controller):

@@ -8,6 +8,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
+from inclusion.accounts.guards import PERSONAL
 from inclusion.activities.services import list_activities
 from inclusion.assessments.chart import progression_chart
 from inclusion.assessments.progression import progression
@@ -21,7 +22,6 @@ from inclusion.web.forms import convert_form
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page
 
-PERSONAL = {"personal_data": True}
 TEXT_FIELDS = ("first_name", "last_name", "pseudonym", "insee_code", "phone", "email", "notes")
 CHOICE_FIELDS = ("age_band", "gender", "social_status")
 DATE_FIELDS = ("consent_on", "first_visit_on")
