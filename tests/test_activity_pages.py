@@ -96,3 +96,14 @@ async def test_search_as_you_type_answers_json(client, make):
     await make.learner(await make.site("Ailleurs"), "Hélène", "Autre")
     response = await client.get("/learners/search?q=helene")
     assert [row["name"] for row in response.json()] == ["Hélène Dupré"]
+
+
+async def test_attendance_page_records_today(client, make):
+    """The site's attendance page records today's visitors and lists them with the days that had activities."""
+    site, csrf = await adviser(client, make)
+    await make.activity(site, date=TODAY - timedelta(days=2), title="Atelier")
+    saved = await client.post(f"/sites/{site}/attendance", data={"csrf_token": csrf, "visitors": "17", "open": "on"})
+    assert saved.status_code == 303
+    page = await client.get(saved.headers["location"])
+    assert "Fréquentation enregistrée." in page.text
+    assert page.text.count("<td>Oui</td>") == 2 and "<td>17</td>" in page.text

@@ -178,7 +178,8 @@ def test_pages_have_no_serious_accessibility_violation(page):
     page.goto("/learners")
     learner = page.locator("table a").first.get_attribute("href")
     urls = ["/", "/sites", "/sites/1", "/account", "/learners", "/learners/new", learner, f"{learner}/assess",
-            f"{learner}/export", f"{learner}/anonymise", "/activities", "/activities/new", "/schema"]  # fmt: skip
+            f"{learner}/export", f"{learner}/anonymise", "/activities", "/activities/new", "/schema",
+            "/sites/1/attendance"]  # fmt: skip
     for url in urls:
         page.goto(url)
         assert_accessible(page, url)

@@ -10,10 +10,10 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from inclusion import vocabulary as v
-from inclusion.accounts.guards import PERSONAL
-from inclusion.activities import services
+from inclusion.accounts.guards import PERSONAL, STAFF
+from inclusion.activities import attendance, services
 from inclusion.activities.forms import activity_values, participant_choices, remembered
-from inclusion.activities.schemas import ActivityCreate, ActivityPatch
+from inclusion.activities.schemas import ActivityCreate, ActivityPatch, SiteDayIn
 from inclusion.errors import InvalidData
 from inclusion.pagination import MAX_PER_PAGE, PageRequest
 from inclusion.web.forms import convert_form
@@ -145,3 +145,25 @@ async def delete(caller: CurrentCaller, activity_id: FromPath[int]) -> Redirect:
 
 
 ACTIVITY_PAGES = [activity_list, create_form, create, edit_form, edit, confirm_delete, delete]
+
+
+@get("/sites/{site_id:int}/attendance", include_in_schema=False)
+async def attendance_page(request: Request, caller: CurrentCaller, site_id: FromPath[int]) -> Template:
+    """The last 14 days of a site: open or closed, visitors, activities; today's line is a form."""
+    today = date.today()
+    days = {row["day"]: row for row in await attendance.list_days(caller, site_id, today - timedelta(days=13), today)}
+    rows = [days.get(today - timedelta(days=n), {"day": today - timedelta(days=n)}) for n in range(14)]
+    return page(request, "pages/attendance.html", site_id=site_id, rows=rows, today=today)
+
+
+@post("/sites/{site_id:int}/attendance", include_in_schema=False, opt={"roles": STAFF["roles"]})
+async def record_attendance(request: Request, caller: CurrentCaller, site_id: FromPath[int]) -> Redirect:
+    form = await request.form()
+    visitors = str(form.get("visitors", "0")).strip()
+    data = SiteDayIn(open=form.get("open") == "on", visitors=int(visitors) if visitors.isdigit() else 0)
+    day = date.fromisoformat(str(form.get("day"))) if str(form.get("day", "")) else date.today()
+    await attendance.record_day(caller, site_id, day, data)
+    return Redirect(f"/sites/{site_id}/attendance?saved=1", status_code=303)
+
+
+ACTIVITY_PAGES += [attendance_page, record_attendance]
