@@ -50,9 +50,11 @@ _NOT_COLUMNS = {"digital_topics", "admin_topics", "participants", "anonymous_per
 _NOT_COLUMNS |= {"repeat_weeks", "anonymous_breakdown"}
 
 
-async def _write_links(activity_id: int, values: dict[str, Any]) -> None:
+async def _write_links(activity_id: int, values: dict[str, Any], fresh: bool = False) -> None:
+    """Replace the activity's topics and participants given in `values` (nothing to remove when fresh)."""
     if "digital_topics" in values or "admin_topics" in values:
-        await ActivityTopic.delete().where(ActivityTopic.activity == activity_id).run()
+        if not fresh:
+            await ActivityTopic.delete().where(ActivityTopic.activity == activity_id).run()
         topics = [
             ActivityTopic(activity=activity_id, kind="digital", topic=t) for t in values.get("digital_topics", [])
         ]
@@ -60,7 +62,8 @@ async def _write_links(activity_id: int, values: dict[str, Any]) -> None:
         if topics:
             await ActivityTopic.insert(*topics).run()
     if "participants" in values:
-        await ActivityParticipant.delete().where(ActivityParticipant.activity == activity_id).run()
+        if not fresh:
+            await ActivityParticipant.delete().where(ActivityParticipant.activity == activity_id).run()
         if values["participants"]:
             await ActivityParticipant.insert(
                 *[
@@ -107,7 +110,7 @@ async def create_activities(caller: Caller, data: ActivityCreate) -> list[int]:
             occurrence = {**values, "date": data.date + timedelta(weeks=week)}
             activity = Activity(**_row_values(occurrence), site=site_id, series=series)
             await activity.save().run()
-            await _write_links(activity.id, occurrence)
+            await _write_links(activity.id, occurrence, fresh=True)
             await record_contact(_present(occurrence), occurrence["date"])
             ids.append(activity.id)
     return ids
