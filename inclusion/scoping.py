@@ -9,8 +9,9 @@ from typing import Literal, TypeVar
 from piccolo.columns import Column
 from piccolo.columns.combination import Where
 from piccolo.query.base import Query
+from piccolo.query.methods.select import Select
 
-from inclusion.errors import NotFound, PermissionDenied
+from inclusion.errors import InvalidData, NotFound, PermissionDenied
 
 
 class Role(StrEnum):
@@ -67,6 +68,24 @@ def site_filter(caller: Caller, site_column: Column) -> Where | None:
 def scoped(query: Q, caller: Caller, site_column: Column) -> Q:
     clause = site_filter(caller, site_column)
     return query if clause is None else query.where(clause)
+
+
+async def one_in_scope(query: Select, caller: Caller, site_column: Column, not_found: str) -> dict:
+    """The query's first row if it belongs to one of the caller's sites; NotFound otherwise."""
+    row = await scoped(query, caller, site_column).first().output(load_json=True).run()
+    if row is None:
+        raise NotFound(not_found)
+    return row
+
+
+def site_for_new_record(caller: Caller, requested: int | None, what: str) -> int:
+    """The site a new record goes to: the one asked for (404 outside scope), else the caller's only site."""
+    if requested is not None:
+        require_site(caller, requested)
+        return requested
+    if len(caller.site_ids) == 1:
+        return next(iter(caller.site_ids))
+    raise InvalidData({"site_id": f"Précisez le site {what}."})
 
 
 def require_site(caller: Caller, site_id: int) -> None:

@@ -13,11 +13,11 @@ from inclusion.activities.rules import learner_problems, shape_problems
 from inclusion.activities.schemas import ActivityCreate, ActivityPatch
 from inclusion.activities.tables import Activity, ActivityParticipant, ActivityTopic
 from inclusion.clock import now
-from inclusion.errors import InvalidData, NotFound
+from inclusion.errors import InvalidData
 from inclusion.learners.names import display_name
 from inclusion.learners.services import record_contact
 from inclusion.pagination import PageRequest, PageResult, fetch_page
-from inclusion.scoping import Caller, Role, site_filter
+from inclusion.scoping import Caller, Role, one_in_scope, site_filter, site_for_new_record
 
 COLUMNS = (*Activity._meta.columns, Activity.adviser.display_name.as_alias("adviser_name"))
 PERSON = {"person_age_band": "age_band", "person_gender": "gender", "person_status": "social_status"}
@@ -78,16 +78,6 @@ def _present(values: dict[str, Any]) -> list[int]:
     return present + ([values["learner_id"]] if values.get("learner_id") is not None else [])
 
 
-def _site_for(caller: Caller, requested: int | None) -> int:
-    if requested is not None:
-        if not caller.can_see_site(requested):
-            raise NotFound("Site introuvable.")
-        return requested
-    if len(caller.site_ids) == 1:
-        return next(iter(caller.site_ids))
-    raise InvalidData({"site_id": "Précisez le site de l'activité."})
-
-
 async def create_activities(caller: Caller, data: ActivityCreate) -> list[int]:
     """Record the activity, or one per week for `repeat_weeks` weeks; return the ids."""
     values = msgspec.to_builtins(data, builtin_types=(date,))
@@ -96,7 +86,7 @@ async def create_activities(caller: Caller, data: ActivityCreate) -> list[int]:
         "start_time": _clock(data.start_time),
         "adviser_id": data.adviser_id or caller.user_id,
     }
-    site_id = _site_for(caller, data.site_id)
+    site_id = site_for_new_record(caller, data.site_id, "de l'activité")
     found = shape_problems(values, date.today(), data.repeat_weeks)
     found |= await learner_problems(site_id, values)
     if data.adviser_id not in (None, caller.user_id) and caller.role == Role.adviser:
@@ -118,12 +108,7 @@ async def create_activities(caller: Caller, data: ActivityCreate) -> list[int]:
 
 async def _fetch_row(caller: Caller, activity_id: int) -> dict[str, Any]:
     query = Activity.select(*COLUMNS).where(Activity.id == activity_id)
-    if (clause := site_filter(caller, Activity.site)) is not None:
-        query = query.where(clause)
-    row = await query.first().output(load_json=True).run()
-    if row is None:
-        raise NotFound("Activité introuvable.")
-    return row
+    return await one_in_scope(query, caller, Activity.site, "Activité introuvable.")
 
 
 async def get_activity(caller: Caller, activity_id: int) -> dict[str, Any]:

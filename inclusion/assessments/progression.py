@@ -9,7 +9,7 @@ from inclusion.audit.services import Action, record
 from inclusion.frameworks.builtin import AUTONOMOUS_LEVEL
 from inclusion.frameworks.services import framework_versions, version_with_competences
 from inclusion.frameworks.tables import Framework, FrameworkVersion
-from inclusion.learners.services import _fetch as fetch_learner
+from inclusion.learners.services import fetch_learner
 from inclusion.scoping import Caller
 
 

@@ -9,12 +9,11 @@ from inclusion import db
 from inclusion.assessments.schemas import AssessmentCreate
 from inclusion.assessments.tables import Assessment, AssessmentLevel
 from inclusion.audit.services import Action, record
-from inclusion.errors import InvalidData, NotFound
+from inclusion.errors import InvalidData
 from inclusion.frameworks.services import version_with_competences
-from inclusion.learners.services import _fetch as fetch_learner
-from inclusion.learners.services import record_contact
+from inclusion.learners.services import fetch_learner, record_contact
 from inclusion.pagination import PageRequest, PageResult, fetch_page
-from inclusion.scoping import Caller, site_filter
+from inclusion.scoping import Caller, one_in_scope, site_filter
 
 COLUMNS = (
     Assessment.id,
@@ -86,12 +85,7 @@ async def create_assessment(caller: Caller, data: AssessmentCreate) -> dict[str,
 
 async def _fetch(caller: Caller, assessment_id: int) -> dict[str, Any]:
     query = Assessment.select(*COLUMNS).where(Assessment.id == assessment_id)
-    if (clause := site_filter(caller, Assessment.site)) is not None:
-        query = query.where(clause)
-    row = await query.first().output(load_json=True).run()
-    if row is None:
-        raise NotFound("Évaluation introuvable.")
-    return row
+    return await one_in_scope(query, caller, Assessment.site, "Évaluation introuvable.")
 
 
 async def _with_levels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -34,6 +34,4 @@ class AuditApi(Controller):
             actor_id=actor,
             action=action,
         )
-        for row in result.rows:
-            row["actor_id"], row["site_id"] = row.pop("actor"), row.pop("site")
         return page_response(result, AuditPage, AuditEntryOut)

@@ -66,6 +66,13 @@ async def record(
     ).run()
 
 
+def _shaped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows as AuditEntryOut names them."""
+    for row in rows:
+        row["actor_id"], row["site_id"] = row.pop("actor"), row.pop("site")
+    return rows
+
+
 async def list_entries(
     caller: Caller,
     page: PageRequest,
@@ -83,11 +90,12 @@ async def list_entries(
         clauses.append(AuditEntry.actor == actor_id)
     if action:
         clauses.append(AuditEntry.action == action.value)
-    return await fetch_page(AuditEntry, COLUMNS, clauses, [AuditEntry.id], page, descending=True)
+    result = await fetch_page(AuditEntry, COLUMNS, clauses, [AuditEntry.id], page, descending=True)
+    return PageResult(_shaped(result.rows), result.total, result.page, result.per_page)
 
 
 async def entries_about(target_type: str, target_id: int) -> list[dict[str, Any]]:
-    return (
+    return _shaped(
         await AuditEntry.select(*COLUMNS)
         .where(AuditEntry.target_type == target_type, AuditEntry.target_id == target_id)
         .order_by(AuditEntry.id)

@@ -9,7 +9,7 @@ from inclusion.activities.services import list_activities
 from inclusion.assessments.services import list_assessments
 from inclusion.audit.services import Action, entries_about, record
 from inclusion.clock import now
-from inclusion.learners.services import TARGET, _fetch, as_output
+from inclusion.learners.services import TARGET, as_output, fetch_learner
 from inclusion.pagination import MAX_PER_PAGE, PageRequest, PageResult
 from inclusion.scoping import Caller
 
@@ -27,13 +27,11 @@ async def _all_pages(fetch: Callable[[PageRequest], Awaitable[PageResult]]) -> l
 
 async def export(caller: Caller, learner_id: int) -> dict[str, Any]:
     """The file, its assessments, activities, vouchers, certificates and the audit entries about it."""
-    learner = as_output(await _fetch(caller, learner_id))
+    learner = as_output(await fetch_learner(caller, learner_id))
     assessments = await _all_pages(lambda page: list_assessments(caller, page, learner_id=learner_id))
     activities = await _all_pages(lambda page: list_activities(caller, page, {"learner": learner_id}))
     await record(caller, Action.export, TARGET, learner_id, learner["site_id"])
     audit = await entries_about(TARGET, learner_id)
-    for entry in audit:
-        entry["actor_id"], entry["site_id"] = entry.pop("actor"), entry.pop("site")
     return {
         "exported_at": now(),
         "learner": learner,

@@ -11,7 +11,7 @@ from inclusion.activities.tables import ActivityParticipant
 from inclusion.audit.services import Action, record
 from inclusion.clock import now
 from inclusion.errors import Conflict, InvalidData
-from inclusion.learners.services import PERSONAL_FIELDS, TARGET, _fetch, as_output
+from inclusion.learners.services import PERSONAL_FIELDS, TARGET, as_output, fetch_learner
 from inclusion.learners.tables import Learner
 from inclusion.scoping import Caller
 
@@ -30,10 +30,10 @@ def learner_references() -> list[ForeignKey]:
 
 async def merge(caller: Caller, keep_id: int, duplicate_id: int) -> dict[str, Any]:
     """Fold `duplicate_id` into `keep_id`: its records move over, its empty gaps fill the kept file."""
-    keep = await _fetch(caller, keep_id)
+    keep = await fetch_learner(caller, keep_id)
     if keep_id == duplicate_id:
         raise InvalidData({"duplicate_id": "Une fiche ne peut pas être fusionnée avec elle-même."})
-    duplicate = await _fetch(caller, duplicate_id)
+    duplicate = await fetch_learner(caller, duplicate_id)
     if keep["site"] != duplicate["site"]:
         raise InvalidData({"duplicate_id": "Les deux fiches doivent appartenir au même site."})
     if any(row["anonymised_at"] or row["merged_into"] for row in (keep, duplicate)):
@@ -69,7 +69,7 @@ async def merge(caller: Caller, keep_id: int, duplicate_id: int) -> dict[str, An
             .run()
         )
         await record(caller, Action.merge, TARGET, keep_id, keep["site"], {"merged": duplicate_id})
-    return as_output(await _fetch(caller, keep_id))
+    return as_output(await fetch_learner(caller, keep_id))
 
 
 _FILLABLE = {"birth_year", "insee_code", "phone", "email", "consent_on", "pseudonym", "notes"}
@@ -87,8 +87,8 @@ async def anonymise(caller: Caller | None, learner_id: int, site_id: int, reason
 
 
 async def anonymise_on_request(caller: Caller, learner_id: int) -> dict[str, Any]:
-    row = await _fetch(caller, learner_id)
+    row = await fetch_learner(caller, learner_id)
     if row["anonymised_at"] is not None:
         raise Conflict("Cette fiche est déjà anonymisée.")
     await anonymise(caller, learner_id, row["site"])
-    return as_output(await _fetch(caller, learner_id))
+    return as_output(await fetch_learner(caller, learner_id))

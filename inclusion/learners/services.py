@@ -11,12 +11,12 @@ import msgspec
 from inclusion import db
 from inclusion.audit.services import Action, record
 from inclusion.clock import now
-from inclusion.errors import Conflict, InvalidData, NotFound
+from inclusion.errors import Conflict, InvalidData
 from inclusion.learners.names import display_name, name_key, normalise, search_key
 from inclusion.learners.schemas import LearnerCreate, LearnerPatch
 from inclusion.learners.tables import Learner
 from inclusion.pagination import PageRequest, PageResult, fetch_page
-from inclusion.scoping import Caller, site_filter
+from inclusion.scoping import Caller, one_in_scope, site_filter, site_for_new_record
 from inclusion.sites.validation import is_insee_code
 from inclusion.vocabulary import AgeBand, age_band_for
 
@@ -75,19 +75,15 @@ def _keys(values: dict[str, Any]) -> dict[str, str]:
     }
 
 
-async def _fetch(caller: Caller, learner_id: int) -> dict[str, Any]:
+async def fetch_learner(caller: Caller, learner_id: int) -> dict[str, Any]:
+    """The file's row, unaudited (callers that show it to a person audit the view)."""
     query = Learner.select(*COLUMNS).where(Learner.id == learner_id)
-    if (clause := site_filter(caller, Learner.site)) is not None:
-        query = query.where(clause)
-    row = await query.first().run()
-    if row is None:
-        raise NotFound("Apprenant introuvable.")
-    return row
+    return await one_in_scope(query, caller, Learner.site, "Apprenant introuvable.")
 
 
 async def get_learner(caller: Caller, learner_id: int) -> dict[str, Any]:
     """Read one file; the read is audited."""
-    row = await _fetch(caller, learner_id)
+    row = await fetch_learner(caller, learner_id)
     await record(caller, Action.view, TARGET, learner_id, row["site"])
     return as_output(row)
 
@@ -113,16 +109,6 @@ async def list_learners(
         clauses.append(getattr(Learner, field) == value)
     result = await fetch_page(Learner, COLUMNS, clauses, [Learner.last_name, Learner.first_name, Learner.id], page)
     return PageResult([as_output(row) for row in result.rows], result.total, result.page, result.per_page)
-
-
-def _site_for(caller: Caller, requested: int | None) -> int:
-    if requested is not None:
-        if not caller.can_see_site(requested):
-            raise NotFound("Site introuvable.")
-        return requested
-    if len(caller.site_ids) == 1:
-        return next(iter(caller.site_ids))
-    raise InvalidData({"site_id": "Précisez le site de l'apprenant."})
 
 
 async def find_duplicate(site_id: int, values: dict[str, Any], except_id: int | None = None) -> dict | None:
@@ -153,7 +139,7 @@ def _duplicate_error(existing: dict[str, Any]) -> Conflict:
 
 async def create_learner(caller: Caller, data: LearnerCreate) -> dict[str, Any]:
     today = date.today()
-    site_id = _site_for(caller, data.site_id)
+    site_id = site_for_new_record(caller, data.site_id, "de l'apprenant")
     values = _derived(msgspec.to_builtins(data, builtin_types=(date,)), today)
     confirm = values.pop("confirm_duplicate")
     values.pop("site_id")
@@ -173,12 +159,12 @@ async def create_learner(caller: Caller, data: LearnerCreate) -> dict[str, Any]:
         )
         await learner.save().run()
         await record(caller, Action.create, TARGET, learner.id, site_id)
-    return as_output(await _fetch(caller, learner.id))
+    return as_output(await fetch_learner(caller, learner.id))
 
 
 async def update_learner(caller: Caller, learner_id: int, patch: LearnerPatch) -> dict[str, Any]:
     today = date.today()
-    current = await _fetch(caller, learner_id)
+    current = await fetch_learner(caller, learner_id)
     if current["anonymised_at"] is not None:
         raise Conflict("Cette fiche est anonymisée : elle ne peut plus être modifiée.")
     changes = _derived(msgspec.to_builtins(patch, builtin_types=(date,)), today)
@@ -191,7 +177,7 @@ async def update_learner(caller: Caller, learner_id: int, patch: LearnerPatch) -
                 Learner.update({**changes, **_keys(merged), "updated_at": now()}).where(Learner.id == learner_id).run()
             )
             await record(caller, Action.update, TARGET, learner_id, current["site"], {"fields": sorted(changes)})
-    return as_output(await _fetch(caller, learner_id))
+    return as_output(await fetch_learner(caller, learner_id))
 
 
 async def record_contact(learner_ids: list[int], on: date) -> None:

@@ -8,9 +8,9 @@ import msgspec
 
 from inclusion import db
 from inclusion.clock import now
-from inclusion.errors import InvalidData, NotFound, PermissionDenied
+from inclusion.errors import InvalidData, PermissionDenied
 from inclusion.pagination import PageRequest, PageResult, fetch_page
-from inclusion.scoping import Caller, Role, site_filter
+from inclusion.scoping import Caller, Role, one_in_scope, site_filter
 from inclusion.sites.schemas import SiteCreate, SiteKind, SitePatch
 from inclusion.sites.tables import Site
 from inclusion.sites.validation import is_insee_code, is_siret, is_time
@@ -80,13 +80,7 @@ async def list_sites(caller: Caller, page: PageRequest, query: str = "", kind: S
 
 
 async def get_site(caller: Caller, site_id: int) -> dict[str, Any]:
-    query = Site.select(*COLUMNS).where(Site.id == site_id)
-    if (clause := site_filter(caller, Site.id)) is not None:
-        query = query.where(clause)
-    row = await query.first().output(load_json=True).run()
-    if row is None:
-        raise NotFound("Site introuvable.")
-    return row
+    return await one_in_scope(Site.select(*COLUMNS).where(Site.id == site_id), caller, Site.id, "Site introuvable.")
 
 
 async def create_site(caller: Caller, data: SiteCreate) -> dict[str, Any]:
