@@ -34,7 +34,7 @@ from datetime import date
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, BENCH_DIR)
 
-from http_throughput import ensure_postgres_database, free_port, stop, wait_healthy  # noqa: E402
+from http_throughput import bench_env, create_token, free_port, stop, wait_healthy  # noqa: E402
 from learners_assessments import Client, get_json  # noqa: E402
 
 WARMUP_SECONDS = 2.0
@@ -146,16 +146,10 @@ def main() -> None:
     today = date.today().isoformat()
     runs: dict[str, list[dict]] = {"floor": [], "real": []}
     with tempfile.TemporaryDirectory(prefix="inclusion-bench-") as tmpdir:
-        database_url = args.database_url or f"sqlite:///{tmpdir}/bench.db"
-        kind = "postgres" if database_url.startswith(("postgresql:", "postgres:")) else "sqlite"
-        if kind == "postgres":
-            ensure_postgres_database(database_url)
-        env = dict(os.environ, INCLUSION_DATA_DIR=tmpdir, INCLUSION_DATABASE_URL=database_url)
-        env["INCLUSION_LOG_LEVEL"] = "WARNING"
+        kind, env = bench_env(tmpdir, args.database_url)
         run_command(env, "migrate")
         run_command(env, "demo")
-        created = run_command(env, "token", "create", ADVISER, "--name", "bench")
-        token = next(line.split()[-1] for line in created.splitlines() if line.startswith("Token"))
+        token = create_token(env, ADVISER)
         port = free_port()
         log_path = os.path.join(tmpdir, "server.log")
         command = [sys.executable, "-m", "uvicorn", "bench.activities_app:app", "--factory", "--port", str(port)]

@@ -103,13 +103,41 @@ def descendants(root: int) -> list[int]:
     return found
 
 
-def create_token(env: dict[str, str]) -> str:
-    command = [sys.executable, "-m", "inclusion", "token", "create", "admin@demo.inclusion.test", "--name", "bench"]
+def create_token(env: dict[str, str], email: str = "admin@demo.inclusion.test") -> str:
+    command = [sys.executable, "-m", "inclusion", "token", "create", email, "--name", "bench"]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     for line in done.stdout.splitlines():
         if line.startswith("Token"):
             return line.split()[-1]
     raise SystemExit(f"no token in output: {done.stdout!r}")
+
+
+def total_rss(pid: int) -> float:
+    """RSS of a process and all its descendants (uvicorn workers), in MiB."""
+    total = 0.0
+    for each in [pid, *descendants(pid)]:
+        try:
+            total += rss_mib(each)
+        except OSError:
+            pass
+    return total
+
+
+def bench_env(tmpdir: str, database_url: str | None) -> tuple[str, dict[str, str]]:
+    """The database kind and the server's environment: a SQLite file in tmpdir unless a URL is given."""
+    url = database_url or f"sqlite:///{tmpdir}/bench.db"
+    kind = "postgres" if url.startswith(("postgresql:", "postgres:")) else "sqlite"
+    if kind == "postgres":
+        ensure_postgres_database(url)
+    env = dict(os.environ, INCLUSION_DATA_DIR=tmpdir, INCLUSION_DATABASE_URL=url, INCLUSION_LOG_LEVEL="WARNING")
+    return kind, env
+
+
+def start_server(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]:
+    """`inclusion serve` (migrates, seeds the demo) on a free port."""
+    port = free_port()
+    command = [sys.executable, "-m", "inclusion", "serve", "--port", str(port), "--workers", str(workers)]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL), port
 
 
 async def connection(port: int, request: bytes, deadline: float, results: list[tuple[float, float, int]]) -> None:
@@ -170,20 +198,13 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="inclusion-bench-") as tmpdir:
-        database_url = args.database_url or f"sqlite:///{tmpdir}/bench.db"
-        kind = "postgres" if database_url.startswith(("postgresql:", "postgres:")) else "sqlite"
-        if kind == "postgres":
-            ensure_postgres_database(database_url)
-        env = dict(os.environ, INCLUSION_DATA_DIR=tmpdir, INCLUSION_DATABASE_URL=database_url)
-        env["INCLUSION_LOG_LEVEL"] = "WARNING"
-        port = free_port()
-        command = [sys.executable, "-m", "inclusion", "serve", "--port", str(port), "--workers", str(args.workers)]
-        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+        kind, env = bench_env(tmpdir, args.database_url)
+        server, port = start_server(env, args.workers)
         try:
             startup = wait_healthy(server, port)
             time.sleep(2)
             parent_rss = rss_mib(server.pid)
-            total_rss = parent_rss + sum(rss_mib(pid) for pid in descendants(server.pid))
+            all_rss = total_rss(server.pid)
             token = create_token(env)
             scenarios = {}
             for label, path, needs_auth in SCENARIOS:
@@ -212,7 +233,7 @@ def main() -> None:
             f"{label:<20} {row['median_rps']:>12.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
             f"{row['errors']:>7}  {row['rps_runs']}"
         )
-    print(f"idle RSS: server {parent_rss:.1f} MiB, with descendants {total_rss:.1f} MiB")
+    print(f"idle RSS: server {parent_rss:.1f} MiB, with descendants {all_rss:.1f} MiB")
     if args.json:
         print(
             json.dumps(
@@ -223,7 +244,7 @@ def main() -> None:
                     "seconds": args.seconds,
                     "repeats": args.repeats,
                     "startup_s": round(startup, 2),
-                    "idle_rss_mib": {"server": round(parent_rss, 1), "total": round(total_rss, 1)},
+                    "idle_rss_mib": {"server": round(parent_rss, 1), "total": round(all_rss, 1)},
                     "scenarios": {
                         label: {k: (round(v, 2) if isinstance(v, float) else v) for k, v in row.items()}
                         for label, row in scenarios.items()

@@ -30,7 +30,6 @@ import asyncio
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,15 +39,7 @@ from datetime import date, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from http_throughput import (  # noqa: E402
-    create_token,
-    descendants,
-    ensure_postgres_database,
-    free_port,
-    rss_mib,
-    stop,
-    wait_healthy,
-)
+from http_throughput import bench_env, create_token, rss_mib, start_server, stop, total_rss, wait_healthy  # noqa: E402
 
 FIRST_NAMES = (
     "Marie Jean Nathalie Pierre Isabelle Michel Sylvie Alain Catherine Philippe Fatima Mohamed Françoise "
@@ -240,16 +231,6 @@ def assessment_plans(rng: random.Random, learners: list[dict], total: int, codes
 # --------------------------------------------------------------------------- main
 
 
-def total_rss(pid: int) -> float:
-    total = 0.0
-    for each in [pid, *descendants(pid)]:
-        try:
-            total += rss_mib(each)
-        except OSError:
-            pass
-    return total
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="default: SQLite file in a temporary directory")
@@ -267,15 +248,8 @@ def main() -> None:
     phases: dict[str, dict] = {}
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="inclusion-bench-") as tmpdir:
-        database_url = args.database_url or f"sqlite:///{tmpdir}/bench.db"
-        kind = "postgres" if database_url.startswith(("postgresql:", "postgres:")) else "sqlite"
-        if kind == "postgres":
-            ensure_postgres_database(database_url)
-        env = dict(os.environ, INCLUSION_DATA_DIR=tmpdir, INCLUSION_DATABASE_URL=database_url)
-        env["INCLUSION_LOG_LEVEL"] = "WARNING"
-        port = free_port()
-        command = [sys.executable, "-m", "inclusion", "serve", "--port", str(port), "--workers", str(args.workers)]
-        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+        kind, env = bench_env(tmpdir, args.database_url)
+        server, port = start_server(env, args.workers)
         try:
             startup = wait_healthy(server, port)
             token = create_token(env)

@@ -4,7 +4,9 @@ migrated once, emptied before every test."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+from collections.abc import Iterator
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -84,8 +86,15 @@ def make(password_hash: str) -> database.Factory:
 @pytest.fixture
 def fresh_database_url(tmp_path):
     """An empty database of the kind under test, dropped afterwards."""
+    with fresh_database(tmp_path) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def fresh_database(directory) -> Iterator[str]:
+    """A new empty database: a SQLite file in `directory`, or a PostgreSQL database beside the test one."""
     if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        yield f"sqlite:///{directory / 'fresh.db'}"
         return
     url, drop = asyncio.run(database.create_postgres_database(TEST_DATABASE_URL))
     try:

@@ -57,19 +57,10 @@ def server(module_database_url, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def module_database_url(tmp_path_factory) -> Iterator[str]:
-    import asyncio
+    from tests.conftest import fresh_database
 
-    from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
-    from tests.support.database import create_postgres_database
-
-    if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'browser.db'}"
-        return
-    url, drop = asyncio.run(create_postgres_database(TEST_DATABASE_URL))
-    try:
+    with fresh_database(tmp_path_factory.mktemp("browser-db")) as url:
         yield url
-    finally:
-        asyncio.run(drop())
 
 
 @pytest.fixture(scope="module")
