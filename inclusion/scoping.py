@@ -11,7 +11,7 @@ from piccolo.columns.combination import Where
 from piccolo.query.base import Query
 from piccolo.query.methods.select import Select
 
-from inclusion.errors import InvalidData, NotFound, PermissionDenied
+from inclusion.errors import InvalidData, NotFound
 
 
 class Role(StrEnum):
@@ -49,10 +49,6 @@ class Caller:
 
     def can_see_site(self, site_id: int) -> bool:
         return self.is_admin or site_id in self.site_ids
-
-    def require_role(self, *roles: Role) -> None:
-        if self.role not in roles:
-            raise PermissionDenied()
 
 
 Q = TypeVar("Q", bound=Query)

@@ -2,7 +2,6 @@
 
 import pytest
 
-from inclusion import db
 from inclusion.audit.tables import AuditEntry
 
 
@@ -35,7 +34,6 @@ async def test_entries_cannot_be_changed_or_deleted(app, make):
     with pytest.raises(Exception, match="ajout seul"):
         await AuditEntry.delete(force=True).run()
     assert [row["action"] for row in await AuditEntry.select(AuditEntry.action)] == ["view"]
-    assert db.current_engine() is not None
 
 
 async def test_coordinators_read_their_sites_log_with_filters(client, make):
