@@ -1,0 +1,77 @@
+"""PDFs from Jinja templates: bundled fonts, no network, rendered off the event loop.
+
+A document's template lives under `templates/pdf/`; its stylesheet and fonts are fetched only from the
+templates folder (`templates/pdf/base.css` declares the bundled Inter faces). Any other URL, including
+`http(s)://` and files outside `templates/`, is refused, so a learner's name cannot make the renderer
+reach the network or read the disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from inclusion.settings import TEMPLATES_DIR
+
+_environment = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+_MEDIA_TYPES = {
+    ".css": "text/css",
+    ".otf": "font/otf",
+    ".ttf": "font/ttf",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+}
+
+
+class LocalTemplateFetcher(URLFetcher):
+    """Serves `file://` URLs inside the templates folder; refuses everything else."""
+
+    def __init__(self, root: Path = TEMPLATES_DIR) -> None:
+        super().__init__(allowed_protocols=("file",))
+        self.root = root.resolve()
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme != "file":
+            raise ValueError(f"ressource externe refusée : {url}")
+        path = Path(unquote(parts.path)).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise ValueError(f"ressource hors des gabarits refusée : {url}")
+        media_type = _MEDIA_TYPES.get(path.suffix, "application/octet-stream")
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": media_type})
+
+
+def render_html(template: str, context: dict[str, Any]) -> str:
+    return _environment.get_template(template).render(**context)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF bytes of a rendered page; blocking (WeasyPrint is synchronous)."""
+    fonts = FontConfiguration()  # one per document: font state is not shared between renders
+    document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=LocalTemplateFetcher())
+    return document.write_pdf(font_config=fonts)
+
+
+def render_pdf_sync(template: str, context: dict[str, Any]) -> bytes:
+    return html_to_pdf(render_html(template, context))
+
+
+async def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """Renders in a worker thread, so the event loop keeps serving other requests meanwhile."""
+    return await asyncio.to_thread(render_pdf_sync, template, context)
