@@ -80,7 +80,8 @@ def bind(engine: Engine) -> None:
     from inclusion import piccolo_conf
     from inclusion.piccolo_app import APP_CONFIG
 
-    piccolo_conf.DB = engine
+    global _bound
+    piccolo_conf.DB = _bound = engine
     for table in [*APP_CONFIG.table_classes, Migration, Table]:
         table._meta.db = engine
 
@@ -91,7 +92,12 @@ def is_bound() -> bool:
     return "DB" in vars(piccolo_conf)
 
 
+_bound: Engine | None = None
+
+
 def current_engine() -> Engine:
+    if _bound is not None:
+        return _bound
     from inclusion import piccolo_conf
 
     return piccolo_conf.DB

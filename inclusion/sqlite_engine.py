@@ -1,8 +1,10 @@
-"""SQLite engine that keeps its connections open between queries.
+"""SQLite engine that keeps its connections open between queries and transactions.
 
 Piccolo's SQLiteEngine opens a connection (and an aiosqlite thread) for every query run outside
-a transaction. This subclass lends idle connections instead, each to one query at a time, and
-closes them when the app stops. Transactions still get a connection of their own.
+a transaction and for every transaction, and spends three thread hops per statement (plus a
+PRAGMA inside transactions). This subclass lends idle connections instead, to one query or one
+transaction at a time, runs each statement in one hop, and closes the connections when the app
+stops.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ import asyncio
 import sqlite3
 import threading
 import weakref
-from typing import Any
+from collections.abc import Generator, Sequence
+from typing import Any, TypeVar
 
 import aiosqlite
-from piccolo.engine.sqlite import SQLiteEngine, dict_factory
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 MAX_IDLE_CONNECTIONS = 8
+T = TypeVar("T")
 WRITE_VERBS = ("insert", "update", "delete", "replace", "create", "drop", "alter")
 _writer_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
@@ -66,10 +70,21 @@ class ReusingSQLiteEngine(SQLiteEngine):
         return connection
 
     async def get_connection(self) -> aiosqlite.Connection:
-        """The connection a transaction writes through, configured like the others."""
+        """A configured connection of the engine's own (Piccolo's API; transactions borrow instead)."""
         connection = await super().get_connection()
         await _configure(connection)
         return connection
+
+    def transaction(
+        self, transaction_type: TransactionType = TransactionType.deferred, allow_nested: bool = True
+    ) -> SQLiteTransaction:
+        return _LendingTransaction(engine=self, transaction_type=transaction_type, allow_nested=allow_nested)
+
+    async def _run_in_existing_connection(
+        self, connection, query: str, args: list[Any] | None = None, query_type: str = "generic", table: Any = None
+    ):
+        """A statement inside a transaction: one thread hop (the connection is configured already)."""
+        return await connection.execute_fetchall(query, args or [])
 
     async def _give_back(self, connection: aiosqlite.Connection) -> None:
         with self._idle_lock:
@@ -89,8 +104,7 @@ class ReusingSQLiteEngine(SQLiteEngine):
     async def _run(self, query: str, args: list[Any] | None) -> list[Any]:
         connection = await self._borrow()
         try:
-            async with connection.execute(query, args or []) as cursor:
-                rows = await cursor.fetchall()
+            rows = await connection.execute_fetchall(query, args or [])
             if connection.in_transaction:  # autocommit (isolation_level=None) leaves none open
                 await connection.commit()
         except BaseException:
@@ -99,8 +113,82 @@ class ReusingSQLiteEngine(SQLiteEngine):
         await self._give_back(connection)
         return rows
 
+    async def run_plan(self, plan: Generator[tuple[str, Sequence[Any]], list[Any], T]) -> T:
+        """Drive a statement plan (see `inclusion.sql.transact`) in one IMMEDIATE transaction, in one
+        hop to the connection's thread: the plan's statements run back to back without the event loop."""
+        async with writer_lock():
+            connection = await self._borrow()
+            try:
+                result = await connection._execute(_drive, connection._conn, plan)
+            except BaseException:
+                if connection._running and not connection.in_transaction:
+                    await self._give_back(connection)
+                else:
+                    await connection.close()
+                raise
+            await self._give_back(connection)
+            return result
+
     async def close_idle_connections(self) -> None:
         with self._idle_lock:
             idle, self._idle = self._idle, []
         for connection in idle:
             await connection.close()
+
+
+def _drive(connection: sqlite3.Connection, plan: Generator[tuple[str, Sequence[Any]], list[Any], T]) -> T:
+    """Runs in the connection's thread: BEGIN IMMEDIATE, each statement the plan yields (sending back
+    its rows), COMMIT; ROLLBACK if the plan or a statement raises."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        statement, args = plan.send(None)
+        while True:
+            rows = connection.execute(statement.replace("{}", "?"), args).fetchall()
+            statement, args = plan.send(rows)
+    except StopIteration as finished:
+        connection.execute("COMMIT")
+        return finished.value
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+class _LendingTransaction(SQLiteTransaction):
+    """A transaction on a borrowed idle connection, given back (not closed) once it has ended cleanly."""
+
+    engine: ReusingSQLiteEngine
+
+    async def get_connection(self) -> aiosqlite.Connection:
+        return await self.engine._borrow()
+
+    async def __aenter__(self) -> SQLiteTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        try:
+            await self.begin()
+        except BaseException:
+            await self.connection.close()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception is not None:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        except BaseException:
+            await self.connection.close()  # in an unknown state: never lend it again
+            raise
+        finally:
+            self.engine.current_transaction.reset(self.context)
+        if self.connection.in_transaction:
+            await self.connection.close()
+        else:
+            await self.engine._give_back(self.connection)
+        return exception is None

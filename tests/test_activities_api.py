@@ -208,3 +208,46 @@ async def test_xlsx_export_opens_with_the_same_rows(client, make):
         )
     assert sheet.count("<row ") == 2
     assert "Découvrir son smartphone" in strings and "participants_presents" in strings
+
+
+async def test_the_answer_to_a_create_is_what_a_later_read_returns(client, make):
+    """What POST answers (built without re-reading) is exactly what GET returns afterwards, for every kind."""
+    site, headers, learners = await setup(make)
+    other_adviser = (await make.user("adviser", site))["id"]
+    coordinator = await make.bearer(await make.user("coordinator", site))
+    bodies = [
+        (headers, workshop(learners, repeat_weeks=2, date=(TODAY - timedelta(weeks=1)).isoformat())),
+        (headers, workshop(learners[:1], anonymous_count=0, anonymous_breakdown=None, start_time=None)),
+        (
+            headers,
+            {
+                "type": "individuel",
+                "date": TODAY.isoformat(),
+                "duration_minutes": 30,
+                "learner_id": learners[2],
+                "autonomy": "autonome",
+                "referral": {"type": "administration", "name": "CAF"},
+                "note": "Suivi",
+            },
+        ),
+        (
+            coordinator,
+            {
+                "type": "individuel",
+                "date": TODAY.isoformat(),
+                "duration_minutes": 15,
+                "adviser_id": other_adviser,
+                "anonymous_person": {"age_band": "quarante_cinquante_neuf", "gender": "feminin"},
+                "place": "a_distance",
+            },
+        ),
+    ]
+    created = []
+    for caller_headers, body in bodies:
+        response = await client.post("/api/v1/activities", json=body, headers=caller_headers)
+        assert response.status_code == 201, response.text
+        created += response.json()
+    assert len(created) == 5 and created[0]["series"] and created[0]["series"] == created[1]["series"]
+    assert created[4]["adviser_id"] == other_adviser and created[4]["adviser_name"].startswith("Personne adviser")
+    for answer in created:
+        assert (await client.get(f"/api/v1/activities/{answer['id']}", headers=headers)).json() == answer

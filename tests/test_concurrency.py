@@ -56,3 +56,33 @@ async def test_sqlite_write_transactions_take_the_write_lock_at_once(app):
         other.execute("ROLLBACK")
     finally:
         other.close()
+
+
+async def test_simultaneous_workshops_land_whole_and_bad_ones_leave_nothing(client, make):
+    """Twenty workshops sent at once, every third naming another site's learner: the good ones land whole."""
+    from datetime import date
+
+    from inclusion.activities.tables import Activity, ActivityParticipant, ActivityTopic
+
+    site = await make.site()
+    headers = await make.bearer(await make.user("adviser", site))
+    learners = [await make.learner(site, f"P{index}", "Atelier") for index in range(8)]
+    stranger = await make.learner(await make.site())
+
+    async def record(index: int):
+        named = learners + ([stranger] if index % 3 == 0 else [])
+        body = {
+            "type": "collectif",
+            "date": date.today().isoformat(),
+            "duration_minutes": 90,
+            "title": f"Atelier {index}",
+            "digital_topics": ["securite_numerique"],
+            "participants": [{"learner_id": i} for i in named],
+        }
+        return await client.post("/api/v1/activities", json=body, headers=headers)
+
+    responses = await asyncio.gather(*(record(index) for index in range(20)))
+    statuses = [response.status_code for response in responses]
+    assert statuses == [422 if index % 3 == 0 else 201 for index in range(20)]
+    assert await Activity.count() == 13
+    assert await ActivityParticipant.count() == 13 * 8 and await ActivityTopic.count() == 13

@@ -14,7 +14,8 @@ from inclusion.errors import AuthenticationRequired, PermissionDenied
 from inclusion.scoping import Caller, Role
 
 
-def require_access(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def require_access(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """Async on purpose: Litestar runs a plain function guard in a worker thread, on every request."""
     if handler.opt.get("public"):
         return
     caller: Caller | None = connection.scope.get("user")

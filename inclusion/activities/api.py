@@ -10,7 +10,7 @@ from litestar.response import File, Stream
 from msgspec import convert
 
 from inclusion.accounts.guards import PERSONAL, STAFF
-from inclusion.activities import attendance, export, services
+from inclusion.activities import attendance, export, recording, services
 from inclusion.activities.schemas import (
     ActivityCreate,
     ActivityOut,
@@ -101,8 +101,7 @@ class ActivityApi(Controller):
 
     @post("/", summary="Enregistrer un atelier ou une séance (répétable chaque semaine)", opt=STAFF)
     async def create_activity(self, caller: CurrentCaller, data: JSONBody[ActivityCreate]) -> list[ActivityOut]:
-        ids = await services.create_activities(caller, data)
-        return [convert(await services.get_activity(caller, activity_id), ActivityOut) for activity_id in ids]
+        return [convert(row, ActivityOut) for row in await recording.create_activities(caller, data)]
 
     @get("/{activity_id:int}", summary="Une activité", opt=PERSONAL)
     async def get_activity(self, caller: CurrentCaller, activity_id: FromPath[int]) -> ActivityOut:
@@ -122,8 +121,7 @@ class ActivityApi(Controller):
     async def duplicate_activity(
         self, caller: CurrentCaller, activity_id: FromPath[int], data: JSONBody[DuplicateRequest]
     ) -> ActivityOut:
-        new_id = await services.duplicate_activity(caller, activity_id, data.date)
-        return convert(await services.get_activity(caller, new_id), ActivityOut)
+        return convert(await services.duplicate_activity(caller, activity_id, data.date), ActivityOut)
 
 
 class AttendanceApi(Controller):

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from inclusion import vocabulary as v
 from inclusion.accounts.guards import PERSONAL, STAFF
-from inclusion.activities import attendance, services
+from inclusion.activities import attendance, recording, services
 from inclusion.activities.forms import activity_values, participant_choices, remembered
 from inclusion.activities.schemas import ActivityCreate, ActivityPatch, SiteDayIn
 from inclusion.errors import InvalidData
@@ -103,7 +103,7 @@ async def create(request: Request, caller: CurrentCaller) -> Template | Redirect
     if form.get("action") == "search":
         return await _form(request, caller, shown)
     try:
-        ids = await services.create_activities(caller, convert_form(values, ActivityCreate))
+        ids = await recording.create_activities(caller, convert_form(values, ActivityCreate))
     except InvalidData as exc:
         return await _form(request, caller, shown, 422, errors=exc.fields)
     return Redirect(f"/activities?week={values['date']}&saved={len(ids)}", status_code=303)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from inclusion.learners.tables import Learner
+from inclusion import sql
+from inclusion.learners.names import display_name
 
 MAX_MINUTES = 12 * 60
 BREAKDOWN_NAMES = {"age_band": "tranche d'âge", "gender": "genre", "social_status": "statut"}
@@ -68,26 +69,37 @@ def _breakdown_problems(count: int, breakdown: dict[str, dict[str, int]]) -> dic
     return found
 
 
-async def learner_problems(site_id: int, values: dict[str, Any]) -> dict[str, str]:
-    """Every learner named must be a live file of the activity's site."""
+_SITE_LEARNERS = """
+SELECT id, first_name, last_name, pseudonym FROM learner
+WHERE site = {{}} AND anonymised_at IS NULL AND merged_into IS NULL AND id IN ({ids})
+"""
+
+
+def site_learners_statement(site_id: int, learner_ids: list[int]) -> tuple[str, list[Any]]:
+    """The live files of this site among these ids (ids must not be empty); rows for `learner_names`."""
+    wanted = sorted(set(learner_ids))
+    return _SITE_LEARNERS.format(ids=sql.marks(len(wanted))), [site_id, *wanted]
+
+
+def learner_names(rows: list[dict[str, Any]]) -> dict[int, str]:
+    return {row["id"]: display_name(row["first_name"], row["last_name"], row["pseudonym"], False) for row in rows}
+
+
+async def site_learners(site_id: int, learner_ids: list[int]) -> dict[int, str]:
+    """Display names of the live files of this site among these ids (unknown ones are left out)."""
+    if not learner_ids:
+        return {}
+    statement, args = site_learners_statement(site_id, learner_ids)
+    return learner_names(await sql.fetch(statement, *args))
+
+
+def learner_problems(values: dict[str, Any], known: dict[int, Any]) -> dict[str, str]:
+    """Every learner named must be a live file of the activity's site (`known`, from `site_learners`)."""
     wanted: dict[str, int] = {}
     if values.get("learner_id") is not None:
         wanted["learner_id"] = values["learner_id"]
     for index, participant in enumerate(values.get("participants") or []):
         wanted[f"participants[{index}].learner_id"] = participant["learner_id"]
-    if not wanted:
-        return {}
-    rows = (
-        await Learner.select(Learner.id)
-        .where(
-            Learner.id.is_in(sorted(set(wanted.values()))),
-            Learner.site == site_id,
-            Learner.anonymised_at.is_null(),
-            Learner.merged_into.is_null(),
-        )
-        .run()
-    )
-    known = {row["id"] for row in rows}
     return {
         field: "Apprenant inconnu sur ce site (ou fiche anonymisée)."
         for field, learner_id in wanted.items()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import date, time, timedelta
+from datetime import date
 from typing import Any
 
 import msgspec
 
 from inclusion import db
-from inclusion.activities.rules import learner_problems, shape_problems
+from inclusion.activities import recording
+from inclusion.activities.rules import learner_problems, shape_problems, site_learners
 from inclusion.activities.schemas import ActivityCreate, ActivityPatch
 from inclusion.activities.tables import Activity, ActivityParticipant, ActivityTopic
 from inclusion.clock import now
@@ -17,15 +17,11 @@ from inclusion.errors import InvalidData
 from inclusion.learners.names import display_name
 from inclusion.learners.services import record_contact
 from inclusion.pagination import PageRequest, PageResult, fetch_page
-from inclusion.scoping import Caller, Role, one_in_scope, site_filter, site_for_new_record
+from inclusion.scoping import Caller, one_in_scope, site_filter
 
 COLUMNS = (*Activity._meta.columns, Activity.adviser.display_name.as_alias("adviser_name"))
 PERSON = {"person_age_band": "age_band", "person_gender": "gender", "person_status": "social_status"}
 REFERRAL = {"referral_type": "type", "referral_name": "name", "referral_note": "note"}
-
-
-def _clock(text: str | None) -> time | None:
-    return time.fromisoformat(text) if text else None
 
 
 def _row_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -50,11 +46,10 @@ _NOT_COLUMNS = {"digital_topics", "admin_topics", "participants", "anonymous_per
 _NOT_COLUMNS |= {"repeat_weeks", "anonymous_breakdown"}
 
 
-async def _write_links(activity_id: int, values: dict[str, Any], fresh: bool = False) -> None:
-    """Replace the activity's topics and participants given in `values` (nothing to remove when fresh)."""
+async def _write_links(activity_id: int, values: dict[str, Any]) -> None:
+    """Replace the activity's topics and participants given in `values`."""
     if "digital_topics" in values or "admin_topics" in values:
-        if not fresh:
-            await ActivityTopic.delete().where(ActivityTopic.activity == activity_id).run()
+        await ActivityTopic.delete().where(ActivityTopic.activity == activity_id).run()
         topics = [
             ActivityTopic(activity=activity_id, kind="digital", topic=t) for t in values.get("digital_topics", [])
         ]
@@ -62,8 +57,7 @@ async def _write_links(activity_id: int, values: dict[str, Any], fresh: bool = F
         if topics:
             await ActivityTopic.insert(*topics).run()
     if "participants" in values:
-        if not fresh:
-            await ActivityParticipant.delete().where(ActivityParticipant.activity == activity_id).run()
+        await ActivityParticipant.delete().where(ActivityParticipant.activity == activity_id).run()
         if values["participants"]:
             await ActivityParticipant.insert(
                 *[
@@ -76,34 +70,6 @@ async def _write_links(activity_id: int, values: dict[str, Any], fresh: bool = F
 def _present(values: dict[str, Any]) -> list[int]:
     present = [p["learner_id"] for p in values.get("participants") or [] if p["present"]]
     return present + ([values["learner_id"]] if values.get("learner_id") is not None else [])
-
-
-async def create_activities(caller: Caller, data: ActivityCreate) -> list[int]:
-    """Record the activity, or one per week for `repeat_weeks` weeks; return the ids."""
-    values = msgspec.to_builtins(data, builtin_types=(date,))
-    values |= {
-        "date": data.date,
-        "start_time": _clock(data.start_time),
-        "adviser_id": data.adviser_id or caller.user_id,
-    }
-    site_id = site_for_new_record(caller, data.site_id, "de l'activité")
-    found = shape_problems(values, date.today(), data.repeat_weeks)
-    found |= await learner_problems(site_id, values)
-    if data.adviser_id not in (None, caller.user_id) and caller.role == Role.adviser:
-        found["adviser_id"] = "Un conseiller enregistre ses propres activités."
-    if found:
-        raise InvalidData(found)
-    series = secrets.token_hex(8) if data.repeat_weeks > 1 else ""
-    ids = []
-    async with db.write_transaction():
-        for week in range(data.repeat_weeks):
-            occurrence = {**values, "date": data.date + timedelta(weeks=week)}
-            activity = Activity(**_row_values(occurrence), site=site_id, series=series)
-            await activity.save().run()
-            await _write_links(activity.id, occurrence, fresh=True)
-            await record_contact(_present(occurrence), occurrence["date"])
-            ids.append(activity.id)
-    return ids
 
 
 async def _fetch_row(caller: Caller, activity_id: int) -> dict[str, Any]:
@@ -192,9 +158,10 @@ async def update_activity(caller: Caller, activity_id: int, patch: ActivityPatch
     if "date" in changes:
         changes["date"] = patch.date
     if "start_time" in changes:
-        changes["start_time"] = _clock(changes["start_time"])
+        changes["start_time"] = recording.clock(changes["start_time"])
     merged = {**current, **changes}
-    found = shape_problems(merged, date.today()) | await learner_problems(current["site"], changes)
+    names = await site_learners(current["site"], recording.named_learners(changes))
+    found = shape_problems(merged, date.today()) | learner_problems(changes, names)
     if found:
         raise InvalidData(found)
     async with db.write_transaction():
@@ -214,7 +181,7 @@ async def delete_activity(caller: Caller, activity_id: int) -> None:
         await Activity.delete().where(Activity.id == activity_id).run()
 
 
-async def duplicate_activity(caller: Caller, activity_id: int, on: date | None) -> int:
+async def duplicate_activity(caller: Caller, activity_id: int, on: date | None) -> dict[str, Any]:
     """A copy of the activity (topics, participants, counts) on another date, today by default."""
     source = await get_activity(caller, activity_id)
     fields = set(ActivityCreate.__struct_fields__) - {"repeat_weeks", "site_id"}
@@ -222,4 +189,4 @@ async def duplicate_activity(caller: Caller, activity_id: int, on: date | None) 
     values |= {"date": on or date.today(), "site_id": source["site_id"]}
     values["participants"] = [{"learner_id": p["learner_id"], "present": p["present"]} for p in source["participants"]]
     data = msgspec.convert(values, ActivityCreate, strict=False)
-    return (await create_activities(caller, data))[0]
+    return (await recording.create_activities(caller, data))[0]

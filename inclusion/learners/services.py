@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from inclusion import db
+from inclusion import db, sql
 from inclusion.audit.services import Action, record
 from inclusion.clock import now
 from inclusion.errors import Conflict, InvalidData
@@ -180,14 +180,18 @@ async def update_learner(caller: Caller, learner_id: int, patch: LearnerPatch) -
     return as_output(await fetch_learner(caller, learner_id))
 
 
+def contact_statement(learner_ids: list[int], on: date) -> tuple[str, list[Any]]:
+    """Move each file's last-contact date forward to `on`, never back (ids must not be empty)."""
+    wanted = sorted(set(learner_ids))
+    statement = "UPDATE learner SET last_contact_on = {} WHERE last_contact_on < {} AND id IN (%s)"
+    return statement % sql.marks(len(wanted)), [on, on, *wanted]
+
+
 async def record_contact(learner_ids: list[int], on: date) -> None:
     """Later activity or assessment: move each file's last-contact date forward, never back."""
     if learner_ids:
-        await (
-            Learner.update({Learner.last_contact_on: on})
-            .where(Learner.id.is_in(learner_ids), Learner.last_contact_on < on)
-            .run()
-        )
+        statement, args = contact_statement(learner_ids, on)
+        await sql.fetch(statement, *args)
 
 
 async def names_of(caller: Caller, learner_ids: list[int]) -> dict[int, str]:

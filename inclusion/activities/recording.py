@@ -1,0 +1,127 @@
+"""Recording an activity: the advisers' most frequent write, kept to a handful of plain statements.
+
+One transaction checks the named learners (and fetches their names for the answer), inserts the
+activity, its topics and its participants in multi-row INSERTs, and moves the present learners'
+last-contact date; on SQLite it runs in one hop to the connection's thread (`sql.transact`). The
+answer is built from what was written, not read back.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, time, timedelta
+from typing import Any
+
+import msgspec
+
+from inclusion import sql
+from inclusion.activities.rules import learner_names, learner_problems, shape_problems, site_learners_statement
+from inclusion.activities.schemas import ActivityCreate
+from inclusion.clock import now
+from inclusion.errors import InvalidData
+from inclusion.learners.services import contact_statement
+from inclusion.scoping import Caller, Role, site_for_new_record
+
+PERSON_COLUMNS = {"age_band": "person_age_band", "gender": "person_gender", "social_status": "person_status"}
+REFERRAL_COLUMNS = {"type": "referral_type", "name": "referral_name", "note": "referral_note"}
+PLAIN_FIELDS = ("type", "duration_minutes", "place", "device", "note", "autonomy", "title", "level", "anonymous_count")
+
+
+def clock(text: str | None) -> time | None:
+    return time.fromisoformat(text) if text else None
+
+
+async def create_activities(caller: Caller, data: ActivityCreate) -> list[dict[str, Any]]:
+    """Record the activity, or one per week for `repeat_weeks` weeks; return them shaped like ActivityOut."""
+    values = msgspec.to_builtins(data, builtin_types=(date,))
+    values["adviser_id"] = data.adviser_id or caller.user_id
+    site_id = site_for_new_record(caller, data.site_id, "de l'activité")
+    found = shape_problems(values, date.today(), data.repeat_weeks)
+    if data.adviser_id not in (None, caller.user_id) and caller.role == Role.adviser:
+        found["adviser_id"] = "Un conseiller enregistre ses propres activités."
+    row = _columns(values) | {"site": site_id, "series": secrets.token_hex(8) if data.repeat_weeks > 1 else ""}
+    row["start_time"] = clock(data.start_time)
+    row["created_at"] = row["updated_at"] = now()
+    occurrences = [{**row, "date": data.date + timedelta(weeks=week)} for week in range(data.repeat_weeks)]
+    names, ids = await sql.transact(_recording(values, occurrences, found))
+    adviser_name = caller.display_name if values["adviser_id"] == caller.user_id else await _name_of(row["adviser"])
+    return [_shaped({**row, "id": i}, values, names, adviser_name) for row, i in zip(occurrences, ids, strict=True)]
+
+
+def _recording(
+    values: dict[str, Any], occurrences: list[dict[str, Any]], found: dict[str, str]
+) -> sql.Plan[tuple[dict[int, str], list[int]]]:
+    """Check the named learners inside the write (a file anonymised meanwhile cannot slip in), then write."""
+    named = named_learners(values)
+    names = learner_names((yield site_learners_statement(occurrences[0]["site"], named))) if named else {}
+    found = found | learner_problems(values, names)
+    if found:
+        raise InvalidData(found)
+    present = [p["learner_id"] for p in values["participants"] if p["present"]] + _individual(values)
+    topics = [("digital", topic) for topic in values["digital_topics"]]
+    topics += [("admin", topic) for topic in values["admin_topics"]]
+    ids = []
+    for occurrence in occurrences:
+        [created] = yield sql.insert_statement("activity", occurrence)
+        ids.append(created["id"])
+        if topics:
+            rows = [(created["id"], kind, topic) for kind, topic in topics]
+            yield sql.insert_many_statement("activity_topic", ("activity", "kind", "topic"), rows)
+        if values["participants"]:
+            rows = [(created["id"], p["learner_id"], p["present"]) for p in values["participants"]]
+            yield sql.insert_many_statement("activity_participant", ("activity", "learner", "present"), rows)
+        if present:
+            yield contact_statement(present, occurrence["date"])
+    return names, ids
+
+
+def named_learners(values: dict[str, Any]) -> list[int]:
+    """Every learner an activity (or a change to one) names: participants, present or not, and the individual."""
+    return [p["learner_id"] for p in values.get("participants") or []] + _individual(values)
+
+
+def _individual(values: dict[str, Any]) -> list[int]:
+    return [values["learner_id"]] if values.get("learner_id") is not None else []
+
+
+def _columns(values: dict[str, Any]) -> dict[str, Any]:
+    """API fields → activity columns (nested person, referral and breakdown flattened)."""
+    row = {name: values[name] for name in PLAIN_FIELDS}
+    row |= {"adviser": values["adviser_id"], "learner": values["learner_id"]}
+    person = values["anonymous_person"] or {}
+    row |= {column: person.get(field) for field, column in PERSON_COLUMNS.items()}
+    referral = values["referral"] or {}
+    row |= {column: referral.get(field, None if field == "type" else "") for field, column in REFERRAL_COLUMNS.items()}
+    row["anonymous_breakdown"] = msgspec.json.encode(values["anonymous_breakdown"] or {}).decode()
+    return row
+
+
+async def _name_of(user_id: int) -> str:
+    rows = await sql.fetch("SELECT display_name FROM app_user WHERE id = {}", user_id)
+    return rows[0]["display_name"] if rows else ""
+
+
+def _shaped(activity: dict[str, Any], values: dict[str, Any], names: dict[int, str], adviser: str) -> dict[str, Any]:
+    start = activity["start_time"]
+    return {
+        **{name: values[name] for name in PLAIN_FIELDS},
+        "id": activity["id"],
+        "site_id": activity["site"],
+        "date": activity["date"],
+        "start_time": start.strftime("%H:%M") if start else None,
+        "digital_topics": values["digital_topics"],
+        "admin_topics": values["admin_topics"],
+        "adviser_id": values["adviser_id"],
+        "adviser_name": adviser,
+        "learner_id": values["learner_id"],
+        "anonymous_person": values["anonymous_person"],
+        "referral": values["referral"],
+        "participants": [
+            {"learner_id": p["learner_id"], "present": p["present"], "display_name": names[p["learner_id"]]}
+            for p in values["participants"]
+        ],
+        "anonymous_breakdown": values["anonymous_breakdown"] or None,
+        "series": activity["series"],
+        "created_at": activity["created_at"],
+        "updated_at": activity["updated_at"],
+    }
