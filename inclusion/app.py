@@ -16,7 +16,6 @@ from litestar.static_files import create_static_files_router
 from inclusion import __version__, db
 from inclusion.accounts.api import TokenApi, UserApi, me
 from inclusion.accounts.auth import AuthenticationMiddleware
-from inclusion.accounts.guards import require_access
 from inclusion.accounts.pages import ACCOUNT_PAGES
 from inclusion.activities.api import ActivityApi, AttendanceApi, export_csv, export_xlsx
 from inclusion.activities.pages import ACTIVITY_PAGES
@@ -80,8 +79,8 @@ def create_app(settings: Settings) -> Litestar:
                     job.cancel()
                 await asyncio.gather(*jobs, return_exceptions=True)
 
-    api = Router(path="/api/v1", route_handlers=API_ROUTES, guards=[require_access])
-    pages = Router(path="/", route_handlers=PAGES, guards=[require_access], include_in_schema=False)
+    api = Router(path="/api/v1", route_handlers=API_ROUTES)  # access rules: AuthenticationMiddleware
+    pages = Router(path="/", route_handlers=PAGES, include_in_schema=False)
     static = create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"], include_in_schema=False)
     return Litestar(
         route_handlers=[health, api, pages, static],

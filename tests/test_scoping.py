@@ -171,3 +171,16 @@ async def test_funders_read_the_sites_they_fund(client, make):
     headers = await make.bearer(await make.user("funder", site))
     body = (await client.get("/api/v1/sites", headers=headers)).json()
     assert [item["name"] for item in body["items"]] == ["Financé"]
+
+
+async def test_a_route_outside_the_routers_still_needs_a_login(app, client):
+    """Access rules apply to every route the app serves: one not marked public answers 401 to strangers."""
+    from litestar import get
+
+    @get("/api/v1/registered-late", include_in_schema=False)
+    async def registered_late() -> str:
+        return "secret"
+
+    app.register(registered_late)
+    response = await client.get("/api/v1/registered-late")
+    assert response.status_code == 401 and "secret" not in response.text

@@ -10,6 +10,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from inclusion.accounts.guards import require_access
 from inclusion.accounts.sessions import COOKIE, resolve_session
 from inclusion.accounts.tokens import resolve_token
 from inclusion.errors import AuthenticationRequired, PermissionDenied
@@ -23,7 +24,8 @@ OWN_CSRF_CHECK = {"/login"}  # the login form checks its own token: the visitor 
 
 
 class AuthenticationMiddleware(ASGIMiddleware):
-    """Sets scope["user"] (a Caller or None) and scope["auth"] ("token", "session", "expired" or None)."""
+    """Sets scope["user"] (a Caller or None) and scope["auth"] ("token", "session", "expired" or None),
+    then applies the route's access rules (`guards.require_access`)."""
 
     scopes = (ScopeType.HTTP,)
     public_prefixes = ("/static/", "/health", "/schema")
@@ -33,6 +35,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         scope["user"], scope["auth"] = await authenticate(ASGIConnection(scope, receive))
+        require_access(scope, scope["route_handler"])
         await next_app(scope, receive, send)
 
 

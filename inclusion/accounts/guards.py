@@ -1,5 +1,8 @@
 """Access rules for every route, read from each handler's `opt`: one mechanism, not route by route.
 
+The authentication middleware applies them right after it has identified the caller (a Litestar
+guard would cost a copy of the route handler per request).
+
 - anonymous callers get 401 (pages redirect to the login form);
 - `opt={"personal_data": True}`: funders get 403, they never receive a name;
 - `opt={"roles": {...}}`: other roles get 403.
@@ -7,20 +10,19 @@
 
 from __future__ import annotations
 
-from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
+from litestar.types import Scope
 
 from inclusion.errors import AuthenticationRequired, PermissionDenied
 from inclusion.scoping import Caller, Role
 
 
-async def require_access(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    """Async on purpose: Litestar runs a plain function guard in a worker thread, on every request."""
+def require_access(scope: Scope, handler: BaseRouteHandler) -> None:
     if handler.opt.get("public"):
         return
-    caller: Caller | None = connection.scope.get("user")
+    caller: Caller | None = scope.get("user")
     if caller is None:
-        expired = connection.scope.get("auth") == "expired"
+        expired = scope.get("auth") == "expired"
         raise AuthenticationRequired("Votre session a expiré : reconnectez-vous." if expired else None)
     if handler.opt.get("personal_data") and caller.role == Role.funder:
         raise PermissionDenied("Un financeur n'a accès à aucune donnée personnelle.")

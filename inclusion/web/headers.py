@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -28,9 +27,13 @@ SECURITY_HEADERS = {
 }
 
 
+_ENCODED = [(name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+
+
 async def add_security_headers(message: Message, scope: Scope) -> None:
+    """Adds each header the response does not set itself (on the raw list: no header object per response)."""
     if message["type"] == "http.response.start":
-        headers = MutableScopeHeaders.from_message(message)
-        for name, value in SECURITY_HEADERS.items():
-            if name not in headers:
-                headers[name] = value
+        headers = list(message.get("headers") or ())
+        present = {bytes(name).lower() for name, _ in headers}
+        headers.extend(pair for pair in _ENCODED if pair[0] not in present)
+        message["headers"] = headers
