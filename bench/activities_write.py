@@ -1,12 +1,13 @@
 """Write load on `POST /api/v1/activities` (a workshop with 8 named participants), next to a floor.
 
 Runs `uvicorn bench.activities_app:app --factory` (the real app plus `POST /bench/floor`, one plain
-INSERT through the driver: see bench/activities_app.py) on a free port, after `inclusion migrate` and
+INSERT through the driver, and `POST /bench/no-write`, the real route's authentication and body
+decoding without its writes: see bench/activities_app.py) on a free port, after `inclusion migrate` and
 `inclusion demo`, with a throw-away data directory and INCLUSION_LOG_LEVEL=WARNING. Token of the demo
 adviser of "Espace Carnot" (so the site is inferred); participants drawn from that site's demo learners.
 
 Each run: 2 s discarded warm-up, then --seconds of --concurrency keep-alive connections sending
-back-to-back requests. Floor and real runs alternate --repeats times. Per scenario: requests and
+back-to-back requests. Floor, no-write and real runs alternate --repeats times. Per scenario: requests and
 errors (non-201, summed over runs), median req/s, median p50/p99, worst max latency; then the
 issue's targets: no request over 1 s, p99 under 100 ms, at least half the floor's throughput.
 
@@ -144,7 +145,7 @@ def main() -> None:
 
     rng = random.Random(args.seed)
     today = date.today().isoformat()
-    runs: dict[str, list[dict]] = {"floor": [], "real": []}
+    runs: dict[str, list[dict]] = {"floor": [], "no_write": [], "real": []}
     with tempfile.TemporaryDirectory(prefix="inclusion-bench-") as tmpdir:
         kind, env = bench_env(tmpdir, args.database_url)
         run_command(env, "migrate")
@@ -166,6 +167,7 @@ def main() -> None:
                 raise SystemExit(f"only {len(learners)} demo learners visible to {ADVISER}")
             scenarios = {
                 "floor": ("/bench/floor", "", lambda: json.dumps({"n": rng.random(), "note": "bench"}).encode()),
+                "no_write": ("/bench/no-write", token, lambda: activity_body(rng, learners, today)),
                 "real": ("/api/v1/activities", token, lambda: activity_body(rng, learners, today)),
             }
             for _ in range(args.repeats):
@@ -177,8 +179,9 @@ def main() -> None:
             server_log = log.read().splitlines()
 
     rows = {label: summarize(label_runs) for label, label_runs in runs.items()}
-    real, floor = rows["real"], rows["floor"]
+    real, floor, no_write = rows["real"], rows["floor"], rows["no_write"]
     ratio = real["rps"] / floor["rps"] if floor["rps"] else float("nan")
+    ceiling = no_write["rps"] / floor["rps"] if floor["rps"] else float("nan")
     targets = {
         "no request over 1 s": real["max_ms"] <= 1000,
         "p99 under 100 ms": real["p99_ms"] < 100,
@@ -191,13 +194,18 @@ def main() -> None:
     )
     print("requests/errors: sums over runs; req/s, p50, p99: medians; max: worst run")
     columns = ("requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms", ">1 s")
-    print(f"{'scenario':<28} " + " ".join(f"{column:>8}" for column in columns) + "  runs req/s")
-    for label, row in (("floor POST /bench/floor", floor), ("real POST /api/v1/activities", real)):
+    print(f"{'scenario':<30} " + " ".join(f"{column:>8}" for column in columns) + "  runs req/s")
+    labelled = (
+        ("floor POST /bench/floor", floor),
+        ("no-write POST /bench/no-write", no_write),
+        ("real POST /api/v1/activities", real),
+    )
+    for label, row in labelled:
         print(
-            f"{label:<28} {row['requests']:>8} {row['errors']:>8} {row['rps']:>8.1f} {row['p50_ms']:>8.1f} "
+            f"{label:<30} {row['requests']:>8} {row['errors']:>8} {row['rps']:>8.1f} {row['p50_ms']:>8.1f} "
             f"{row['p99_ms']:>8.1f} {row['max_ms']:>8.0f} {row['over_1s']:>8}  {row['rps_runs']}"
         )
-    print(f"real/floor throughput: {ratio:.2f}")
+    print(f"real/floor throughput: {ratio:.2f}   (no-write/floor: {ceiling:.2f}, the most any real route could reach)")
     for label, row in rows.items():
         for sample in row["error_samples"]:
             print(f"  {label} error: {sample}")
@@ -217,6 +225,7 @@ def main() -> None:
                 for label, row in rows.items()
             },
             "real_over_floor": round(ratio, 3),
+            "no_write_over_floor": round(ceiling, 3),
             "targets": targets,
             "server_stderr_lines": len(server_log),
             "server_error_lines": list(notable)[:5],
