@@ -1,0 +1,1 @@
+VOUCHER_PAGES: list = []
