@@ -65,9 +65,13 @@ async def _voucher_of(make: Factory, site_id: int) -> str:
 
 
 async def _claim_of(make: Factory, site_id: int) -> int:
+    from datetime import date
+
     from inclusion.vouchers.tables import Claim
 
-    claim = Claim(site=site_id, scheme=await make.scheme(site_id), date_from="2025-03-01", date_to="2025-03-31")
+    claim = Claim(
+        site=site_id, scheme=await make.scheme(site_id), date_from=date(2025, 3, 1), date_to=date(2025, 3, 31)
+    )
     await claim.save().run()
     return claim.id
 

@@ -46,9 +46,9 @@ async def voucher_report(caller: Caller, site_id: int | None, date_from: date, d
         raise InvalidData({"date_to": "La fin de la période doit suivre son début."})
     booklet_clauses: list[Any] = [Booklet.received_on >= date_from, Booklet.received_on <= date_to]
     voucher_clauses: list[Any] = [
-        Voucher.issued_on.is_between(date_from, date_to)
-        | Voucher.redeemed_on.is_between(date_from, date_to)
-        | Voucher.ended_on.is_between(date_from, date_to)
+        ((Voucher.issued_on >= date_from) & (Voucher.issued_on <= date_to))
+        | ((Voucher.redeemed_on >= date_from) & (Voucher.redeemed_on <= date_to))
+        | ((Voucher.ended_on >= date_from) & (Voucher.ended_on <= date_to))
     ]
     if site_id is not None:
         require_site(caller, site_id)
