@@ -12,7 +12,8 @@ Exactly once: on PostgreSQL the activity's row is locked first (FOR UPDATE), so 
 activity queue and each reads the vouchers already counted; the status change itself is an UPDATE
 conditional on `status = 'issued'` whose affected rows are counted (lifecycle.move), and a unique index
 allows one redemption row per voucher in the history. SQLite writers hold the database's write lock
-from BEGIN (IMMEDIATE), across processes.
+from BEGIN (IMMEDIATE), across processes. A voucher already used is refused before the transaction
+(no write lock taken for nothing); every rule is then checked again inside it.
 """
 
 from __future__ import annotations
@@ -83,8 +84,10 @@ async def refusal(voucher: dict[str, Any], activity: dict[str, Any]) -> str | No
 
 
 async def redeem(caller: Caller, number: str, scheme_id: int | None, activity_id: int) -> dict[str, Any]:
-    async with db.write_transaction():
-        voucher = await find_voucher(caller, number, scheme_id)
+    voucher = await find_voucher(caller, number, scheme_id)
+    lifecycle.check(voucher, VoucherStatus.redeemed)  # fast refusal of a used voucher, without the write lock
+    async with db.write_transaction():  # everything is checked again inside, where it holds
+        voucher = await find_voucher(caller, number, voucher["scheme"])
         activity = await _locked_activity(caller, activity_id)
         voucher = await find_voucher(caller, number, voucher["scheme"])  # as it is once the activity is ours
         lifecycle.check(voucher, VoucherStatus.redeemed)
