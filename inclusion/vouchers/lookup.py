@@ -130,3 +130,14 @@ async def list_vouchers(caller: Caller, page: PageRequest, filters: dict[str, An
     order = [Voucher.scheme.name, Voucher.number]
     result = await fetch_page(Voucher, voucher_columns(), clauses, order, page)
     return PageResult(shaped_vouchers(result.rows), result.total, result.page, result.per_page)
+
+
+async def voucher_in_scope(caller: Caller, voucher_id: int) -> dict[str, Any]:
+    """One voucher by id (pages link by id, never ambiguous), with its history; 404 outside scope."""
+    query = Voucher.select(*voucher_columns()).where(Voucher.id == voucher_id)
+    if (clause := site_filter(caller, Voucher.site)) is not None:
+        query = query.where(clause)
+    rows = await query.run()
+    if not rows:
+        raise NotFound("Pass introuvable.")
+    return {**shaped_vouchers(rows)[0], "history": await history(voucher_id)}
