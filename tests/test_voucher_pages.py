@@ -141,9 +141,7 @@ async def test_booklet_form_and_csv_upload(client, make):
     assert upload.status_code == 422
     assert "Ligne 3 : le Pass PN-001 existe déjà pour ce dispositif." in upload.text
     assert await Booklet.count() == 1
-    good = {
-        "file": ("pass.csv", b"carnet;prescripteur;type_prescripteur;numero\nC-3;CAF;caf;PN-100\n", "text/csv")
-    }
+    good = {"file": ("pass.csv", b"carnet;prescripteur;type_prescripteur;numero\nC-3;CAF;caf;PN-100\n", "text/csv")}
     imported = await client.post(
         "/booklets/import", data={"csrf_token": w["csrf"], "scheme_id": str(w["scheme"])}, files=good
     )
