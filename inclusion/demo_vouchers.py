@@ -40,7 +40,8 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 
 async def seed_vouchers(carnot: int, bus: int, adviser: int | None, coordinator: int | None) -> int:
-    """Add the demo schemes and what follows from them, once; return how many records were added."""
+    """Add the demo schemes and what follows from them, once. Returns the schemes, booklets and vouchers
+    added (the same whatever the day; sessions, claims and history rows follow from them)."""
     if await VoucherScheme.exists().where(VoucherScheme.name.is_in([PASS, CHEQUE])).run():
         return 0
     today, rng = date.today(), random.Random(SEED)
@@ -75,7 +76,7 @@ async def seed_vouchers(carnot: int, bus: int, adviser: int | None, coordinator:
         .order_by(Learner.id)
         .run()
     )
-    added = 3 + 3
+    added = len(schemes)
     planned: list[dict[str, Any]] = []
     for site, spec in [(carnot, spec) for spec in BOOKLETS] + [(bus, BUS_BOOKLET)]:
         name, kind, prescriber, number, first, months = spec
@@ -117,7 +118,6 @@ async def seed_vouchers(carnot: int, bus: int, adviser: int | None, coordinator:
         made.append((voucher, events, learner))
     issued_ones = [index for index, (_, _, learner) in enumerate(made) if learner is not None]
     used = set(rng.sample(issued_ones, round(REDEEMED_SHARE * len(issued_ones))))
-    sessions = 0
     for index, (voucher, events, learner) in enumerate(made):
         if index in used:
             issued = voucher.issued_on
@@ -138,7 +138,6 @@ async def seed_vouchers(carnot: int, bus: int, adviser: int | None, coordinator:
             await activity.save().run()
             topic = ActivityTopic(activity=activity.id, kind="digital", topic=rng.choice(TOPICS))
             await ActivityTopic.insert(topic).run()
-            sessions += 1
             voucher.status, voucher.activity, voucher.redeemed_on = S.redeemed.value, activity.id, day
             events.append((S.issued, S.redeemed, _at(day, 17), adviser, {"activity": activity.id}))
         await voucher.save().run()
@@ -168,19 +167,18 @@ async def seed_vouchers(carnot: int, bus: int, adviser: int | None, coordinator:
                         detail=detail,
                     )
                 )
-    added += await _claims(carnot, schemes[PASS], coordinator, today, history)
+    await _claims(carnot, schemes[PASS], coordinator, today, history)
     await VoucherEvent.insert(*history).run()
     if audits:
         await AuditEntry.insert(*audits).run()
-    return added + sessions
+    return added
 
 
-async def _claims(site: int, scheme: VoucherScheme, coordinator: int | None, today: date, history: list) -> int:
+async def _claims(site: int, scheme: VoucherScheme, coordinator: int | None, today: date, history: list) -> None:
     """A paid claim for the Pass used more than four months ago, an open one up to the end of last month."""
     first_cut = (today.replace(day=1) - timedelta(days=95)).replace(day=1) - timedelta(days=1)
     second_cut = today.replace(day=1) - timedelta(days=1)  # the end of last month
     periods = [(date(today.year - 2, 1, 1), first_cut, True), (first_cut + timedelta(days=1), second_cut, False)]
-    made = 0
     for start, end, paid in periods:
         rows = (
             await Voucher.select(Voucher.id, Voucher.value_cents)
@@ -211,7 +209,6 @@ async def _claims(site: int, scheme: VoucherScheme, coordinator: int | None, tod
             paid_on=paid_on,
         )
         await claim.save().run()
-        made += 1
         ids = [row["id"] for row in rows]
         final = S.reimbursed if paid else S.claimed
         await Voucher.update({Voucher.status: final.value, Voucher.claim: claim.id}).where(Voucher.id.is_in(ids)).run()
@@ -237,4 +234,3 @@ async def _claims(site: int, scheme: VoucherScheme, coordinator: int | None, tod
                         claim=claim.id,
                     )
                 )
-    return made
