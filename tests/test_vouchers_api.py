@@ -399,3 +399,17 @@ async def test_merging_learner_files_moves_their_vouchers(client, make):
     assert merged.status_code in (200, 201), merged.text
     row = await Voucher.select(Voucher.learner).where(Voucher.id == voucher["id"]).first()
     assert row["learner"] == keep
+
+
+async def test_the_designs_voucher_paths_are_published(client):
+    """The OpenAPI document lists the voucher paths DESIGN.md fixes for integrations."""
+    paths = set((await client.get("/schema/openapi.json")).json()["paths"])
+    assert {
+        "/api/v1/voucher-schemes",
+        "/api/v1/booklets",
+        "/api/v1/vouchers/{number}",
+        "/api/v1/vouchers/{number}/issue",
+        "/api/v1/vouchers/{number}/redeem",
+        "/api/v1/claims",
+        "/api/v1/claims/{claim_ref}",
+    } <= paths
