@@ -32,6 +32,10 @@ from inclusion.scoping import Caller
 from inclusion.settings import TEMPLATES_DIR, Settings
 from inclusion.sites.api import SiteApi
 from inclusion.sites.pages import SITE_PAGES
+from inclusion.vouchers import expiry
+from inclusion.vouchers.api import BookletApi, SchemeApi, VoucherApi, vouchers_of_learner
+from inclusion.vouchers.api_claims import ClaimApi, voucher_report, voucher_report_csv
+from inclusion.vouchers.pages import VOUCHER_PAGES
 from inclusion.web.api_reference import ApiReference
 from inclusion.web.errors import EXCEPTION_HANDLERS
 from inclusion.web.headers import add_security_headers
@@ -51,8 +55,15 @@ API_ROUTES = [
     ActivityApi,
     AttendanceApi,
     AuditApi,
+    SchemeApi,
+    BookletApi,
+    VoucherApi,
+    vouchers_of_learner,
+    ClaimApi,
+    voucher_report,
+    voucher_report_csv,
 ]
-PAGES = [*ACCOUNT_PAGES, *SITE_PAGES, *LEARNER_PAGES, *ASSESSMENT_PAGES, *ACTIVITY_PAGES, *AUDIT_PAGES]
+PAGES = [*ACCOUNT_PAGES, *SITE_PAGES, *LEARNER_PAGES, *ASSESSMENT_PAGES, *ACTIVITY_PAGES, *AUDIT_PAGES, *VOUCHER_PAGES]
 
 
 def provide_caller(request: Request) -> Caller:
@@ -71,7 +82,12 @@ def create_app(settings: Settings) -> Litestar:
         except Exception:  # noqa: BLE001 - /health reports an unreachable database
             logging.getLogger("inclusion").error("Base de données injoignable au démarrage.")
         async with db.running(engine, settings.database_pool_size):
-            jobs = [asyncio.create_task(run_daily(settings.retention_months))] if settings.daily_jobs else []
+            jobs = []
+            if settings.daily_jobs:  # each worker runs them; both are idempotent
+                jobs = [
+                    asyncio.create_task(run_daily(settings.retention_months)),
+                    asyncio.create_task(expiry.run_daily()),
+                ]
             try:
                 yield
             finally:

@@ -1,4 +1,4 @@
-"""The `inclusion` command: serve, migrate, demo data, accounts and API tokens."""
+"""The `inclusion` command: serve, migrate, demo data, purge, voucher expiry, accounts and API tokens."""
 
 from __future__ import annotations
 
@@ -168,6 +168,25 @@ def purge(dry_run: bool) -> None:
         click.echo(f"{count} fiche(s) sans contact depuis {months} mois seraient anonymisée(s) (simulation).")
     else:
         click.echo(f"{count} fiche(s) sans contact depuis {months} mois anonymisée(s).")
+
+
+@main.group(context_settings=CONTEXT, help="Pass numérique.")
+def vouchers() -> None:
+    pass
+
+
+@vouchers.command("expire", help="Marque expirés les Pass en stock ou remis après leur fin de validité et tolérance.")
+def expire_vouchers() -> None:
+    from inclusion.vouchers.expiry import expire
+
+    settings = load_settings()
+
+    async def go() -> int:
+        await connect(settings)
+        return await expire()
+
+    count = run(go())
+    click.echo(f"{count} Pass expiré(s).")
 
 
 @main.group(context_settings=CONTEXT, help="Comptes utilisateurs.")

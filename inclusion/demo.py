@@ -1,4 +1,5 @@
-"""Demo data for a first start: one France Services site, a digital bus, one account per role, learners at the site."""
+"""Demo data for a first start: one France Services site, a digital bus, one account per role, learners at the site,
+Pass numérique booklets, handed and used vouchers and claims."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from inclusion import db
 from inclusion.accounts.passwords import hash_password
 from inclusion.accounts.tables import User, UserSite
 from inclusion.demo_learners import seed_learners
+from inclusion.demo_vouchers import seed_vouchers
 from inclusion.scoping import ROLE_LABELS, Role
 from inclusion.sites.tables import Site
 
 DEMO_PASSWORD = "inclusion-demo"
 CARNOT = "Espace Carnot — Maison France Services, Le Portel"
-ADVISER = "conseiller@demo.inclusion.test"  # assesses and creates the demo learners
+ADVISER = "conseiller@demo.inclusion.test"  # assesses and creates the demo learners, hands and uses the Pass
+COORDINATOR = "coordination@demo.inclusion.test"  # receives the booklets and claims reimbursement
 BUS = "Bus numérique du Boulonnais"
 
 _WEEK = [
@@ -59,7 +62,7 @@ class DemoAccount:
 
 ACCOUNTS = [
     DemoAccount("admin@demo.inclusion.test", "Alice Administratrice", Role.admin, ()),
-    DemoAccount("coordination@demo.inclusion.test", "Claire Coordinatrice", Role.coordinator, (CARNOT, BUS)),
+    DemoAccount(COORDINATOR, "Claire Coordinatrice", Role.coordinator, (CARNOT, BUS)),
     DemoAccount(ADVISER, "Karim Conseiller", Role.adviser, (CARNOT,)),
     DemoAccount("financeur@demo.inclusion.test", "Fanny Financeuse", Role.funder, (CARNOT,)),
 ]
@@ -93,5 +96,9 @@ async def seed_demo() -> int:
             for name in account.sites:
                 await UserSite.insert(UserSite(user=user.id, site=site_ids[name])).run()
         adviser = await User.select(User.id).where(User.email == ADVISER).first().run()
-        added += await seed_learners(site_ids[CARNOT], adviser["id"] if adviser else None)
+        adviser_id = adviser["id"] if adviser else None
+        added += await seed_learners(site_ids[CARNOT], adviser_id)
+        coordinator = await User.select(User.id).where(User.email == COORDINATOR).first().run()
+        coordinator_id = coordinator["id"] if coordinator else None
+        added += await seed_vouchers(site_ids[CARNOT], site_ids[BUS], adviser_id, coordinator_id)
     return added

@@ -10,6 +10,7 @@ from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
 from inclusion.learners.tables import Learner
 from inclusion.settings import MIGRATIONS_DIR
 from inclusion.sites.tables import Site
+from inclusion.vouchers.tables import Booklet, Claim, SchemeSite, Voucher, VoucherEvent, VoucherScheme
 
 APP_CONFIG = AppConfig(
     app_name="inclusion",
@@ -32,6 +33,12 @@ APP_CONFIG = AppConfig(
         ActivityTopic,
         ActivityParticipant,
         SiteDay,
+        VoucherScheme,
+        SchemeSite,
+        Booklet,
+        Claim,
+        Voucher,
+        VoucherEvent,
     ],
     migration_dependencies=[],
     commands=[],

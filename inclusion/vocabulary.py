@@ -215,3 +215,59 @@ REFERRAL_LABELS = {
     ReferralType.aide_aux_demarches_administratives: "Aide aux démarches administratives",
     ReferralType.autre: "Autre",
 }
+
+
+class VoucherStatus(StrEnum):
+    """A Pass numérique voucher's life (DESIGN §5)."""
+
+    in_stock = "in_stock"
+    issued = "issued"
+    redeemed = "redeemed"
+    claimed = "claimed"
+    reimbursed = "reimbursed"
+    expired = "expired"
+    cancelled = "cancelled"
+
+
+VOUCHER_STATUS_LABELS = {
+    VoucherStatus.in_stock: "En stock",
+    VoucherStatus.issued: "Remis",
+    VoucherStatus.redeemed: "Utilisé",
+    VoucherStatus.claimed: "Réclamé",
+    VoucherStatus.reimbursed: "Remboursé",
+    VoucherStatus.expired: "Expiré",
+    VoucherStatus.cancelled: "Annulé",
+}
+
+
+class PrescriberType(StrEnum):
+    """Who handed a booklet out."""
+
+    caf = "caf"
+    ccas = "ccas"
+    mairie = "mairie"
+    france_travail = "france_travail"
+    departement = "departement"
+    association = "association"
+    autre = "autre"
+
+
+PRESCRIBER_TYPE_LABELS = {
+    PrescriberType.caf: "CAF",
+    PrescriberType.ccas: "CCAS",
+    PrescriberType.mairie: "Mairie",
+    PrescriberType.france_travail: "France Travail",
+    PrescriberType.departement: "Département",
+    PrescriberType.association: "Association",
+    PrescriberType.autre: "Autre",
+}
+
+
+class ClaimStatus(StrEnum):
+    """A reimbursement claim: sent and waiting, or paid."""
+
+    open = "open"
+    paid = "paid"
+
+
+CLAIM_STATUS_LABELS = {ClaimStatus.open: "En attente de paiement", ClaimStatus.paid: "Payée"}

@@ -28,6 +28,7 @@ ARGS = [
 ]
 ADVISER = ("conseiller@demo.inclusion.test", "inclusion-demo")
 COORDINATOR = ("coordination@demo.inclusion.test", "inclusion-demo")
+ADMIN = ("admin@demo.inclusion.test", "inclusion-demo")
 
 if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
     pytest.skip("Chromium absent : apt-get install chromium pour les tests en navigateur.", allow_module_level=True)
@@ -170,7 +171,8 @@ def test_pages_have_no_serious_accessibility_violation(page):
     learner = page.locator("table a").first.get_attribute("href")
     urls = ["/", "/sites", "/sites/1", "/account", "/learners", "/learners/new", learner, f"{learner}/assess",
             f"{learner}/export", f"{learner}/anonymise", "/activities", "/activities/new", "/schema",
-            "/sites/1/attendance"]  # fmt: skip
+            "/sites/1/attendance", "/vouchers", "/vouchers?within=7", "/vouchers/1", f"{learner}/vouchers/issue",
+            "/activities/1/vouchers", "/vouchers/find?number=INCONNU"]  # fmt: skip
     for url in urls:
         page.goto(url)
         assert_accessible(page, url)
@@ -185,7 +187,24 @@ def test_pages_have_no_serious_accessibility_violation(page):
     page.fill("#duration_minutes", "900")
     page.click("button[name=action][value=save]")
     assert_accessible(page, "activity form with errors")
+    page.goto("/activities/1/vouchers")
+    page.fill("#number", "PN-62-000001")
+    page.click("form[action='/activities/1/vouchers'] button[type=submit]")
+    assert page.locator("#number-error").is_visible()
+    assert_accessible(page, "Pass refused on an activity")
     log_in(page, COORDINATOR)
-    for url in ["/audit", "/sites/1/edit"]:
+    for url in ["/audit", "/sites/1/edit", "/claims", "/claims/1", "/booklets/new", "/booklets/import",
+                "/vouchers/1/cancel"]:  # fmt: skip
+        page.goto(url)
+        assert_accessible(page, url)
+    page.goto("/claims")
+    page.fill("#date_from", "2000-01-01")
+    page.fill("#date_to", "2000-01-31")
+    page.select_option("#site_id", index=1)
+    page.click("form[action='/claims'] button[type=submit]")
+    assert "Rien à réclamer" in page.content()
+    assert_accessible(page, "claim refused")
+    log_in(page, ADMIN)
+    for url in ["/voucher-schemes", "/voucher-schemes/new", "/voucher-schemes/1/edit"]:
         page.goto(url)
         assert_accessible(page, url)

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from inclusion.demo_learners import plan_learners
 from tests.support.processes import cli_env, run_cli
@@ -104,3 +104,80 @@ def test_demo_record_count_does_not_depend_on_the_day():
         counts.add((len(planned), sum(len(learner.assessments) for learner in planned)))
         assert all(day <= today for learner in planned for day, _, _ in learner.assessments)
     assert len(counts) == 1
+
+
+VOUCHER_DUMP = """
+import asyncio, json
+from inclusion import db
+from inclusion.activities.tables import Activity, ActivityParticipant
+from inclusion.audit.tables import AuditEntry
+from inclusion.settings import Settings
+from inclusion.vouchers.tables import Booklet, Claim, SchemeSite, Voucher, VoucherEvent, VoucherScheme
+
+async def main():
+    engine = db.create_engine(Settings.from_env())
+    db.bind(engine)
+    out = {
+        "schemes": await VoucherScheme.select().run(),
+        "scheme_sites": await SchemeSite.select().run(),
+        "booklets": await Booklet.select(Booklet.site.name.as_alias("site_name"), *Booklet._meta.columns).run(),
+        "vouchers": await Voucher.select().run(),
+        "events": await VoucherEvent.select().order_by(VoucherEvent.at).order_by(VoucherEvent.id).run(),
+        "claims": await Claim.select().run(),
+        "activities": await Activity.select(Activity.id, Activity.site, Activity.date, Activity.learner).run(),
+        "participants": await ActivityParticipant.select().run(),
+        "redeem_audits": await AuditEntry.count().where(AuditEntry.action == "redeem").run(),
+    }
+    print(json.dumps(out, default=str))
+    await db.close(engine)
+
+asyncio.run(main())
+"""
+
+
+def test_demo_has_booklets_and_realistic_redemptions(fresh_database_url, tmp_path):
+    """The issue's two schemes, booklets from several prescribers at both sites, about 40 % of the handed
+    vouchers used for sessions their learner attended while valid, a claim, and a history for every move."""
+    env = cli_env(fresh_database_url, tmp_path)
+    assert run_cli("demo", env=env).returncode == 0
+    result = subprocess.run([sys.executable, "-c", VOUCHER_DUMP], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    schemes = {row["id"]: row for row in data["schemes"]}
+    assert {(row["name"], row["face_value_cents"]) for row in schemes.values()} == {
+        ("Pass numérique", 1000),
+        ("Chèque numérique départemental", 2000),
+    }
+    assert len({row["prescriber_type"] for row in data["booklets"]}) >= 4
+    assert {row["site_name"] for row in data["booklets"]} == {
+        "Espace Carnot — Maison France Services, Le Portel",
+        "Bus numérique du Boulonnais",
+    }
+    accepted = {(row["scheme"], row["site"]) for row in data["scheme_sites"]}
+    vouchers = data["vouchers"]
+    handed = [v for v in vouchers if v["learner"] is not None]
+    used = [v for v in handed if v["status"] in ("redeemed", "claimed", "reimbursed")]
+    assert len(handed) >= 30 and 0.35 <= len(used) / len(handed) <= 0.45
+    activities = {row["id"]: row for row in data["activities"]}
+    present = {(row["activity"], row["learner"]) for row in data["participants"] if row["present"]}
+    for voucher in used:
+        activity = activities[voucher["activity"]]
+        scheme = schemes[voucher["scheme"]]
+        last_valid = date.fromisoformat(scheme["valid_until"]) + timedelta(days=scheme["tolerance_days"])
+        assert activity["learner"] == voucher["learner"] or (activity["id"], voucher["learner"]) in present
+        assert voucher["issued_on"] <= activity["date"] == voucher["redeemed_on"] <= last_valid.isoformat()
+        assert (voucher["scheme"], activity["site"]) in accepted
+    assert data["redeem_audits"] == len(used)
+    claims = {row["id"]: row for row in data["claims"]}
+    assert claims and any(row["status"] == "paid" for row in claims.values())
+    for claim in claims.values():
+        on_it = [v for v in vouchers if v["claim"] == claim["id"]]
+        assert claim["voucher_count"] == len(on_it) and claim["total_cents"] == sum(v["value_cents"] for v in on_it)
+        assert {v["status"] for v in on_it} == {"reimbursed" if claim["status"] == "paid" else "claimed"}
+    chains = defaultdict(list)
+    for event in data["events"]:
+        chains[event["voucher"]].append((event["from_status"], event["to_status"]))
+    for voucher in vouchers:
+        chain = chains[voucher["id"]]
+        assert chain[0] == (None, "in_stock") and chain[-1][1] == voucher["status"]
+        assert all(chain[n][1] == chain[n + 1][0] for n in range(len(chain) - 1))

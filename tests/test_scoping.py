@@ -15,7 +15,13 @@ from tests.support.database import Factory
 
 API = "/api/v1"
 UNSAFE_BODY = {"POST": {}, "PATCH": {}, "PUT": {}, "DELETE": None}
-VALID_BODIES = {("POST", "/api/v1/learners/{learner_id:int}/merge"): {"duplicate_id": 1}}
+VALID_BODIES = {
+    ("POST", "/api/v1/learners/{learner_id:int}/merge"): {"duplicate_id": 1},
+    ("POST", "/api/v1/vouchers/{number:str}/issue"): {"learner_id": 1},
+    ("POST", "/api/v1/vouchers/{number:str}/redeem"): {"activity_id": 1},
+    ("POST", "/api/v1/claims/{claim_id:int}/payment"): {"amount_cents": 1000, "paid_on": "2025-04-01"},
+}
+ITEM_KEYS = {"number": "number"}  # list items carry this field where the path names the record otherwise than by id
 
 
 async def _token_of(make: Factory, site_id: int) -> int:
@@ -46,6 +52,34 @@ async def _activity_of(make: Factory, site_id: int) -> int:
     return await make.activity(site_id)
 
 
+async def _scheme_of(make: Factory, site_id: int) -> int:
+    return await make.scheme(site_id)  # accepted by that site only
+
+
+async def _booklet_of(make: Factory, site_id: int) -> int:
+    return await make.booklet(site_id, await make.scheme(site_id), ["B-AUTRE-1"])
+
+
+async def _voucher_of(make: Factory, site_id: int) -> str:
+    return (await make.voucher(site_id, number="PN-AUTRE-SITE", learner=await make.learner(site_id)))["number"]
+
+
+async def _claim_of(make: Factory, site_id: int) -> int:
+    from datetime import date
+
+    from inclusion.vouchers.tables import Claim
+
+    claim = Claim(
+        site=site_id, scheme=await make.scheme(site_id), date_from=date(2025, 3, 1), date_to=date(2025, 3, 31)
+    )
+    await claim.save().run()
+    return claim.id
+
+
+async def _claim_document_of(make: Factory, site_id: int) -> str:
+    return str(await _claim_of(make, site_id))  # `/claims/{id}`; the .pdf and .csv variants: test_voucher_claims
+
+
 async def _any_day(make: Factory, site_id: int) -> str:
     return "2025-03-04"  # the site_id beside it carries the scope
 
@@ -58,6 +92,11 @@ OTHER_SITE_RECORDS: dict[str, Callable[[Factory, int], Awaitable[int | str]]] = 
     "learner_id": _learner_of,
     "user_id": _user_of,
     "token_id": _token_of,
+    "scheme_id": _scheme_of,
+    "booklet_id": _booklet_of,
+    "number": _voucher_of,
+    "claim_id": _claim_of,
+    "claim_ref": _claim_document_of,
 }
 
 
@@ -145,7 +184,8 @@ async def test_lists_leave_out_other_sites_records(app, client, make):
                 continue
             body = (await client.get(path, headers=headers)).json()
             items = body["items"] if isinstance(body, dict) else body
-            assert values[list_routes[path]] not in [item["id"] for item in items], (role, path)
+            key = ITEM_KEYS.get(list_routes[path], "id")
+            assert str(values[list_routes[path]]) not in [str(item[key]) for item in items], (role, path)
             checked += 1
     assert checked >= 5
 

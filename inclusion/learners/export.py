@@ -12,6 +12,7 @@ from inclusion.clock import now
 from inclusion.learners.services import TARGET, as_output, fetch_learner
 from inclusion.pagination import MAX_PER_PAGE, PageRequest, PageResult
 from inclusion.scoping import Caller
+from inclusion.vouchers.learner_vouchers import learner_vouchers
 
 
 async def _all_pages(fetch: Callable[[PageRequest], Awaitable[PageResult]]) -> list[dict[str, Any]]:
@@ -37,7 +38,7 @@ async def export(caller: Caller, learner_id: int) -> dict[str, Any]:
         "learner": learner,
         "assessments": assessments,
         "activities": activities,
-        "vouchers": [],  # filled once vouchers exist (issue 5)
+        "vouchers": await learner_vouchers(caller, learner_id),
         "certificates": [],  # filled once certificates exist (issue 6)
         "audit": audit,
     }

@@ -18,6 +18,7 @@ from inclusion.learners import lifecycle, services
 from inclusion.learners.schemas import LearnerCreate, LearnerPatch
 from inclusion.pagination import PageRequest
 from inclusion.vocabulary import AGE_BAND_LABELS, GENDER_LABELS, SOCIAL_STATUS_LABELS
+from inclusion.vouchers.learner_vouchers import learner_vouchers
 from inclusion.web.forms import convert_form
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page
@@ -103,6 +104,7 @@ async def learner_detail(request: Request, caller: CurrentCaller, learner_id: Fr
     learner = await services.get_learner(caller, learner_id)
     progress = await progression(caller, learner_id, audit=False)  # the file's view is already audited
     activities = await list_activities(caller, PageRequest(per_page=20), {"learner": learner_id})
+    vouchers = await learner_vouchers(caller, learner_id)
     return page(
         request,
         "pages/learner.html",
@@ -110,6 +112,7 @@ async def learner_detail(request: Request, caller: CurrentCaller, learner_id: Fr
         progress=progress,
         chart=progression_chart(progress),
         activities=activities,
+        vouchers=vouchers,
         labels={"age_band": AGE_BAND_LABELS, "gender": GENDER_LABELS, "social_status": SOCIAL_STATUS_LABELS},
     )
 

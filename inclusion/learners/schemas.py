@@ -9,6 +9,7 @@ from inclusion.activities.schemas import ActivityOut
 from inclusion.assessments.schemas import AssessmentOut
 from inclusion.audit.schemas import AuditEntryOut
 from inclusion.vocabulary import AgeBand, Gender, SocialStatus
+from inclusion.vouchers.schemas import LearnerVoucherOut
 
 Name = Annotated[str, Meta(max_length=100)]
 BirthYear = Annotated[int, Meta(ge=1900, le=2100, description="Année de naissance (jamais la date complète)")]
@@ -106,7 +107,7 @@ class LearnerExport(Struct, kw_only=True):
     learner: LearnerOut
     assessments: list[AssessmentOut]
     activities: list[ActivityOut]
-    vouchers: list[dict]
+    vouchers: list[LearnerVoucherOut]
     certificates: list[dict]
     audit: list[AuditEntryOut]
 

@@ -14,7 +14,7 @@ from litestar.template import TemplateConfig
 from inclusion.scoping import ROLE_LABELS
 from inclusion.settings import TEMPLATES_DIR
 from inclusion.sites.schemas import KIND_LABELS
-from inclusion.vocabulary import AGE_BAND_LABELS
+from inclusion.vocabulary import AGE_BAND_LABELS, VOUCHER_STATUS_LABELS
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -32,6 +32,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.globals["ROLE_LABELS"] = {role.value: label for role, label in ROLE_LABELS.items()}
     env.globals["KIND_LABELS"] = {kind.value: label for kind, label in KIND_LABELS.items()}
     env.globals["AGE_BAND_LABELS"] = {band.value: label for band, label in AGE_BAND_LABELS.items()}
+    env.globals["VOUCHER_STATUS_LABELS"] = {status.value: label for status, label in VOUCHER_STATUS_LABELS.items()}
 
 
 def template_config() -> TemplateConfig:

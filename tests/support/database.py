@@ -163,6 +163,62 @@ class Factory:
         await activity.save().run()
         return activity.id
 
+    async def scheme(self, *site_ids: int, name: str | None = None, **values: Any) -> int:
+        """A voucher scheme accepted by `site_ids` (10 €, valid to 2030, 2 h per voucher unless told)."""
+        from datetime import date
+
+        from inclusion.vouchers.tables import SchemeSite, VoucherScheme
+
+        scheme = VoucherScheme(
+            name=name or f"Pass numérique {next(_counter)}",
+            operator=values.pop("operator", "Opérateur test"),
+            face_value_cents=values.pop("face_value_cents", 1000),
+            valid_until=values.pop("valid_until", date(2030, 12, 31)),
+            tolerance_days=values.pop("tolerance_days", 0),
+            minutes_per_voucher=values.pop("minutes_per_voucher", 120),
+            **values,
+        )
+        await scheme.save().run()
+        for site_id in site_ids:
+            await SchemeSite.insert(SchemeSite(scheme=scheme.id, site=site_id)).run()
+        return scheme.id
+
+    async def booklet(self, site_id: int, scheme_id: int, numbers: list[str], **values: Any) -> int:
+        """A booklet received by the site, its vouchers in stock (with their first history row)."""
+        from datetime import date
+
+        from inclusion.vouchers.booklets import insert_booklet
+        from inclusion.vouchers.tables import VoucherScheme
+
+        scheme = await VoucherScheme.select().where(VoucherScheme.id == scheme_id).first()
+        row = {
+            "number": values.pop("number", f"C{next(_counter)}"),
+            "prescriber_name": values.pop("prescriber_name", "CAF du Pas-de-Calais"),
+            "prescriber_type": values.pop("prescriber_type", "caf"),
+            "received_on": values.pop("received_on", date(2025, 1, 6)),
+        }
+        return await insert_booklet(None, site_id, scheme, row, numbers)
+
+    async def voucher(
+        self, site_id: int, scheme_id: int | None = None, number: str | None = None, **values: Any
+    ) -> dict[str, Any]:
+        """One voucher at the site (a new scheme and booklet unless given); `learner` and `issued_on` hand it."""
+        from datetime import date
+
+        from inclusion.vouchers.tables import Voucher
+
+        scheme_id = scheme_id or await self.scheme(site_id)
+        number = number or f"PN-{next(_counter):06d}"
+        booklet = await self.booklet(site_id, scheme_id, [number], **values.pop("booklet", {}))
+        changes = dict(values)
+        if changes.get("learner") is not None:
+            changes.setdefault("issued_on", date(2025, 3, 1))
+            changes.setdefault("status", "issued")
+        if changes:
+            await Voucher.update(changes).where(Voucher.booklet == booklet).run()
+        row = await Voucher.select(Voucher.id, Voucher.number).where(Voucher.booklet == booklet).first()
+        return {**row, "scheme_id": scheme_id, "booklet_id": booklet}
+
     async def bearer(self, user: dict) -> dict[str, str]:
         raw, _ = await tokens.create_token(user["id"], "tests")
         return {"Authorization": f"Bearer {raw}"}

@@ -1,0 +1,1 @@
+"""Pass numérique vouchers: schemes, booklets, a voucher's life, reimbursement claims and reports."""
