@@ -38,10 +38,10 @@ _MEDIA_TYPES = {
 
 
 class LocalTemplateFetcher(URLFetcher):
-    """Serves `file://` URLs inside the templates folder; refuses everything else."""
+    """Serves `file://` URLs inside the templates folder and inline `data:` URIs; refuses everything else."""
 
     def __init__(self, root: Path = TEMPLATES_DIR) -> None:
-        super().__init__(allowed_protocols=("file",))
+        super().__init__(allowed_protocols=("file", "data"))  # data: URIs carry inline images (QR codes)
         self.root = root.resolve()
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:

@@ -215,3 +215,11 @@ REFERRAL_LABELS = {
     ReferralType.aide_aux_demarches_administratives: "Aide aux démarches administratives",
     ReferralType.autre: "Autre",
 }
+
+
+class CertificateStatus(StrEnum):
+    valid = "valid"
+    revoked = "revoked"
+
+
+CERTIFICATE_STATUS_LABELS = {CertificateStatus.valid: "Valide", CertificateStatus.revoked: "Révoquée"}

@@ -71,3 +71,9 @@ def test_a_remote_image_in_a_template_is_not_fetched(tmp_path):
         server.shutdown()
     assert "Essai" in pdf_text(document, tmp_path)
     assert requests == []
+
+
+def test_fetcher_serves_inline_data_uris():
+    """Inline `data:` images (the certificates' QR codes) are served; they need neither network nor disk."""
+    response = pdf.LocalTemplateFetcher().fetch("data:image/svg+xml;charset=utf-8,%3Csvg%2F%3E")
+    assert response.read() == b"<svg/>"

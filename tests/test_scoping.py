@@ -15,7 +15,10 @@ from tests.support.database import Factory
 
 API = "/api/v1"
 UNSAFE_BODY = {"POST": {}, "PATCH": {}, "PUT": {}, "DELETE": None}
-VALID_BODIES = {("POST", "/api/v1/learners/{learner_id:int}/merge"): {"duplicate_id": 1}}
+VALID_BODIES = {
+    ("POST", "/api/v1/learners/{learner_id:int}/merge"): {"duplicate_id": 1},
+    ("POST", "/api/v1/certificates/{certificate_id:int}/revoke"): {"reason": "Erreur de saisie"},
+}
 
 
 async def _token_of(make: Factory, site_id: int) -> int:
@@ -46,6 +49,10 @@ async def _activity_of(make: Factory, site_id: int) -> int:
     return await make.activity(site_id)
 
 
+async def _certificate_of(make: Factory, site_id: int) -> int:
+    return await make.certificate(await make.learner(site_id))
+
+
 async def _any_day(make: Factory, site_id: int) -> str:
     return "2025-03-04"  # the site_id beside it carries the scope
 
@@ -58,6 +65,7 @@ OTHER_SITE_RECORDS: dict[str, Callable[[Factory, int], Awaitable[int | str]]] = 
     "learner_id": _learner_of,
     "user_id": _user_of,
     "token_id": _token_of,
+    "certificate_id": _certificate_of,
 }
 
 
