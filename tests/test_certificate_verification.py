@@ -23,11 +23,13 @@ async def issued(client, make) -> tuple[dict, dict, bytes]:
 async def test_anyone_sees_status_date_site_and_first_name_only(client, make):
     """Without logging in, the page says valid, the issue date, the site and « Marie-Ève D. », never the surname."""
     _, certificate, _ = await issued(client, make)
-    page = await client.get(f"/verify/{certificate['code']}")
-    assert page.status_code == 200
+    page = await client.get(f"/verify/{certificate['code']}", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "Attestation valide" in page.text and "Espace Carnot" in page.text and "Marie-Ève D." in page.text
     assert TODAY.strftime("%d/%m/%Y") in page.text and "Durand" not in page.text
-    body = (await client.get(f"/verify/{certificate['code']}", headers={"Accept": "application/json"})).json()
+    response = await client.get(f"/verify/{certificate['code']}", headers={"Accept": "application/json"})
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
     assert body == {
         "code": certificate["code"],
         "status": "valid",
@@ -77,6 +79,7 @@ async def test_uploaded_pdf_matches_only_byte_for_byte(client, make):
     url = f"/verify/{certificate['code']}"
     same = await client.post(url, files={"document": ("attestation.pdf", document, "application/pdf")})
     assert same.status_code == 200 and "identique, octet pour octet" in same.text
+    assert same.headers["content-type"].startswith("text/html")
     tampered = bytearray(document)
     tampered[len(tampered) // 2] ^= 0x01
     other = await client.post(url, files={"document": ("attestation.pdf", bytes(tampered), "application/pdf")})

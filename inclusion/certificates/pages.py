@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
+from litestar import MediaType, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
@@ -83,7 +83,13 @@ async def cycle_page(request: Request, caller: CurrentCaller, activity_id: FromP
     return page(request, "pages/certificate_cycle.html", cycle=await batches.cycle(caller, activity_id))
 
 
-@post("/activities/{activity_id:int}/certificates", include_in_schema=False, opt=STAFF, status_code=200)
+@post(
+    "/activities/{activity_id:int}/certificates",
+    include_in_schema=False,
+    opt=STAFF,
+    status_code=200,
+    media_type=MediaType.HTML,
+)
 async def cycle_zip(request: Request, caller: CurrentCaller, activity_id: FromPath[int]) -> Response | Template:
     """Every eligible participant's certificate for the cycle's dates, in one ZIP (issued once, then reused)."""
     workshop = await batches.cycle(caller, activity_id)
@@ -123,19 +129,19 @@ async def _verified(request: Request, code: str) -> dict[str, Any] | Template:
         return page(request, "pages/verify.html", 404, result=None, unknown=code)
 
 
-@get("/verify/{code:str}", include_in_schema=False, opt=PUBLIC)
-async def verify_code(request: Request, code: FromPath[str]) -> Template | Verification:
+@get("/verify/{code:str}", include_in_schema=False, opt=PUBLIC, media_type=MediaType.HTML)
+async def verify_code(request: Request, code: FromPath[str]) -> Template | Response:
     """Valid or revoked, issue date, site, first name and initial: JSON with `Accept: application/json`."""
     result = await _verified(request, code)
     if isinstance(result, Template):
         return result
     if wants_json(request):
-        return convert(result, Verification)
+        return Response(convert(result, Verification), media_type=MediaType.JSON)
     return page(request, "pages/verify.html", result=result)
 
 
-@post("/verify/{code:str}", include_in_schema=False, opt=PUBLIC, status_code=200)
-async def verify_upload(request: Request, code: FromPath[str]) -> Template | UploadCheck:
+@post("/verify/{code:str}", include_in_schema=False, opt=PUBLIC, status_code=200, media_type=MediaType.HTML)
+async def verify_upload(request: Request, code: FromPath[str]) -> Template | Response:
     """Upload a PDF (multipart field `document`) to learn whether it is byte for byte the one issued."""
     result = await _verified(request, code)
     if isinstance(result, Template):
@@ -149,7 +155,7 @@ async def verify_upload(request: Request, code: FromPath[str]) -> Template | Upl
         return page(request, "pages/verify.html", 422, result=result, errors=missing.fields)
     check = await verification.check_upload(code, content)
     if wants_json(request):
-        return convert(check, UploadCheck)
+        return Response(convert(check, UploadCheck), media_type=MediaType.JSON)
     return page(request, "pages/verify.html", result=check["verification"], matches=check["matches"])
 
 
