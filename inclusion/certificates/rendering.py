@@ -86,7 +86,7 @@ def certificate_html(snapshot: dict[str, Any]) -> str:
 
 
 def render_sync(snapshot: dict[str, Any]) -> bytes:
-    return pdf.html_to_pdf(certificate_html(snapshot))
+    return pdf.html_to_pdf_shared_fonts(certificate_html(snapshot))
 
 
 async def render(snapshot: dict[str, Any]) -> bytes:
