@@ -23,6 +23,8 @@ from inclusion.assessments.api import AssessmentApi, learner_progression
 from inclusion.assessments.pages import ASSESSMENT_PAGES
 from inclusion.audit.api import AuditApi
 from inclusion.audit.pages import AUDIT_PAGES
+from inclusion.certificates.api import CertificateApi
+from inclusion.certificates.pages import CERTIFICATE_PAGES
 from inclusion.frameworks.api import FrameworkApi
 from inclusion.health import health
 from inclusion.learners.api import LearnerApi
@@ -62,8 +64,18 @@ API_ROUTES = [
     ClaimApi,
     voucher_report,
     voucher_report_csv,
+    CertificateApi,
 ]
-PAGES = [*ACCOUNT_PAGES, *SITE_PAGES, *LEARNER_PAGES, *ASSESSMENT_PAGES, *ACTIVITY_PAGES, *AUDIT_PAGES, *VOUCHER_PAGES]
+PAGES = [
+    *ACCOUNT_PAGES,
+    *SITE_PAGES,
+    *LEARNER_PAGES,
+    *ASSESSMENT_PAGES,
+    *ACTIVITY_PAGES,
+    *AUDIT_PAGES,
+    *VOUCHER_PAGES,
+    *CERTIFICATE_PAGES,
+]
 
 
 def provide_caller(request: Request) -> Caller:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Coroutine
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -257,3 +259,25 @@ def create_token(email: str, name: str) -> None:
 
     raw = run(go())
     click.echo(f"Token (affiché une seule fois) : {raw}")
+
+
+@main.command(
+    help="Délivre les attestations des apprenants d'un site actifs depuis une date, dans un dossier ou un ZIP."
+)
+@click.option("--site", "site", required=True, help="Site (identifiant ou nom exact).")
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Activité ou évaluation depuis (AAAA-MM-JJ)."
+)
+@click.option("--by", "by", required=True, help="Adresse du compte qui délivre et signe les attestations.")
+@click.option(
+    "--output", type=click.Path(path_type=Path), required=True, help="Dossier, ou fichier .zip, où écrire les PDF."
+)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Processus de rendu.")
+def certificates(site: str, since: datetime, by: str, output: Path, workers: int) -> None:
+    from inclusion.certificates.command import issue_batch
+
+    settings = load_settings()
+    summary = run(issue_batch(settings, site, since.date(), by, output, workers, connect))
+    click.echo(f"{summary['issued']} attestation(s) délivrée(s) dans {output}.")
+    for learner_id, reason in summary["refused"]:
+        click.echo(f"  fiche {learner_id} : {reason}", err=True)

@@ -6,6 +6,7 @@ from inclusion.accounts.tables import ApiToken, LoginAttempt, Session, User, Use
 from inclusion.activities.tables import Activity, ActivityParticipant, ActivityTopic, SiteDay
 from inclusion.assessments.tables import Assessment, AssessmentLevel
 from inclusion.audit.tables import AuditEntry
+from inclusion.certificates.tables import Certificate, CertificateFile, VerificationLookup
 from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
 from inclusion.learners.tables import Learner
 from inclusion.settings import MIGRATIONS_DIR
@@ -39,6 +40,9 @@ APP_CONFIG = AppConfig(
         Claim,
         Voucher,
         VoucherEvent,
+        Certificate,
+        CertificateFile,
+        VerificationLookup,
     ],
     migration_dependencies=[],
     commands=[],

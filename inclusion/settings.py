@@ -45,6 +45,8 @@ class Settings:
     database_pool_size: int = 10
     sqlite_busy_timeout_seconds: float = 10.0
     retention_months: int = 24
+    verify_max_lookups: int = 30
+    verify_window_minutes: int = 10
     daily_jobs: bool = True
     log_level: str = "INFO"
 
@@ -87,6 +89,7 @@ class Settings:
             secret_key = development_secret(data_dir)
         elif env == "production" and len(secret_key) < 32:
             raise SettingsError("INCLUSION_SECRET_KEY doit compter au moins 32 caractères en production.")
+        public_base_url = public_url(get("PUBLIC_BASE_URL"), env == "production")
         return cls(
             env=env,  # type: ignore[arg-type]
             database_url=database_url,
@@ -96,7 +99,7 @@ class Settings:
             port=_int(get, "PORT", 8000),
             workers=_int(get, "WORKERS", 1),
             cookie_secure=_bool(get, "COOKIE_SECURE", env == "production"),
-            public_base_url=get("PUBLIC_BASE_URL").rstrip("/"),
+            public_base_url=public_base_url,
             session_idle_minutes=_int(get, "SESSION_IDLE_MINUTES", 30),
             session_absolute_hours=_int(get, "SESSION_ABSOLUTE_HOURS", 12),
             login_max_failures=_int(get, "LOGIN_MAX_FAILURES", 5),
@@ -104,7 +107,26 @@ class Settings:
             database_pool_size=_int(get, "DATABASE_POOL_SIZE", 10),
             log_level=get("LOG_LEVEL", "INFO").upper(),
             retention_months=_int(get, "RETENTION_MONTHS", 24),
+            verify_max_lookups=_int(get, "VERIFY_MAX_LOOKUPS", 30),
+            verify_window_minutes=_int(get, "VERIFY_WINDOW_MINUTES", 10),
         )
+
+
+def public_url(raw: str, production: bool) -> str:
+    """The address users reach. Printed in every certificate's QR code, so production must say it."""
+    if not raw:
+        if production:
+            raise SettingsError(
+                "INCLUSION_PUBLIC_BASE_URL est obligatoire en production : les attestations impriment "
+                "cette adresse dans leur QR code (par exemple https://inclusion.exemple.fr)."
+            )
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise SettingsError(
+            f"INCLUSION_PUBLIC_BASE_URL vaut « {raw} » : indiquez une adresse http(s)://hôte[/chemin], sans paramètres."
+        )
+    return raw.rstrip("/")
 
 
 def database_kind(url: str) -> Literal["sqlite", "postgres"]:

@@ -271,3 +271,9 @@ class ClaimStatus(StrEnum):
 
 
 CLAIM_STATUS_LABELS = {ClaimStatus.open: "En attente de paiement", ClaimStatus.paid: "Payée"}
+class CertificateStatus(StrEnum):
+    valid = "valid"
+    revoked = "revoked"
+
+
+CERTIFICATE_STATUS_LABELS = {CertificateStatus.valid: "Valide", CertificateStatus.revoked: "Révoquée"}

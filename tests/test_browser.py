@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -192,6 +192,7 @@ def test_pages_have_no_serious_accessibility_violation(page):
     page.click("form[action='/activities/1/vouchers'] button[type=submit]")
     assert page.locator("#number-error").is_visible()
     assert_accessible(page, "Pass refused on an activity")
+    certificate_pages(page, learner)
     log_in(page, COORDINATOR)
     for url in ["/audit", "/sites/1/edit", "/claims", "/claims/1", "/booklets/new", "/booklets/import",
                 "/vouchers/1/cancel"]:  # fmt: skip
@@ -206,5 +207,46 @@ def test_pages_have_no_serious_accessibility_violation(page):
     assert_accessible(page, "claim refused")
     log_in(page, ADMIN)
     for url in ["/voucher-schemes", "/voucher-schemes/new", "/voucher-schemes/1/edit"]:
+        page.goto(url)
+        assert_accessible(page, url)
+    page.goto(learner)
+    page.locator("a", has_text="Révoquer").first.click()
+    assert_accessible(page, "certificate revoke confirmation")
+    page.click("button[type=submit].danger")
+    assert_accessible(page, "revoke form with an error")
+    page.fill("#reason", "Période erronée")
+    page.click("button[type=submit].danger")
+    page.wait_for_url(re.compile(r"revoked=1"))
+    assert_accessible(page, "learner page with a revoked certificate")
+
+
+def certificate_pages(page, learner: str) -> None:
+    """The certificate pages: the issue form, the file listing a certificate, a cycle's page, public verification."""
+    page.goto(f"{learner}/certificates/new")
+    assert_accessible(page, "certificate form")
+    if "pas encore accepté" in page.content():
+        page.goto(f"{learner}/edit")
+        page.check("#consent_certificate")
+        page.click("form[action$='/edit'] button[type=submit]")
+        page.wait_for_url(re.compile(r"saved=1"))
+        page.goto(f"{learner}/certificates/new")
+    page.fill("#period_end", (date.today() + timedelta(days=5)).isoformat())
+    page.click("form[action$='/certificates/new'] button[type=submit]")
+    assert_accessible(page, "certificate form with an error")
+    page.fill("#period_end", date.today().isoformat())
+    page.click("form[action$='/certificates/new'] button[type=submit]")
+    page.wait_for_url(re.compile(r"certified="))
+    assert_accessible(page, "learner page with a certificate")
+    code = page.locator("a[href^='/verify/']").first.inner_text()
+    page.goto("/activities/new")
+    page.fill("#title", "Atelier cycle")
+    page.fill("#participant_q", "le")
+    page.wait_for_selector("#participant-list input[name=participant] >> nth=1")
+    page.check("#participant-list li >> nth=0 >> input[name=participant]")
+    page.click("button[name=action][value=save]")
+    page.wait_for_url(re.compile(r"/activities\?week="))
+    page.locator("tr", has_text="Atelier cycle").locator("a", has_text="Attestations").click()
+    assert_accessible(page, "workshop cycle certificates")
+    for url in ["/verify", f"/verify/{code}", "/verify/INC-2222-3333-4444-5555"]:
         page.goto(url)
         assert_accessible(page, url)

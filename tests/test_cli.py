@@ -33,7 +33,8 @@ def test_demo_twice_changes_nothing(fresh_database_url, tmp_path):
 
 def test_demo_is_refused_in_production(fresh_database_url, tmp_path):
     """Known demo passwords never reach a production database."""
-    env = cli_env(fresh_database_url, tmp_path, INCLUSION_ENV="production", INCLUSION_SECRET_KEY="k" * 40)
+    production = {"INCLUSION_SECRET_KEY": "k" * 40, "INCLUSION_PUBLIC_BASE_URL": "https://inclusion.example.fr"}
+    env = cli_env(fresh_database_url, tmp_path, INCLUSION_ENV="production", **production)
     result = run_cli("demo", env=env)
     assert result.returncode == 1 and "refusées en production" in result.stderr
 

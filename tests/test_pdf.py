@@ -71,3 +71,19 @@ def test_a_remote_image_in_a_template_is_not_fetched(tmp_path):
         server.shutdown()
     assert "Essai" in pdf_text(document, tmp_path)
     assert requests == []
+
+
+def test_fetcher_serves_inline_data_uris():
+    """Inline `data:` images (the certificates' QR codes) are served; they need neither network nor disk."""
+    response = pdf.LocalTemplateFetcher().fetch("data:image/svg+xml;charset=utf-8,%3Csvg%2F%3E")
+    assert response.read() == b"<svg/>"
+
+
+def test_documents_rendered_with_shared_fonts_each_embed_the_font(tmp_path):
+    """A thread reusing its font configuration still embeds Inter in every document, with the right text."""
+    for title in ("Premier document", "Second document"):
+        html = pdf.render_html("pdf/base.html", {"title": title, "author": "x"})
+        document = pdf.html_to_pdf_shared_fonts(html)
+        assert title in pdf_text(document, tmp_path)
+        fonts = pdf_text(document, tmp_path, "pdffonts")
+        assert "Inter" in fonts and "DejaVu" not in fonts

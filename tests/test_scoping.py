@@ -20,6 +20,7 @@ VALID_BODIES = {
     ("POST", "/api/v1/vouchers/{number:str}/issue"): {"learner_id": 1},
     ("POST", "/api/v1/vouchers/{number:str}/redeem"): {"activity_id": 1},
     ("POST", "/api/v1/claims/{claim_id:int}/payment"): {"amount_cents": 1000, "paid_on": "2025-04-01"},
+    ("POST", "/api/v1/certificates/{certificate_id:int}/revoke"): {"reason": "Erreur de saisie"},
 }
 ITEM_KEYS = {"number": "number"}  # list items carry this field where the path names the record otherwise than by id
 
@@ -78,6 +79,8 @@ async def _claim_of(make: Factory, site_id: int) -> int:
 
 async def _claim_document_of(make: Factory, site_id: int) -> str:
     return str(await _claim_of(make, site_id))  # `/claims/{id}`; the .pdf and .csv variants: test_voucher_claims
+async def _certificate_of(make: Factory, site_id: int) -> int:
+    return await make.certificate(await make.learner(site_id))
 
 
 async def _any_day(make: Factory, site_id: int) -> str:
@@ -97,6 +100,7 @@ OTHER_SITE_RECORDS: dict[str, Callable[[Factory, int], Awaitable[int | str]]] = 
     "number": _voucher_of,
     "claim_id": _claim_of,
     "claim_ref": _claim_document_of,
+    "certificate_id": _certificate_of,
 }
 
 

@@ -6,6 +6,32 @@ import pytest
 
 from inclusion.settings import Settings, SettingsError, development_secret
 
+PRODUCTION = {
+    "INCLUSION_ENV": "production",
+    "INCLUSION_SECRET_KEY": "s" * 40,
+    "INCLUSION_PUBLIC_BASE_URL": "https://inclusion.example.fr",
+}
+
+
+def test_production_requires_the_public_address_printed_on_certificates(tmp_path):
+    """Production without INCLUSION_PUBLIC_BASE_URL, or with a malformed one, is refused; the address is kept
+    without its trailing slash; development falls back to the listening address."""
+    without = {key: value for key, value in PRODUCTION.items() if key != "INCLUSION_PUBLIC_BASE_URL"}
+    with pytest.raises(SettingsError, match="INCLUSION_PUBLIC_BASE_URL est obligatoire en production"):
+        Settings.from_env({**without, "INCLUSION_DATA_DIR": str(tmp_path)})
+    with pytest.raises(SettingsError, match="INCLUSION_PUBLIC_BASE_URL vaut « inclusion.fr »"):
+        Settings.from_env(
+            {**PRODUCTION, "INCLUSION_PUBLIC_BASE_URL": "inclusion.fr", "INCLUSION_DATA_DIR": str(tmp_path)}
+        )
+    chosen = Settings.from_env(
+        {**PRODUCTION, "INCLUSION_PUBLIC_BASE_URL": "https://a.fr/inclusion/", "INCLUSION_DATA_DIR": str(tmp_path)}
+    )
+    assert chosen.base_url == "https://a.fr/inclusion"
+    assert (
+        Settings.from_env({"INCLUSION_DATA_DIR": str(tmp_path), "INCLUSION_PORT": "9000"}).base_url
+        == "http://127.0.0.1:9000"
+    )
+
 
 def test_production_refuses_to_start_without_a_secret(tmp_path):
     """Production without INCLUSION_SECRET_KEY is refused with a French sentence."""
@@ -15,9 +41,7 @@ def test_production_refuses_to_start_without_a_secret(tmp_path):
 
 def test_production_defaults_to_secure_cookies(tmp_path):
     """In production the cookie is Secure unless said otherwise."""
-    settings = Settings.from_env(
-        {"INCLUSION_ENV": "production", "INCLUSION_SECRET_KEY": "s" * 40, "INCLUSION_DATA_DIR": str(tmp_path)}
-    )
+    settings = Settings.from_env({**PRODUCTION, "INCLUSION_DATA_DIR": str(tmp_path)})
     assert settings.cookie_secure is True
     assert Settings.from_env({"INCLUSION_DATA_DIR": str(tmp_path)}).cookie_secure is False
 

@@ -19,6 +19,8 @@ class Action(StrEnum):
     merge = "merge"
     assess = "assess"
     redeem = "redeem"
+    certify = "certify"
+    revoke = "revoke"
 
 
 ACTION_LABELS = {
@@ -30,6 +32,8 @@ ACTION_LABELS = {
     Action.merge: "Fusion",
     Action.assess: "Évaluation",
     Action.redeem: "Encaissement",
+    Action.certify: "Délivrance d'attestation",
+    Action.revoke: "Révocation d'attestation",
 }
 COLUMNS = (
     AuditEntry.id,

@@ -8,6 +8,7 @@ from typing import Any
 from inclusion.activities.services import list_activities
 from inclusion.assessments.services import list_assessments
 from inclusion.audit.services import Action, entries_about, record
+from inclusion.certificates.services import of_learner
 from inclusion.clock import now
 from inclusion.learners.services import TARGET, as_output, fetch_learner
 from inclusion.pagination import MAX_PER_PAGE, PageRequest, PageResult
@@ -31,6 +32,7 @@ async def export(caller: Caller, learner_id: int) -> dict[str, Any]:
     learner = as_output(await fetch_learner(caller, learner_id))
     assessments = await _all_pages(lambda page: list_assessments(caller, page, learner_id=learner_id))
     activities = await _all_pages(lambda page: list_activities(caller, page, {"learner": learner_id}))
+    certificates = await of_learner(learner_id)
     await record(caller, Action.export, TARGET, learner_id, learner["site_id"])
     audit = await entries_about(TARGET, learner_id)
     return {
@@ -39,6 +41,6 @@ async def export(caller: Caller, learner_id: int) -> dict[str, Any]:
         "assessments": assessments,
         "activities": activities,
         "vouchers": await learner_vouchers(caller, learner_id),
-        "certificates": [],  # filled once certificates exist (issue 6)
+        "certificates": certificates,
         "audit": audit,
     }

@@ -9,6 +9,7 @@ from piccolo.columns import ForeignKey
 from inclusion import db
 from inclusion.activities.tables import ActivityParticipant
 from inclusion.audit.services import Action, record
+from inclusion.certificates.erasure import erase_for_learner
 from inclusion.clock import now
 from inclusion.errors import Conflict, InvalidData
 from inclusion.learners.services import PERSONAL_FIELDS, TARGET, as_output, fetch_learner
@@ -83,6 +84,7 @@ async def anonymise(caller: Caller | None, learner_id: int, site_id: int, reason
             .where(Learner.id == learner_id, Learner.anonymised_at.is_null())
             .run()
         )
+        await erase_for_learner(learner_id)  # the name printed on certificates goes too
         await record(caller, Action.anonymise, TARGET, learner_id, site_id, {"motif": reason})
 
 

@@ -12,6 +12,7 @@ from inclusion.accounts.guards import PERSONAL
 from inclusion.activities.services import list_activities
 from inclusion.assessments.chart import progression_chart
 from inclusion.assessments.progression import progression
+from inclusion.certificates.services import list_certificates
 from inclusion.errors import Conflict, InvalidData, NotFound
 from inclusion.learners import export as export_service
 from inclusion.learners import lifecycle, services
@@ -105,6 +106,7 @@ async def learner_detail(request: Request, caller: CurrentCaller, learner_id: Fr
     progress = await progression(caller, learner_id, audit=False)  # the file's view is already audited
     activities = await list_activities(caller, PageRequest(per_page=20), {"learner": learner_id})
     vouchers = await learner_vouchers(caller, learner_id)
+    certificates = await list_certificates(caller, PageRequest(per_page=20), learner_id=learner_id)
     return page(
         request,
         "pages/learner.html",
@@ -113,6 +115,7 @@ async def learner_detail(request: Request, caller: CurrentCaller, learner_id: Fr
         chart=progression_chart(progress),
         activities=activities,
         vouchers=vouchers,
+        certificates=certificates,
         labels={"age_band": AGE_BAND_LABELS, "gender": GENDER_LABELS, "social_status": SOCIAL_STATUS_LABELS},
     )
 

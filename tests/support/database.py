@@ -218,6 +218,31 @@ class Factory:
             await Voucher.update(changes).where(Voucher.booklet == booklet).run()
         row = await Voucher.select(Voucher.id, Voucher.number).where(Voucher.booklet == booklet).first()
         return {**row, "scheme_id": scheme_id, "booklet_id": booklet}
+    async def certificate(self, learner_id: int, pdf: bytes = b"%PDF-1.7 factory", **values: Any) -> int:
+        """An issued certificate written straight to the tables (no rendering): for scoping and lists."""
+        import hashlib
+        from datetime import date
+
+        from inclusion.certificates.codes import new_code
+        from inclusion.certificates.tables import Certificate, CertificateFile
+
+        site = (await Learner.select(Learner.site).where(Learner.id == learner_id).first())["site"]
+        code = values.pop("code", new_code())
+        snapshot = {"issued_on": date.today().isoformat(), "learner": {"public_name": "Marie M."}, "code": code}
+        certificate = Certificate(
+            site=site,
+            learner=learner_id,
+            code=code,
+            period_start=values.pop("period_start", date(2025, 1, 6)),
+            period_end=values.pop("period_end", date(2025, 6, 30)),
+            snapshot=values.pop("snapshot", snapshot),
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size_bytes=len(pdf),
+            **values,
+        )
+        await certificate.save().run()
+        await CertificateFile.insert(CertificateFile(certificate=certificate.id, pdf=pdf)).run()
+        return certificate.id
 
     async def bearer(self, user: dict) -> dict[str, str]:
         raw, _ = await tokens.create_token(user["id"], "tests")
