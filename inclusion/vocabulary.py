@@ -271,6 +271,8 @@ class ClaimStatus(StrEnum):
 
 
 CLAIM_STATUS_LABELS = {ClaimStatus.open: "En attente de paiement", ClaimStatus.paid: "Payée"}
+
+
 class CertificateStatus(StrEnum):
     valid = "valid"
     revoked = "revoked"

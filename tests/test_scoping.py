@@ -79,6 +79,8 @@ async def _claim_of(make: Factory, site_id: int) -> int:
 
 async def _claim_document_of(make: Factory, site_id: int) -> str:
     return str(await _claim_of(make, site_id))  # `/claims/{id}`; the .pdf and .csv variants: test_voucher_claims
+
+
 async def _certificate_of(make: Factory, site_id: int) -> int:
     return await make.certificate(await make.learner(site_id))
 

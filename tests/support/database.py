@@ -218,6 +218,7 @@ class Factory:
             await Voucher.update(changes).where(Voucher.booklet == booklet).run()
         row = await Voucher.select(Voucher.id, Voucher.number).where(Voucher.booklet == booklet).first()
         return {**row, "scheme_id": scheme_id, "booklet_id": booklet}
+
     async def certificate(self, learner_id: int, pdf: bytes = b"%PDF-1.7 factory", **values: Any) -> int:
         """An issued certificate written straight to the tables (no rendering): for scoping and lists."""
         import hashlib
