@@ -1,5 +1,6 @@
 """One error shape everywhere: status, French message, per-field details."""
 
+import pytest
 from litestar import get
 
 from inclusion.sites.tables import Site
@@ -69,6 +70,7 @@ async def test_unknown_page_is_a_french_html_404(client):
     assert "Page introuvable" in response.text
 
 
+@pytest.mark.own_app
 async def test_server_error_page_hides_internals(app, client):
     """A crash answers a French 500 that says nothing about the code."""
 

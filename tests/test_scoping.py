@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
+import pytest
 from litestar.routes import HTTPRoute
 
 from tests.support.database import Factory
@@ -219,6 +220,7 @@ async def test_funders_read_the_sites_they_fund(client, make):
     assert [item["name"] for item in body["items"]] == ["Financé"]
 
 
+@pytest.mark.own_app
 async def test_a_route_outside_the_routers_still_needs_a_login(app, client):
     """Access rules apply to every route the app serves: one not marked public answers 401 to strangers."""
     from litestar import get
