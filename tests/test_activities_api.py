@@ -251,3 +251,25 @@ async def test_the_answer_to_a_create_is_what_a_later_read_returns(client, make)
     assert created[4]["adviser_id"] == other_adviser and created[4]["adviser_name"].startswith("Personne adviser")
     for answer in created:
         assert (await client.get(f"/api/v1/activities/{answer['id']}", headers=headers)).json() == answer
+
+
+async def test_a_change_to_breakdown_time_person_or_referral_reads_back_as_sent(client, make):
+    """PATCH of the nested fields (breakdown, anonymous person, referral) and the time answers what GET returns."""
+    _, headers, learners = await setup(make)
+    [created] = (await client.post("/api/v1/activities", json=workshop(learners), headers=headers)).json()
+    patch = {"anonymous_count": 2, "anonymous_breakdown": {"gender": {"feminin": 2}}, "start_time": "09:30"}
+    response = await client.patch(f"/api/v1/activities/{created['id']}", json=patch, headers=headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["anonymous_breakdown"] == {"gender": {"feminin": 2}} and body["start_time"] == "09:30"
+    assert (await client.get(f"/api/v1/activities/{created['id']}", headers=headers)).json() == body
+    session = {"type": "individuel", "date": created["date"], "duration_minutes": 30, "learner_id": learners[0]}
+    [single] = (await client.post("/api/v1/activities", json=session, headers=headers)).json()
+    change = {
+        "learner_id": None,
+        "anonymous_person": {"gender": "feminin"},
+        "referral": {"type": "administration", "name": "CAF"},
+    }
+    body = (await client.patch(f"/api/v1/activities/{single['id']}", json=change, headers=headers)).json()
+    assert body["referral"] == {"type": "administration", "name": "CAF", "note": ""}
+    assert body["anonymous_person"]["gender"] == "feminin" and body["learner_id"] is None

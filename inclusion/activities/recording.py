@@ -39,7 +39,7 @@ async def create_activities(caller: Caller, data: ActivityCreate) -> list[dict[s
     found = shape_problems(values, date.today(), data.repeat_weeks)
     if data.adviser_id not in (None, caller.user_id) and caller.role == Role.adviser:
         found["adviser_id"] = "Un conseiller enregistre ses propres activités."
-    row = _columns(values) | {"site": site_id, "series": secrets.token_hex(8) if data.repeat_weeks > 1 else ""}
+    row = activity_columns(values) | {"site": site_id, "series": secrets.token_hex(8) if data.repeat_weeks > 1 else ""}
     row["start_time"] = clock(data.start_time)
     row["created_at"] = row["updated_at"] = now()
     occurrences = [{**row, "date": data.date + timedelta(weeks=week)} for week in range(data.repeat_weeks)]
@@ -57,7 +57,7 @@ def _recording(
     found = found | learner_problems(values, names)
     if found:
         raise InvalidData(found)
-    present = [p["learner_id"] for p in values["participants"] if p["present"]] + _individual(values)
+    present = present_learners(values)
     topics = [("digital", topic) for topic in values["digital_topics"]]
     topics += [("admin", topic) for topic in values["admin_topics"]]
     ids = []
@@ -84,16 +84,29 @@ def _individual(values: dict[str, Any]) -> list[int]:
     return [values["learner_id"]] if values.get("learner_id") is not None else []
 
 
-def _columns(values: dict[str, Any]) -> dict[str, Any]:
-    """API fields → activity columns (nested person, referral and breakdown flattened)."""
-    row = {name: values[name] for name in PLAIN_FIELDS}
-    row |= {"adviser": values["adviser_id"], "learner": values["learner_id"]}
-    person = values["anonymous_person"] or {}
-    row |= {column: person.get(field) for field, column in PERSON_COLUMNS.items()}
-    referral = values["referral"] or {}
-    row |= {column: referral.get(field, None if field == "type" else "") for field, column in REFERRAL_COLUMNS.items()}
-    row["anonymous_breakdown"] = msgspec.json.encode(values["anonymous_breakdown"] or {}).decode()
+def activity_columns(values: dict[str, Any]) -> dict[str, Any]:
+    """API fields → activity columns, for the fields present in `values` (a whole activity or a change):
+    nested person and referral flattened, breakdown as JSON text."""
+    row = {name: values[name] for name in PLAIN_FIELDS if name in values}
+    if "adviser_id" in values:
+        row["adviser"] = values["adviser_id"]
+    if "learner_id" in values:
+        row["learner"] = values["learner_id"]
+    if "anonymous_person" in values:
+        person = values["anonymous_person"] or {}
+        row |= {column: person.get(field) for field, column in PERSON_COLUMNS.items()}
+    if "referral" in values:
+        referral = values["referral"] or {}
+        row |= {column: referral.get(field, "") for field, column in REFERRAL_COLUMNS.items()}
+        row["referral_type"] = referral.get("type")
+    if "anonymous_breakdown" in values:
+        row["anonymous_breakdown"] = msgspec.json.encode(values["anonymous_breakdown"] or {}).decode()
     return row
+
+
+def present_learners(values: dict[str, Any]) -> list[int]:
+    """The learners whose last-contact date an activity moves: present participants and the individual."""
+    return [p["learner_id"] for p in values.get("participants") or [] if p["present"]] + _individual(values)
 
 
 async def _name_of(user_id: int) -> str:

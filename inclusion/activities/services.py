@@ -20,30 +20,6 @@ from inclusion.pagination import PageRequest, PageResult, fetch_page
 from inclusion.scoping import Caller, one_in_scope, site_filter
 
 COLUMNS = (*Activity._meta.columns, Activity.adviser.display_name.as_alias("adviser_name"))
-PERSON = {"person_age_band": "age_band", "person_gender": "gender", "person_status": "social_status"}
-REFERRAL = {"referral_type": "type", "referral_name": "name", "referral_note": "note"}
-
-
-def _row_values(values: dict[str, Any]) -> dict[str, Any]:
-    """API fields → table columns (nested person, referral and breakdown flattened)."""
-    row = {key: value for key, value in values.items() if key not in _NOT_COLUMNS}
-    if "anonymous_person" in values:
-        person = values["anonymous_person"] or {}
-        row |= {column: person.get(field) for column, field in PERSON.items()}
-    if "referral" in values:
-        referral = values["referral"] or {}
-        row |= {column: referral.get(field, None if field == "type" else "") for column, field in REFERRAL.items()}
-    if "anonymous_breakdown" in values:
-        row["anonymous_breakdown"] = values["anonymous_breakdown"] or {}
-    if "adviser_id" in values:
-        row["adviser"] = row.pop("adviser_id")
-    if "learner_id" in values:
-        row["learner"] = row.pop("learner_id")
-    return row
-
-
-_NOT_COLUMNS = {"digital_topics", "admin_topics", "participants", "anonymous_person", "referral", "site_id"}
-_NOT_COLUMNS |= {"repeat_weeks", "anonymous_breakdown"}
 
 
 async def _write_links(activity_id: int, values: dict[str, Any]) -> None:
@@ -65,11 +41,6 @@ async def _write_links(activity_id: int, values: dict[str, Any]) -> None:
                     for p in values["participants"]
                 ]
             ).run()
-
-
-def _present(values: dict[str, Any]) -> list[int]:
-    present = [p["learner_id"] for p in values.get("participants") or [] if p["present"]]
-    return present + ([values["learner_id"]] if values.get("learner_id") is not None else [])
 
 
 async def _fetch_row(caller: Caller, activity_id: int) -> dict[str, Any]:
@@ -110,9 +81,9 @@ async def with_links(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row |= {"site_id": row["site"], "adviser_id": row["adviser"], "learner_id": row["learner"]}
         row["adviser_name"] = row["adviser_name"] or ""
         row["start_time"] = row["start_time"].strftime("%H:%M") if row["start_time"] else None
-        person = {field: row[column] for column, field in PERSON.items()}
+        person = {field: row[column] for field, column in recording.PERSON_COLUMNS.items()}
         row["anonymous_person"] = person if row["person_age_band"] else None
-        referral = {field: row[column] for column, field in REFERRAL.items()}
+        referral = {field: row[column] for field, column in recording.REFERRAL_COLUMNS.items()}
         row["referral"] = referral if row["referral_type"] else None
         row["anonymous_breakdown"] = row["anonymous_breakdown"] or None
     return rows
@@ -165,11 +136,12 @@ async def update_activity(caller: Caller, activity_id: int, patch: ActivityPatch
     if found:
         raise InvalidData(found)
     async with db.write_transaction():
-        columns = _row_values(changes)
+        columns = recording.activity_columns(changes)
+        columns |= {name: changes[name] for name in ("date", "start_time") if name in changes}
         if columns:
             await Activity.update({**columns, "updated_at": now()}).where(Activity.id == activity_id).run()
         await _write_links(activity_id, changes)
-        await record_contact(_present(merged), merged["date"])
+        await record_contact(recording.present_learners(merged), merged["date"])
     return await get_activity(caller, activity_id)
 
 

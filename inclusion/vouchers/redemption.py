@@ -87,7 +87,6 @@ async def redeem(caller: Caller, number: str, scheme_id: int | None, activity_id
     voucher = await find_voucher(caller, number, scheme_id)
     lifecycle.check(voucher, VoucherStatus.redeemed)  # fast refusal of a used voucher, without the write lock
     async with db.write_transaction():  # everything is checked again inside, where it holds
-        voucher = await find_voucher(caller, number, voucher["scheme"])
         activity = await _locked_activity(caller, activity_id)
         voucher = await find_voucher(caller, number, voucher["scheme"])  # as it is once the activity is ours
         lifecycle.check(voucher, VoucherStatus.redeemed)
