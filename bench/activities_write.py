@@ -1,10 +1,12 @@
 """Write load on `POST /api/v1/activities` (a workshop with 8 named participants), next to a floor.
 
 Runs `uvicorn bench.activities_app:app --factory` (the real app plus `POST /bench/floor`, one plain
-INSERT through the driver, and `POST /bench/no-write`, the real route's authentication and body
-decoding without its writes: see bench/activities_app.py) on a free port, after `inclusion migrate` and
-`inclusion demo`, with a throw-away data directory and INCLUSION_LOG_LEVEL=WARNING. Token of the demo
-adviser of "Espace Carnot" (so the site is inferred); participants drawn from that site's demo learners.
+INSERT through the raw driver, `POST /bench/no-write`, the real route's authentication and body
+decoding without its writes, and on SQLite `POST /bench/floor-plan-writer`, the same INSERT through
+the app's group-committing write path, for information: see bench/activities_app.py) on a free port,
+after `inclusion migrate` and `inclusion demo`, with a throw-away data directory and
+INCLUSION_LOG_LEVEL=WARNING. Token of the demo adviser of "Espace Carnot" (so the site is inferred);
+participants drawn from that site's demo learners.
 
 Each run: 2 s discarded warm-up, then --seconds of --concurrency keep-alive connections sending
 back-to-back requests. Floor, no-write and real runs alternate --repeats times. Per scenario: requests and
@@ -146,6 +148,8 @@ def main() -> None:
     rng = random.Random(args.seed)
     today = date.today().isoformat()
     runs: dict[str, list[dict]] = {"floor": [], "no_write": [], "real": []}
+    if not args.database_url:
+        runs["floor_plan_writer"] = []
     with tempfile.TemporaryDirectory(prefix="inclusion-bench-") as tmpdir:
         kind, env = bench_env(tmpdir, args.database_url)
         run_command(env, "migrate")
@@ -170,6 +174,9 @@ def main() -> None:
                 "no_write": ("/bench/no-write", token, lambda: activity_body(rng, learners, today)),
                 "real": ("/api/v1/activities", token, lambda: activity_body(rng, learners, today)),
             }
+            if "floor_plan_writer" in runs:
+                floor_body = scenarios["floor"][2]
+                scenarios["floor_plan_writer"] = ("/bench/floor-plan-writer", "", floor_body)
             for _ in range(args.repeats):
                 for label, (path, auth, bodies) in scenarios.items():
                     runs[label].append(asyncio.run(run_load(port, auth, path, bodies, args.concurrency, args.seconds)))
@@ -195,17 +202,22 @@ def main() -> None:
     print("requests/errors: sums over runs; req/s, p50, p99: medians; max: worst run")
     columns = ("requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms", ">1 s")
     print(f"{'scenario':<30} " + " ".join(f"{column:>8}" for column in columns) + "  runs req/s")
-    labelled = (
+    labelled = [
         ("floor POST /bench/floor", floor),
         ("no-write POST /bench/no-write", no_write),
         ("real POST /api/v1/activities", real),
-    )
+    ]
+    if "floor_plan_writer" in rows:
+        labelled.insert(1, ("floor via the plan writer", rows["floor_plan_writer"]))
     for label, row in labelled:
         print(
             f"{label:<30} {row['requests']:>8} {row['errors']:>8} {row['rps']:>8.1f} {row['p50_ms']:>8.1f} "
             f"{row['p99_ms']:>8.1f} {row['max_ms']:>8.0f} {row['over_1s']:>8}  {row['rps_runs']}"
         )
     print(f"real/floor throughput: {ratio:.2f}   (no-write/floor: {ceiling:.2f}, the most any real route could reach)")
+    if "floor_plan_writer" in rows:
+        grouped = rows["floor_plan_writer"]["rps"]
+        print(f"floor via the plan writer: {grouped:.1f} req/s; real/that: {real['rps'] / grouped:.2f} (information)")
     for label, row in rows.items():
         for sample in row["error_samples"]:
             print(f"  {label} error: {sample}")

@@ -119,7 +119,7 @@ async def write_transaction() -> AsyncIterator[None]:
         async with engine.transaction(transaction_type=TransactionType.immediate):
             yield
     else:
-        async with writer_lock(), engine.transaction(transaction_type=TransactionType.immediate):
+        async with writer_lock(), engine.write_gate(), engine.transaction(transaction_type=TransactionType.immediate):
             yield
 
 

@@ -58,7 +58,7 @@ async def transact(plan: Plan[T]) -> T:
     hop to a connection's thread; elsewhere statement by statement in `db.write_transaction()`."""
     engine = db.current_engine()
     if isinstance(engine, ReusingSQLiteEngine) and engine.current_transaction.get() is None:
-        return await engine.run_plan(plan)
+        return await engine.run_plan(_with_question_marks(plan))
     async with db.write_transaction():
         try:
             statement, args = plan.send(None)
@@ -66,6 +66,17 @@ async def transact(plan: Plan[T]) -> T:
                 statement, args = plan.send(await fetch(statement, *args))
         except StopIteration as finished:
             return finished.value
+
+
+def _with_question_marks(plan: Plan[T]) -> Plan[T]:
+    """The same plan, its statements' `{}` placeholders turned into SQLite's `?`."""
+    try:
+        statement, args = plan.send(None)
+        while True:
+            rows = yield compiled(statement, True), args
+            statement, args = plan.send(rows)
+    except StopIteration as finished:
+        return finished.value
 
 
 def insert_statement(table: str, values: dict[str, Any]) -> tuple[str, list[Any]]:

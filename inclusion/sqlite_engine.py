@@ -10,16 +10,19 @@ stops.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import threading
 import weakref
-from collections.abc import Generator, Sequence
+from collections.abc import AsyncIterator, Generator, Sequence
 from typing import Any, TypeVar
 
 import aiosqlite
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
-MAX_IDLE_CONNECTIONS = 8
+from inclusion.sqlite_writer import PlanWriter
+
+MAX_IDLE_CONNECTIONS = 32
 T = TypeVar("T")
 WRITE_VERBS = ("insert", "update", "delete", "replace", "create", "drop", "alter")
 _writer_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
@@ -55,6 +58,11 @@ class ReusingSQLiteEngine(SQLiteEngine):
         self._idle: list[aiosqlite.Connection] = []
         self._idle_lock = threading.Lock()  # the test client runs the app in another thread
         super().__init__(path=path, **connection_kwargs)
+        self._plan_writer = PlanWriter(self._connect_plain)
+
+    def _connect_plain(self) -> sqlite3.Connection:
+        kwargs = dict(self.connection_kwargs)
+        return sqlite3.connect(kwargs.pop("database"), **kwargs)
 
     async def _borrow(self) -> aiosqlite.Connection:
         with self._idle_lock:
@@ -96,10 +104,25 @@ class ReusingSQLiteEngine(SQLiteEngine):
     async def _run_in_new_connection(
         self, query: str, args: list[Any] | None = None, query_type: str = "generic", table: Any = None
     ):
-        if is_write(query):
-            async with writer_lock():
-                return await self._run(query, args)
+        if is_write(query):  # one statement, its own savepoint in the plan writer's next transaction
+            return await self._plan_writer.run(_single(query, args or []))
         return await self._run(query, args)
+
+    @contextlib.asynccontextmanager
+    async def write_gate(self) -> AsyncIterator[None]:
+        """Hold the plan writer off for a transaction run from the event loop (`db.write_transaction`)."""
+        gate = self._plan_writer.gate
+        if not gate.acquire(blocking=False):
+            waiting = asyncio.ensure_future(asyncio.to_thread(gate.acquire))
+            try:
+                await asyncio.shield(waiting)
+            except asyncio.CancelledError:
+                waiting.add_done_callback(lambda _: gate.release())
+                raise
+        try:
+            yield
+        finally:
+            gate.release()
 
     async def _run(self, query: str, args: list[Any] | None) -> list[Any]:
         connection = await self._borrow()
@@ -114,43 +137,20 @@ class ReusingSQLiteEngine(SQLiteEngine):
         return rows
 
     async def run_plan(self, plan: Generator[tuple[str, Sequence[Any]], list[Any], T]) -> T:
-        """Drive a statement plan (see `inclusion.sql.transact`) in one IMMEDIATE transaction, in one
-        hop to the connection's thread: the plan's statements run back to back without the event loop."""
-        async with writer_lock():
-            connection = await self._borrow()
-            try:
-                result = await connection._execute(_drive, connection._conn, plan)
-            except BaseException:
-                if connection._running and not connection.in_transaction:
-                    await self._give_back(connection)
-                else:
-                    await connection.close()
-                raise
-            await self._give_back(connection)
-            return result
+        """Run a statement plan (see `inclusion.sql.transact`) in the engine's plan writer: one IMMEDIATE
+        transaction shared with the plans queued beside it, each in its own savepoint."""
+        return await self._plan_writer.run(plan)
 
     async def close_idle_connections(self) -> None:
+        await asyncio.to_thread(self._plan_writer.stop)
         with self._idle_lock:
             idle, self._idle = self._idle, []
         for connection in idle:
             await connection.close()
 
 
-def _drive(connection: sqlite3.Connection, plan: Generator[tuple[str, Sequence[Any]], list[Any], T]) -> T:
-    """Runs in the connection's thread: BEGIN IMMEDIATE, each statement the plan yields (sending back
-    its rows), COMMIT; ROLLBACK if the plan or a statement raises."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        statement, args = plan.send(None)
-        while True:
-            rows = connection.execute(statement.replace("{}", "?"), args).fetchall()
-            statement, args = plan.send(rows)
-    except StopIteration as finished:
-        connection.execute("COMMIT")
-        return finished.value
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
+def _single(query: str, args: Sequence[Any]) -> Generator[tuple[str, Sequence[Any]], list[Any], list[Any]]:
+    return (yield query, args)
 
 
 class _LendingTransaction(SQLiteTransaction):

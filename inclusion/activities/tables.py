@@ -21,7 +21,7 @@ from inclusion.sites.tables import Site
 class Activity(Table):
     """A workshop (collectif) or an individual session, in the national activity model."""
 
-    site = ForeignKey(Site, index=True, on_delete=OnDelete.restrict)
+    site = ForeignKey(Site, on_delete=OnDelete.restrict)  # indexed with date: (site, date), in a migration
     type = Varchar(length=16)
     date = Date(index=True)
     start_time = Time(null=True, default=None)
@@ -60,7 +60,7 @@ class ActivityTopic(Table):
 class ActivityParticipant(Table):
     """A named participant of a workshop, present or absent (unique per activity and learner)."""
 
-    activity = ForeignKey(Activity, index=True)
+    activity = ForeignKey(Activity)  # indexed first in the unique (activity, learner), in a migration
     learner = ForeignKey(Learner, index=True, on_delete=OnDelete.restrict)
     present = Boolean(default=True)
 

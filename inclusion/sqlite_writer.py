@@ -1,0 +1,155 @@
+"""One thread per SQLite file that runs statement plans back to back, several to a transaction.
+
+SQLite has one writer at a time. Handed from coroutine to coroutine, the write lock is also held while
+the event loop gets round to resuming the holder, so under load most of its hold time is spent waiting
+for the loop, not writing. Here plans queue for a thread that owns a connection: it takes every plan
+waiting, runs each inside a SAVEPOINT of one IMMEDIATE transaction (a plan that fails rolls back to its
+savepoint, alone), commits once, then answers each caller. A caller hears of success only after the
+commit that holds its writes ("group commit").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from piccolo.engine.sqlite import dict_factory
+
+MAX_BATCH = 32
+Plan = Generator[tuple[str, Sequence[Any]], list[Any], Any]
+
+
+@dataclass(slots=True)
+class _Job:
+    plan: Plan
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future
+    outcome: tuple[bool, Any] = field(default=(False, None))
+
+
+class PlanWriter:
+    """Owns one connection and one daemon thread, both opened on the first plan."""
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+        self._connect = connect
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self.gate = threading.Lock()
+        """Held by the thread around each transaction, and by the event loop's own write transactions."""
+
+    async def run(self, plan: Plan) -> Any:
+        loop = asyncio.get_running_loop()
+        job = _Job(plan, loop, loop.create_future())
+        self._ensure_started()
+        self._jobs.put(job)
+        return await job.future
+
+    def stop(self) -> None:
+        """Finish the queued plans, then close the connection and end the thread."""
+        with self._start_lock:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            self._jobs.put(None)
+            thread.join(timeout=30)
+
+    def _ensure_started(self) -> None:
+        if self._thread is not None:
+            return
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._serve, name="sqlite-plan-writer", daemon=True)
+                self._thread.start()
+
+    def _serve(self) -> None:
+        connection: sqlite3.Connection | None = None
+        while True:
+            first = self._jobs.get()
+            if first is None:
+                break
+            batch = [first]
+            stopping = False
+            while len(batch) < MAX_BATCH:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    stopping = True
+                    break
+                batch.append(job)
+            with self.gate:
+                if connection is None:
+                    connection = self._open()
+                if not _run_batch(connection, batch):
+                    connection.close()  # state unknown after a failed COMMIT or ROLLBACK: never reuse it
+                    connection = None
+            for job in batch:
+                job.loop.call_soon_threadsafe(_settle, job)
+            if stopping:
+                break
+        if connection is not None:
+            connection.close()
+
+    def _open(self) -> sqlite3.Connection:
+        connection = self._connect()
+        connection.row_factory = dict_factory
+        connection.execute("PRAGMA foreign_keys = 1")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        return connection
+
+
+def _run_batch(connection: sqlite3.Connection, batch: list[_Job]) -> bool:
+    """Run the batch in one transaction; set each job's outcome. False when the connection is unusable."""
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except BaseException as error:  # busy past the timeout, disk error: every plan of the batch fails
+        for job in batch:
+            job.outcome = (False, error)
+        return True
+    try:
+        for job in batch:
+            connection.execute("SAVEPOINT plan")
+            try:
+                job.outcome = (True, _drive(connection, job.plan))
+            except BaseException as error:
+                job.outcome = (False, error)
+                connection.execute("ROLLBACK TO plan")
+            connection.execute("RELEASE plan")
+        connection.execute("COMMIT")
+        return True
+    except BaseException as error:
+        for job in batch:
+            if job.outcome[0]:
+                job.outcome = (False, error)
+        try:
+            connection.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        return False
+
+
+def _drive(connection: sqlite3.Connection, plan: Plan) -> Any:
+    """Each statement the plan yields (`?` placeholders), its rows sent back, until the plan returns or raises."""
+    try:
+        statement, args = plan.send(None)
+        while True:
+            rows = connection.execute(statement, args).fetchall()
+            statement, args = plan.send(rows)
+    except StopIteration as finished:
+        return finished.value
+
+
+def _settle(job: _Job) -> None:
+    if job.future.done():  # the caller went away (cancelled); the write stands, as any committed one
+        return
+    succeeded, value = job.outcome
+    if succeeded:
+        job.future.set_result(value)
+    else:
+        job.future.set_exception(value)
