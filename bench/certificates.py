@@ -2,10 +2,10 @@
 
 - one certificate in one process, after warm-up: median over `--repeats` of our pipeline (snapshot → Jinja
   template with the QR code → WeasyPrint PDF, `rendering.render_sync`) and of the floor (the same final HTML
-  handed straight to `pdf.html_to_pdf`), with the ratio and the process's peak RSS;
+  handed straight to `pdf.plain_weasyprint_pdf`), with the ratio and the process's peak RSS;
 - a batch of `--batch` certificates (default 500) with 1 and 2 worker processes, exactly as
   `inclusion certificates` runs them (spawned workers, warmed up, `rendering.render_sync`), beside the floor
-  batch (prebuilt HTML, `html_to_pdf`): wall time, certificates/s, and peak RSS of the process and its workers.
+  batch (prebuilt HTML, `plain_weasyprint_pdf`): wall time, certificates/s, and peak RSS of the process and its workers.
 
 Targets: ours ≤ 1.3 × floor, ≤ 150 ms median for one certificate, throughput growing with workers,
 peak RSS < 400 MB.
@@ -117,11 +117,11 @@ def main() -> None:
     html = rendering.certificate_html(one)
     for _ in range(3):  # warm-up: imports, fonts, templates
         rendering.render_sync(one)
-        pdf.html_to_pdf(html)
+        pdf.plain_weasyprint_pdf(html)
     ours, floor = [], []
     for _ in range(3):  # interleaved, so both see the same machine load
         ours.append(median_ms(lambda: rendering.render_sync(one), args.repeats // 3))
-        floor.append(median_ms(lambda: pdf.html_to_pdf(html), args.repeats // 3))
+        floor.append(median_ms(lambda: pdf.plain_weasyprint_pdf(html), args.repeats // 3))
     single = {
         "ours_ms": round(statistics.median(ours), 1),
         "floor_ms": round(statistics.median(floor), 1),
@@ -138,7 +138,7 @@ def main() -> None:
     print(f"batch of {args.batch}:")
     for workers in args.workers:
         mine = batch(rendering.render_sync, snapshots, workers)
-        base = batch(pdf.html_to_pdf, pages, workers)
+        base = batch(pdf.plain_weasyprint_pdf, pages, workers)
         batches[workers] = {"ours": mine, "floor": base, "ratio": round(mine["seconds"] / base["seconds"], 2)}
         print(f"  {workers} worker(s): ours {mine['seconds']:6.1f} s ({mine['per_second']:5.2f}/s, "
               f"peak RSS {mine['peak_rss_mib']:.0f} MiB)   floor {base['seconds']:6.1f} s ({base['per_second']:5.2f}/s)"

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import io
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -31,9 +33,13 @@ def _day(iso: str) -> str:
 
 
 def qr_code(url: str) -> Markup:
-    """The verification URL as an SVG data URI (medium error correction: survives a creased print)."""
-    uri = segno.make(url, error="m", micro=False).svg_data_uri(scale=1, border=4, omitsize=True, dark="#000")
-    return Markup(uri)
+    """The verification URL as a PNG data URI (medium error correction: survives a creased print), four pixels
+    per module and no smoothing, so the modules stay sharp: a one-pixel-per-module image no longer decoded
+    from a 150 dpi rendering. A PNG costs WeasyPrint a few milliseconds less than the same code as an SVG
+    path, which it parses in Python."""
+    image = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(image, kind="png", scale=4, border=4, dark="#000")
+    return Markup("data:image/png;base64," + base64.b64encode(image.getvalue()).decode("ascii"))
 
 
 def level_scale(entry: int, latest: int, levels: list[int]) -> Markup:
@@ -86,7 +92,7 @@ def certificate_html(snapshot: dict[str, Any]) -> str:
 
 
 def render_sync(snapshot: dict[str, Any]) -> bytes:
-    return pdf.html_to_pdf_shared_fonts(certificate_html(snapshot))
+    return pdf.html_to_pdf(certificate_html(snapshot))
 
 
 async def render(snapshot: dict[str, Any]) -> bytes:
