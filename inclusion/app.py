@@ -26,6 +26,7 @@ from inclusion.audit.pages import AUDIT_PAGES
 from inclusion.certificates.api import CertificateApi
 from inclusion.certificates.pages import CERTIFICATE_PAGES
 from inclusion.frameworks.api import FrameworkApi
+from inclusion.funders.api import FunderApi
 from inclusion.health import health
 from inclusion.learners.api import LearnerApi
 from inclusion.learners.pages import LEARNER_PAGES
@@ -65,6 +66,7 @@ API_ROUTES = [
     voucher_report,
     voucher_report_csv,
     CertificateApi,
+    FunderApi,
 ]
 PAGES = [
     *ACCOUNT_PAGES,

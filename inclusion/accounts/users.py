@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from inclusion import db
+from inclusion import db, sql
 from inclusion.accounts.passwords import hash_password, password_problem
 from inclusion.accounts.tables import ApiToken, Session, User, UserSite
 from inclusion.clock import now
@@ -22,8 +22,15 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+_SITES_OF_USER = """
+SELECT site FROM user_site WHERE "user" = {}
+UNION SELECT g.site FROM funder_grant g JOIN funder_user f ON f.funder = g.funder WHERE f."user" = {}
+"""
+
+
 async def site_ids_of(user_id: int) -> frozenset[int]:
-    rows = await UserSite.select(UserSite.site).where(UserSite.user == user_id).run()
+    """The sites a user works at; for a funder account, the sites its funder has a grant for (any period)."""
+    rows = await sql.fetch(_SITES_OF_USER, user_id, user_id)
     return frozenset(row["site"] for row in rows)
 
 
@@ -51,6 +58,9 @@ async def caller_from(row: dict[str, Any], via: str, csrf_token: str = "") -> Ca
 
 
 async def _check_sites(site_ids: list[int], role: Role) -> dict[str, str]:
+    if role == Role.funder:  # its grants say which sites it sees
+        message = "Un financeur voit les sites de ses subventions : rattachez-le à un financeur."
+        return {"site_ids": message} if site_ids else {}
     if not site_ids:
         return {} if role == Role.admin else {"site_ids": "Indiquez au moins un site."}
     found = await Site.select(Site.id).where(Site.id.is_in(site_ids)).run()
