@@ -31,6 +31,7 @@ from inclusion.health import health
 from inclusion.learners.api import LearnerApi
 from inclusion.learners.pages import LEARNER_PAGES
 from inclusion.learners.retention import run_daily
+from inclusion.reports.api import outcomes, outcomes_csv, outcomes_xlsx
 from inclusion.scoping import Caller
 from inclusion.settings import TEMPLATES_DIR, Settings
 from inclusion.sites.api import SiteApi
@@ -67,6 +68,9 @@ API_ROUTES = [
     voucher_report_csv,
     CertificateApi,
     FunderApi,
+    outcomes,
+    outcomes_csv,
+    outcomes_xlsx,
 ]
 PAGES = [
     *ACCOUNT_PAGES,

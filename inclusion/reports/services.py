@@ -1,0 +1,53 @@
+"""The outcomes report of a set of sites over a period: aggregates only, small cells hidden (see `suppression`)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Any
+
+from inclusion.reports import queries
+from inclusion.reports.assemble import Columns, activity_grids, months_between, people_grids, topic_grids, voucher_grids
+from inclusion.reports.divide import divide_grids
+from inclusion.reports.grid import publish
+from inclusion.reports.scope import check_period, resolve_scope
+from inclusion.scoping import Caller
+
+
+async def outcomes_report(
+    caller: Caller, site_ids: list[int], date_from: date | None, date_to: date | None, k: int, today: date
+) -> dict[str, Any]:
+    """Every figure of the report for these sites (none: all the caller may see) and this period."""
+    date_from, date_to = check_period(date_from, date_to, today)
+    scope = await resolve_scope(caller, site_ids, date_from, date_to)
+    columns = Columns(scope.site_ids)
+    volume, present, days, people, topics, referrals, vouchers = await asyncio.gather(
+        queries.activity_volume(scope),
+        queries.present_participants(scope),
+        queries.site_days(scope),
+        queries.people(scope),
+        queries.topics(scope),
+        queries.referrals(scope),
+        queries.vouchers(scope),
+    )
+    grids = [
+        *activity_grids(columns, volume, present, days, months_between(date_from, date_to)),
+        *people_grids(columns, people),
+        *await divide_grids(scope, columns),
+        *topic_grids(columns, topics, referrals),
+        *voucher_grids(columns, vouchers),
+    ]
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "small_cell_k": k,
+        "sites": [
+            {
+                "id": site["id"],
+                "name": site["name"],
+                "periods": [{"date_from": start, "date_to": end} for start, end in scope.windows[site["id"]]],
+            }
+            for site in scope.sites
+        ],
+        "tables": [publish(grid, k) for grid in grids],
+    }
