@@ -15,8 +15,12 @@ from inclusion.reports import exports, services
 from inclusion.reports.schemas import OutcomesReport
 from inclusion.web.params import CurrentCaller
 
-Sites = Annotated[list[int] | None, QueryParameter(name="site", description="Site (répétable) ; aucun : tous vos sites")]
-From = Annotated[date | None, QueryParameter(name="from", description="Premier jour (AAAA-MM-JJ) ; défaut : il y a un an")]
+Sites = Annotated[
+    list[int] | None, QueryParameter(name="site", description="Site (répétable) ; aucun : tous vos sites")
+]
+From = Annotated[
+    date | None, QueryParameter(name="from", description="Premier jour (AAAA-MM-JJ) ; défaut : il y a un an")
+]
 To = Annotated[
     date | None, QueryParameter(name="to", description="Dernier jour inclus (AAAA-MM-JJ) ; défaut : aujourd'hui")
 ]
