@@ -27,8 +27,9 @@ def _day(value) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def lines(report: dict[str, Any]) -> Iterator[list[Any]]:
-    """Every line of the spreadsheet; a cell is a number, or the text shown in place of a hidden one."""
+def lines(report: dict[str, Any], numbers: bool) -> Iterator[list[Any]]:
+    """Every line of the spreadsheet; a cell is its display text ("12,5", "< 11"), or with `numbers` the number
+    itself when it is visible."""
     k = report["small_cell_k"]
     yield ["Rapport d'impact", f"du {_day(report['date_from'])} au {_day(report['date_to'])}"]
     yield ["Confidentialité", f"« < {k} » : moins de {k} personnes, ou masqué pour qu'aucun total ne révèle une case"]
@@ -41,7 +42,9 @@ def lines(report: dict[str, Any]) -> Iterator[list[Any]]:
         section = SECTIONS.get(table["section"], table["section"])
         rows = [*table["rows"], *([table["total"]] if table["total"] else [])]
         for row in rows:
-            cells = [cell["display"] if cell["value"] is None else cell["value"] for cell in row["cells"]]
+            cells = [
+                cell["value"] if numbers and cell["value"] is not None else cell["display"] for cell in row["cells"]
+            ]
             yield [section, table["title"], row["label"], *cells]
         if table["rate"]:
             yield [section, table["title"], table["rate"]["label"], *[c["display"] for c in table["rate"]["cells"]]]
@@ -50,8 +53,7 @@ def lines(report: dict[str, Any]) -> Iterator[list[Any]]:
 def report_csv(report: dict[str, Any]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for line in lines(report):
-        writer.writerow([str(value).replace(".", ",") if isinstance(value, float) else value for value in line])
+    writer.writerows(lines(report, numbers=False))
     return ("\ufeff" + buffer.getvalue()).encode()
 
 
@@ -60,7 +62,7 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = workbook.add_worksheet("Rapport d'impact")
     bold = workbook.add_format({"bold": True})
-    for index, line in enumerate(lines(report)):
+    for index, line in enumerate(lines(report, numbers=True)):
         sheet.write_row(index, 0, line, bold if line and line[0] == "rubrique" else None)
     workbook.close()
     return buffer.getvalue()

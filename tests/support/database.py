@@ -93,7 +93,7 @@ class Factory:
         )
         user.password_hash = self.password_hash
         await user.save().run()
-        if Role(role) == Role.funder:  # a funder account sees its funder's grants: one covering any date per site
+        if Role(role) == Role.funder and site_ids:  # its funder's grants, one per site covering any date
             await self.funder([(site_id, date(2000, 1, 1), date(2099, 12, 31)) for site_id in site_ids], user.id)
         for site_id in site_ids if Role(role) != Role.funder else ():
             await UserSite.insert(UserSite(user=user.id, site=site_id)).run()
