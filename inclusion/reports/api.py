@@ -13,23 +13,25 @@ from msgspec import convert
 
 from inclusion.reports import exports, services
 from inclusion.reports.schemas import OutcomesReport
+from inclusion.reports.scope import parse_day
 from inclusion.web.params import CurrentCaller
 
 Sites = Annotated[
     list[int] | None, QueryParameter(name="site", description="Site (répétable) ; aucun : tous vos sites")
 ]
 From = Annotated[
-    date | None, QueryParameter(name="from", description="Premier jour (AAAA-MM-JJ) ; défaut : il y a un an")
+    str | None, QueryParameter(name="from", description="Premier jour (AAAA-MM-JJ) ; défaut : il y a un an")
 ]
 To = Annotated[
-    date | None, QueryParameter(name="to", description="Dernier jour inclus (AAAA-MM-JJ) ; défaut : aujourd'hui")
+    str | None, QueryParameter(name="to", description="Dernier jour inclus (AAAA-MM-JJ) ; défaut : aujourd'hui")
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def _report(request: Request, caller, sites, date_from, date_to) -> dict[str, Any]:
     k = request.app.state.settings.small_cell_k
-    return await services.outcomes_report(caller, sites or [], date_from, date_to, k, date.today())
+    period = parse_day(date_from, "from"), parse_day(date_to, "to")
+    return await services.outcomes_report(caller, sites or [], *period, k, date.today())
 
 
 def _filename(report: dict[str, Any], extension: str) -> str:

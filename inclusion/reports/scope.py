@@ -54,6 +54,16 @@ def _years_later(day: date, years: int) -> date:
         return day.replace(year=day.year + years, month=3, day=1)
 
 
+def parse_day(raw: str | None, field: str) -> date | None:
+    """A query's day, AAAA-MM-JJ; 422 naming the query field otherwise."""
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidData({field: f"Date invalide : « {raw[:20]} » (attendu : AAAA-MM-JJ)."}) from None
+
+
 def check_period(date_from: date | None, date_to: date | None, today: date) -> tuple[date, date]:
     """The asked period (the last 12 months unless told); 422 when it runs backwards or exceeds 10 years."""
     date_to = date_to or today
