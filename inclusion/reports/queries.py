@@ -148,6 +148,15 @@ def _ids(values: list[int]) -> str:
     return ", ".join(str(int(value)) for value in values) or "0"
 
 
+def _ordered_level(days: str, assessment_id: str, level: str) -> str:
+    """One integer per rating that sorts like (day, assessment id) and carries the level in its last 4 bits:
+    MIN() of it gives the first rating's level (% 16), MAX() the last one's, in one pass without sorting."""
+    day_number = f"({days} - DATE '2000-01-01')"
+    if db.is_sqlite():
+        day_number = f"CAST(julianday({days}) - 2451544.5 AS INTEGER)"
+    return f"(({day_number} * 4294967296 + {assessment_id}) * 16 + {level})"
+
+
 async def divide(
     scope: ReportScope, version_ids: list[int], socle_ids: list[int], levels: list[int], autonomous: int
 ) -> list[dict[str, Any]]:
@@ -166,20 +175,16 @@ async def divide(
     competence = ", ".join(f"{expression} AS n{i}" for i, expression in enumerate(entry + latest + moved))
     fragility = ["COUNT(*)", "SUM(fragile_entry)", "SUM(fragile_latest)"] + ["0"] * (width - 3)
     fragility_columns = ", ".join(f"{expression} AS n{i}" for i, expression in enumerate(fragility))
+    ordered = _ordered_level("a.assessed_on", "a.id", "l.level")
     return await sql.fetch(
         f"""
-WITH lv AS (
-  SELECT a.site AS site, a.learner AS learner, c.code AS code, l.level AS level,
-    CASE WHEN l.competence IN ({_ids(socle_ids)}) THEN 1 ELSE 0 END AS socle,
-    ROW_NUMBER() OVER (PARTITION BY a.site, a.learner, c.code ORDER BY a.assessed_on, a.id) AS from_start,
-    ROW_NUMBER() OVER (PARTITION BY a.site, a.learner, c.code ORDER BY a.assessed_on DESC, a.id DESC) AS from_end
+WITH pairs AS (
+  SELECT a.site AS site, a.learner AS learner, c.code AS code,
+    MAX(CASE WHEN l.competence IN ({_ids(socle_ids)}) THEN 1 ELSE 0 END) AS socle,
+    MIN({ordered}) % 16 AS entry, MAX({ordered}) % 16 AS latest
   FROM assessment a JOIN assessment_level l ON l.assessment = a.id JOIN competence c ON c.id = l.competence
   WHERE a.version IN ({_ids(version_ids)}) AND {where}
-), pairs AS (
-  SELECT site, learner, code, MAX(socle) AS socle,
-    MAX(CASE WHEN from_start = 1 THEN level END) AS entry, MAX(CASE WHEN from_end = 1 THEN level END) AS latest
-  FROM lv WHERE from_start = 1 OR from_end = 1
-  GROUP BY site, learner, code
+  GROUP BY a.site, a.learner, c.code
 ), learners AS (
   SELECT site, learner,
     MAX(CASE WHEN entry < {int(autonomous)} THEN 1 ELSE 0 END) AS fragile_entry,
@@ -201,16 +206,17 @@ async def fragility_by_month(
     last rating of each socle competence."""
     where, args = scope.clause("a.site", "a.assessed_on")
     month = _month("a.assessed_on")
+    ordered = _ordered_level("a.assessed_on", "a.id", "l.level")
     return await sql.fetch(
         f"""
-WITH lv AS (
-  SELECT a.site AS site, a.learner AS learner, {month} AS month, l.level AS level,
-    ROW_NUMBER() OVER (PARTITION BY a.site, a.learner, {month}, c.code ORDER BY a.assessed_on DESC, a.id DESC) AS r
+WITH last AS (
+  SELECT a.site AS site, a.learner AS learner, {month} AS month, MAX({ordered}) % 16 AS level
   FROM assessment a JOIN assessment_level l ON l.assessment = a.id JOIN competence c ON c.id = l.competence
   WHERE a.version IN ({_ids(version_ids)}) AND l.competence IN ({_ids(socle_ids)}) AND {where}
+  GROUP BY a.site, a.learner, {month}, c.code
 ), learners AS (
   SELECT site, learner, month, MAX(CASE WHEN level < {int(autonomous)} THEN 1 ELSE 0 END) AS fragile
-  FROM lv WHERE r = 1
+  FROM last
   GROUP BY site, learner, month
 )
 SELECT site, month, COUNT(*) AS assessed, SUM(fragile) AS fragile FROM learners GROUP BY site, month""",
