@@ -106,4 +106,4 @@ async def test_the_demo_funder_account_belongs_to_the_prefecture(client, make):
     carnot = next(site["id"] for site in sites if site["name"].startswith("Espace Carnot"))
     assert {grant["site_id"] for grant in prefecture["grants"]} == {carnot}
     users = (await client.get(f"{API}/users?role=funder", headers=admin)).json()["items"]
-    assert [user["email"] for user in users] == [FUNDER_ACCOUNT]
+    assert [(user["email"], user["site_ids"]) for user in users] == [(FUNDER_ACCOUNT, [carnot])]

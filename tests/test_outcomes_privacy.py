@@ -84,6 +84,23 @@ async def test_every_small_cell_is_hidden_and_no_line_leaves_one_alone(report):
     assert [cell["display"] for cell in gender["total"]["cells"]] == ["30", "12", "42"]
 
 
+async def test_a_total_shared_by_several_tables_is_hidden_alike(client, make):
+    """Learners accompanied is the total of five tables: a site's total hidden in one is hidden in all, else
+    another table would give it back."""
+    sites = [await make.site(f"Site {index}") for index in range(3)]
+    for site, size in zip(sites, (5, 14, 30), strict=True):
+        await crowd(make, site, {"feminin": size})
+    headers = await make.bearer(await make.user("admin"))
+    body = (await client.get(f"/api/v1/reports/outcomes?{PERIOD}", headers=headers)).json()
+    totals = [
+        [cell["display"] for cell in table["total"]["cells"]]
+        for table in body["tables"]
+        if table["key"] in ("learners", "age_band", "gender", "social_status", "qpv")
+    ]
+    assert len(totals) == 5 and all(total == totals[0] for total in totals)
+    assert totals[0] == ["< 11", "< 11", "30", "49"]  # 5 is small, 14 goes with it: 49 − 30 − 14 would give 5
+
+
 async def test_rates_are_hidden_with_their_counts(report):
     """A rate whose numerator is hidden is hidden too (rate × total would give the count back)."""
     for table in report["json"]["tables"]:

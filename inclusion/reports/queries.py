@@ -82,22 +82,23 @@ WITH seen AS (
 
 
 async def topics(scope: ReportScope) -> list[dict[str, Any]]:
-    """Per site and topic: people reached (an individual session counts one, a workshop its present
-    participants and anonymous ones)."""
+    """Per site and topic, people reached, in two parts to add up: an individual session counts one, a workshop its
+    anonymous participants (first part) and its present named ones (second part)."""
     where, args = scope.clause("a.site", "a.date")
     return await sql.fetch(
         f"""
-WITH present AS (
-  SELECT p.activity AS activity, COUNT(*) AS n FROM activity a JOIN activity_participant p ON p.activity = a.id
-  WHERE p.present = {{}} AND {where} GROUP BY p.activity
-)
 SELECT a.site AS site, t.kind AS kind, t.topic AS topic,
-  SUM(CASE WHEN a.type = 'individuel' THEN 1 ELSE a.anonymous_count + COALESCE(pr.n, 0) END) AS n
-FROM activity a JOIN activity_topic t ON t.activity = a.id LEFT JOIN present pr ON pr.activity = a.id
+  SUM(CASE WHEN a.type = 'individuel' THEN 1 ELSE a.anonymous_count END) AS n
+FROM activity a JOIN activity_topic t ON t.activity = a.id
 WHERE {where}
+GROUP BY a.site, t.kind, t.topic
+UNION ALL
+SELECT a.site, t.kind, t.topic, COUNT(*)
+FROM activity a JOIN activity_topic t ON t.activity = a.id JOIN activity_participant p ON p.activity = a.id
+WHERE p.present = {{}} AND a.type = 'collectif' AND {where}
 GROUP BY a.site, t.kind, t.topic""",
-        True,
         *args,
+        True,
         *args,
     )
 
