@@ -32,6 +32,7 @@ from inclusion.learners.api import LearnerApi
 from inclusion.learners.pages import LEARNER_PAGES
 from inclusion.learners.retention import run_daily
 from inclusion.reports.api import outcomes, outcomes_csv, outcomes_xlsx
+from inclusion.reports.pages import REPORT_PAGES
 from inclusion.scoping import Caller
 from inclusion.settings import TEMPLATES_DIR, Settings
 from inclusion.sites.api import SiteApi
@@ -81,6 +82,7 @@ PAGES = [
     *AUDIT_PAGES,
     *VOUCHER_PAGES,
     *CERTIFICATE_PAGES,
+    *REPORT_PAGES,
 ]
 
 

@@ -12,6 +12,15 @@ from inclusion.reports.divide import divide_grids
 from inclusion.reports.grid import publish
 from inclusion.reports.scope import check_period, resolve_scope
 from inclusion.scoping import Caller
+from inclusion.sites.tables import Site
+
+
+async def selectable_sites(caller: Caller) -> list[dict[str, Any]]:
+    """The sites the caller may put in a report, by name (a funder's: those of its grants, any period)."""
+    query = Site.select(Site.id, Site.name).order_by(Site.name).order_by(Site.id)
+    if not caller.is_admin:
+        query = query.where(Site.id.is_in(sorted(caller.site_ids) or [0]))
+    return await query.run()
 
 
 async def outcomes_report(
