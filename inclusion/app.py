@@ -27,6 +27,7 @@ from inclusion.certificates.api import CertificateApi
 from inclusion.certificates.pages import CERTIFICATE_PAGES
 from inclusion.frameworks.api import FrameworkApi
 from inclusion.funders.api import FunderApi
+from inclusion.funders.pages import FUNDER_PAGES
 from inclusion.health import health
 from inclusion.learners.api import LearnerApi
 from inclusion.learners.pages import LEARNER_PAGES
@@ -83,6 +84,7 @@ PAGES = [
     *VOUCHER_PAGES,
     *CERTIFICATE_PAGES,
     *REPORT_PAGES,
+    *FUNDER_PAGES,
 ]
 
 

@@ -207,7 +207,7 @@ def test_pages_have_no_serious_accessibility_violation(page):
     assert "Rien à réclamer" in page.content()
     assert_accessible(page, "claim refused")
     log_in(page, ADMIN)
-    for url in ["/voucher-schemes", "/voucher-schemes/new", "/voucher-schemes/1/edit"]:
+    for url in ["/voucher-schemes", "/voucher-schemes/new", "/voucher-schemes/1/edit", "/funders", "/funders/1"]:
         page.goto(url)
         assert_accessible(page, url)
     page.goto(learner)
@@ -221,6 +221,12 @@ def test_pages_have_no_serious_accessibility_violation(page):
     assert_accessible(page, "learner page with a revoked certificate")
     page.goto("/reports/outcomes?from=2030-01-01&to=2029-01-01")
     assert_accessible(page, "outcomes dashboard with an error")
+    page.goto("/funders/1")
+    page.fill("#starts_on", "2026-06-01")
+    page.fill("#ends_on", "2026-01-01")
+    page.click("form[action='/funders/1/grants'] button[type=submit]")
+    assert page.locator("#ends_on-error").is_visible()
+    assert_accessible(page, "grant refused")
     log_in(page, FUNDER)
     page.click("nav >> text=Impact")
     assert page.locator("svg[role=img]").count() >= 2
