@@ -101,6 +101,27 @@ async def test_a_total_shared_by_several_tables_is_hidden_alike(client, make):
     assert totals[0] == ["< 11", "< 11", "30", "49"]  # 5 is small, 14 goes with it: 49 − 30 − 14 would give 5
 
 
+async def test_levels_and_became_autonomous_do_not_give_each_other_away(client, make):
+    """30 learners rated on a socle competence: 12 at level 0, 13 at 1, 5 autonomous. The 5 are hidden in the levels
+    table, so "not autonomous at entry" (25) is hidden too, else 30 − 25 would give them back."""
+    site = await make.site()
+    for index in range(30):
+        learner = await make.learner(site)
+        await make.activity(site, type="individuel", date=date(2025, 3, 4), learner=learner)
+        level = 0 if index < 12 else 1 if index < 25 else 3
+        await make.assessment(learner, {"appareil": level}, date(2025, 3, 4))
+    headers = await make.bearer(await make.user("coordinator", site))
+    body = (await client.get(f"/api/v1/reports/outcomes?{PERIOD}", headers=headers)).json()
+    tables = {table["key"]: table for table in body["tables"]}
+    levels, autonomy = tables["levels:appareil:entry"], tables["autonomy:appareil"]
+    assert [cell["display"] for cell in levels["rows"][3]["cells"]] == ["< 11", "< 11"]
+    assert [cell["display"] for cell in levels["total"]["cells"]] == ["30", "30"]
+    assert [cell["display"] for cell in autonomy["total"]["cells"]] == ["< 11", "< 11"]
+    for table in (levels, autonomy):
+        for line in lines_of(table):
+            assert len([cell for cell in line if cell["value"] is None]) != 1
+
+
 async def test_rates_are_hidden_with_their_counts(report):
     """A rate whose numerator is hidden is hidden too (rate × total would give the count back)."""
     for table in report["json"]["tables"]:

@@ -15,7 +15,7 @@ from inclusion.frameworks.builtin import AUTONOMOUS_LEVEL
 from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
 from inclusion.reports import queries
 from inclusion.reports.assemble import Columns, month_label
-from inclusion.reports.grid import Grid, with_whole
+from inclusion.reports.grid import Grid, link, with_whole
 from inclusion.reports.scope import ReportScope
 
 LEARNERS = "apprenants"
@@ -58,7 +58,7 @@ def _fragility(key: str, section: str, title: str, assessed: list[int], fragile:
         notes=list(notes))  # fmt: skip
 
 
-async def divide_grids(scope: ReportScope, columns: Columns) -> list[Grid]:
+async def divide_grids(scope: ReportScope, columns: Columns, k: int) -> list[Grid]:
     framework = await default_framework()
     if framework is None:
         return []
@@ -83,17 +83,23 @@ async def divide_grids(scope: ReportScope, columns: Columns) -> list[Grid]:
         assessed = [sum(found[i][site] for i in range(count)) for site in range(len(columns.position))]
         if not sum(assessed):
             continue
+        by_moment = {}
         for moment, offset, title in (("entry", 0, "à l'entrée"), ("latest", count, "à la dernière évaluation")):
             level_rows = [(str(level), f"{level} — {framework['scale'][level]}", with_whole(found[offset + i]))
                           for i, level in enumerate(levels)]  # fmt: skip
-            grids.append(Grid(f"levels:{code}:{moment}", "divide", f"{competence['label']} : niveaux {title}",
-                              LEARNERS, level_rows, total=("Apprenants évalués", with_whole(assessed))))  # fmt: skip
+            total = ("Apprenants évalués", with_whole(assessed))
+            label = f"{competence['label']} : niveaux {title}"
+            by_moment[moment] = Grid(f"levels:{code}:{moment}", "divide", label, LEARNERS, level_rows, total=total)
+        grids += by_moment.values()
         if code in framework["socle_codes"]:
             below, became = found[2 * count], found[2 * count + 1]
-            grids.append(Grid(f"autonomy:{code}", "divide", f"{competence['label']} : devenus autonomes", LEARNERS, [
+            autonomy = Grid(f"autonomy:{code}", "divide", f"{competence['label']} : devenus autonomes", LEARNERS, [
                 ("became", "Devenus autonomes", with_whole(became)),
                 ("not_yet", "Pas encore autonomes", with_whole([b - a for a, b in zip(became, below, strict=True)])),
-            ], total=("Non autonomes à l'entrée", with_whole(below)), rate="Part devenue autonome"))  # fmt: skip
+            ], total=("Non autonomes à l'entrée", with_whole(below)), rate="Part devenue autonome")  # fmt: skip
+            under = [index for index, level in enumerate(levels) if level < AUTONOMOUS_LEVEL]
+            link(by_moment["entry"], autonomy, [(under, 2)], k)  # levels below autonome at entry sum to its total
+            grids.append(autonomy)
     assessed = columns.by(monthly, lambda r: r["month"], lambda r: r["assessed"])
     fragile = columns.by(monthly, lambda r: r["month"], lambda r: r["fragile"])
     for month in sorted(assessed):

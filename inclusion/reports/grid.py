@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from inclusion.reports.suppression import hidden_cells
+from inclusion.reports.suppression import grid_lines, hidden_cells, hidden_in_lines
 
 Z95 = 1.959963984540054  # two-sided 95 %
 
@@ -24,6 +24,7 @@ class Grid:
     interval: bool = False  # give the rate a 95 % Wilson interval
     protected: bool = False  # counts of activities, hours, days: nobody can be singled out, nothing hidden
     notes: list[str] = field(default_factory=list)
+    hidden: set[tuple[int, int]] | None = None  # decided with linked tables (see `link`); else by this table alone
 
 
 def with_whole(per_site: list[int | float]) -> list[int | float]:
@@ -64,11 +65,30 @@ def _rate(numerator: dict[str, Any], total: dict[str, Any], interval: bool) -> d
     return {"value": value, "low": low, "high": high, "display": display}
 
 
+def link(first: Grid, second: Grid, shared: list[tuple[list[int], int]], k: int) -> None:
+    """Suppress two tables together: `shared` lists (rows of `first`, row of `second`) whose sums match column by
+    column, so neither table's totals give away a cell hidden in the other."""
+    values, lines = {}, []
+    for key, grid in (("first", first), ("second", second)):
+        found, own = grid_lines(key, [row[2] for row in grid.rows], grid.total[1] if grid.total else None)
+        values |= found
+        lines += own
+    width = len(first.rows[0][2]) if first.rows else 0
+    for parts, whole in shared:  # parts add up to `whole`; so the other rows plus `whole` add up to first's total
+        rest = [r for r in range(len(first.rows)) if r not in parts]
+        for c in range(width):
+            lines.append([*[("first", r, c) for r in parts], ("second", whole, c)])
+            lines.append([*[("first", r, c) for r in rest], ("second", whole, c), ("first", len(first.rows), c)])
+    hidden = hidden_in_lines(values, lines, k)
+    first.hidden = {(r, c) for key, r, c in hidden if key == "first"}
+    second.hidden = {(r, c) for key, r, c in hidden if key == "second"}
+
+
 def publish(grid: Grid, k: int) -> dict[str, Any]:
     """The table as the API gives it: every count below k, and its complements, shown as "< k"."""
     values = [row[2] for row in grid.rows]
     total = grid.total[1] if grid.total else None
-    hidden = set() if grid.protected else hidden_cells(values, total, k)
+    hidden = grid.hidden if grid.hidden is not None else set() if grid.protected else hidden_cells(values, total, k)
     rows = [
         {"key": key, "label": label, "cells": [_cell(v, (r, c) in hidden, k) for c, v in enumerate(row)]}
         for r, (key, label, row) in enumerate(grid.rows)

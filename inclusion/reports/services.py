@@ -42,7 +42,7 @@ async def outcomes_report(
     grids = [
         *activity_grids(columns, volume, present, days, months_between(date_from, date_to)),
         *people_grids(columns, people),
-        *await divide_grids(scope, columns),
+        *await divide_grids(scope, columns, k),
         *topic_grids(columns, topics, referrals),
         *voucher_grids(columns, vouchers),
     ]
