@@ -58,14 +58,24 @@ def _fragility(key: str, section: str, title: str, assessed: list[int], fragile:
         notes=list(notes))  # fmt: skip
 
 
-async def divide_grids(scope: ReportScope, columns: Columns, k: int) -> list[Grid]:
-    framework = await default_framework()
+async def entry_latest_rows(scope: ReportScope, framework: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The divide's grouped rows (none without a default framework)."""
+    if framework is None:
+        return []
+    args = (scope, framework["version_ids"], framework["socle_ids"])
+    return await queries.divide(*args, sorted(framework["scale"]), AUTONOMOUS_LEVEL)
+
+
+async def monthly_rows(scope: ReportScope, framework: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if framework is None:
+        return []
+    return await queries.fragility_by_month(scope, framework["version_ids"], framework["socle_ids"], AUTONOMOUS_LEVEL)
+
+
+def divide_grids(framework: dict[str, Any] | None, rows: list[dict], monthly: list[dict], columns: Columns, k: int):
     if framework is None:
         return []
     levels = sorted(framework["scale"])
-    args = (scope, framework["version_ids"], framework["socle_ids"])
-    rows = await queries.divide(*args, levels, AUTONOMOUS_LEVEL)
-    monthly = await queries.fragility_by_month(*args, AUTONOMOUS_LEVEL)
     count = len(levels)
     fragility = [row for row in rows if row["kind"] == "fragility"]
     measure = {i: columns.total(fragility, f"n{i}") for i in range(3)}

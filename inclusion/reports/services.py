@@ -8,7 +8,7 @@ from typing import Any
 
 from inclusion.reports import queries
 from inclusion.reports.assemble import Columns, activity_grids, months_between, people_grids, topic_grids, voucher_grids
-from inclusion.reports.divide import divide_grids
+from inclusion.reports.divide import default_framework, divide_grids, entry_latest_rows, monthly_rows
 from inclusion.reports.grid import publish
 from inclusion.reports.scope import check_period, resolve_scope
 from inclusion.scoping import Caller
@@ -30,7 +30,8 @@ async def outcomes_report(
     date_from, date_to = check_period(date_from, date_to, today)
     scope = await resolve_scope(caller, site_ids, date_from, date_to)
     columns = Columns(scope.site_ids)
-    volume, present, days, people, topics, referrals, vouchers = await asyncio.gather(
+    framework = await default_framework()
+    volume, present, days, people, topics, referrals, vouchers, divide, monthly = await asyncio.gather(
         queries.activity_volume(scope),
         queries.present_participants(scope),
         queries.site_days(scope),
@@ -38,11 +39,13 @@ async def outcomes_report(
         queries.topics(scope),
         queries.referrals(scope),
         queries.vouchers(scope),
+        entry_latest_rows(scope, framework),
+        monthly_rows(scope, framework),
     )
     grids = [
         *activity_grids(columns, volume, present, days, months_between(date_from, date_to)),
         *people_grids(columns, people),
-        *await divide_grids(scope, columns, k),
+        *divide_grids(framework, divide, monthly, columns, k),
         *topic_grids(columns, topics, referrals),
         *voucher_grids(columns, vouchers),
     ]
