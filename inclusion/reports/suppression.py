@@ -13,27 +13,37 @@ so a total shared by several tables (learners accompanied…) is hidden in all o
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Hashable, Sequence
 
 Position = tuple[int, int]  # (row, column); the total row is row len(rows), the whole set is the last column
 
 
 def hidden_in_lines(values: dict[Hashable, int | float], lines: Sequence[Sequence[Hashable]], k: int) -> set:
-    """The cells to hide: those below k, then complements until no line holds exactly one hidden cell."""
+    """The cells to hide: those below k, then complements until no line holds exactly one hidden cell.
+
+    Each line's count of hidden cells is kept up to date, so a national report (3,000 sites) costs one pass."""
     hidden = {cell for cell, value in values.items() if value < k}
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            inside = [cell for cell in line if cell in hidden]
-            if len(inside) != 1:
-                continue
-            parts = [cell for cell in line[:-1] if cell not in hidden]
-            candidates = parts or [line[-1]]
-            if candidates == inside:
-                continue
-            hidden.add(min(candidates, key=lambda cell: (values[cell], str(cell))))
-            changed = True
+    lines_of: dict[Hashable, list[int]] = defaultdict(list)
+    for index, line in enumerate(lines):
+        for cell in line:
+            lines_of[cell].append(index)
+    counts = [sum(1 for cell in line if cell in hidden) for line in lines]
+    waiting = [index for index in reversed(range(len(lines))) if counts[index] == 1]
+    while waiting:
+        line = lines[index := waiting.pop()]
+        if counts[index] != 1:
+            continue
+        parts = [cell for cell in line[:-1] if cell not in hidden]
+        candidates = parts or ([line[-1]] if line[-1] not in hidden else [])
+        if not candidates:
+            continue
+        chosen = min(candidates, key=lambda cell: (values[cell], str(cell)))
+        hidden.add(chosen)
+        for other in lines_of[chosen]:
+            counts[other] += 1
+            if counts[other] == 1:
+                waiting.append(other)
     return hidden
 
 
