@@ -1,4 +1,5 @@
-"""The outcomes report's headline and divide figures equal a plain-Python recount of a known dataset, exactly."""
+"""The outcomes report's headline, public, topic and divide figures equal a plain-Python recount of a known
+dataset, exactly."""
 
 from __future__ import annotations
 
@@ -48,9 +49,9 @@ def day_between(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randint(0, (end - start).days))
 
 
-async def build(make, rng: random.Random, sites: dict[int, int]) -> tuple[list[Person], list[Event]]:
-    """Learners rated before, during and after the period; sessions and workshops inside and outside it."""
-    people, events = [], []
+async def build(make, rng: random.Random, sites: dict[int, int]):
+    """Learners rated before, during and after the period; sessions, workshops and Pass inside and outside it."""
+    people, events, vouchers = [], [], []
     for site, count in sites.items():
         for _ in range(count):
             values = {
@@ -99,7 +100,16 @@ async def build(make, rng: random.Random, sites: dict[int, int]) -> tuple[list[P
                     )
                 await ActivityTopic.insert(ActivityTopic(activity=activity, kind="digital", topic="email"))
             events.append(event)
-    return people, events
+        scheme = await make.scheme(site)
+        for index in range(count // 2):  # Pass handed before, during and after the period, some used
+            issued = day_between(rng, date(2024, 11, 1), date(2026, 1, 31))
+            used = rng.random() < 0.5
+            redeemed = issued + timedelta(days=rng.randint(0, 60)) if used else None
+            status = rng.choice(("redeemed", "claimed", "reimbursed")) if used else "issued"
+            values = {"learner": rng.choice(mine), "issued_on": issued, "status": status, "redeemed_on": redeemed}
+            await make.voucher(site, scheme, f"P{site}-{index}", **values)
+            vouchers.append((site, issued, redeemed))
+    return people, events, vouchers
 
 
 def within(day: date) -> bool:
@@ -114,7 +124,7 @@ def wilson(x: int, n: int) -> tuple[float, float]:
     return round(max(0.0, centre - margin), 4), round(min(1.0, centre + margin), 4)
 
 
-def expected(people: list[Person], events: list[Event], site_ids: list[int]) -> dict[tuple[str, str], list]:
+def expected(people: list[Person], events: list[Event], vouchers, site_ids: list[int]) -> dict[tuple[str, str], list]:
     """(table key, row key) → one value per site then the whole set, counted straight from the dataset."""
     found: dict[tuple[str, str], list] = defaultdict(lambda: [0] * (len(site_ids) + 1))
     column = {site: index for index, site in enumerate(site_ids)}
@@ -124,6 +134,12 @@ def expected(people: list[Person], events: list[Event], site_ids: list[int]) -> 
         found[(table, row)][column[site]] += amount
         found[(table, row)][-1] += amount
 
+    for site, issued, redeemed in vouchers:
+        if within(issued):
+            add("vouchers", "total", site)
+            add("vouchers", "used" if redeemed else "unused", site)
+        if redeemed and within(redeemed):
+            add("vouchers_redeemed", "redeemed", site)
     seen = set()
     for event in (e for e in events if within(e.day)):
         add("activity", "activities", event.site)
@@ -132,6 +148,8 @@ def expected(people: list[Person], events: list[Event], site_ids: list[int]) -> 
         named = len(event.present) + (event.learner is not None)
         add("participants", "named", event.site, named)
         add("participants", "anonymous", event.site, event.anonymous + (event.type == "individuel" and not named))
+        if event.type == "collectif":  # every workshop is about email
+            add("topics_digital", "email", event.site, len(event.present) + event.anonymous)
         seen |= {(event.site, learner) for learner in [*event.present, event.learner] if learner is not None}
     for site, learner in seen:
         person = by_id[learner]
@@ -140,6 +158,7 @@ def expected(people: list[Person], events: list[Event], site_ids: list[int]) -> 
         add("gender", person.gender, site)
         add("age_band", person.age_band, site)
         add("qpv", "oui" if person.qpv else "non", site)
+        add("social_status", person.status, site)
     for person in people:
         ratings = [(day, levels) for day, levels in person.ratings if within(day)]
         entry: dict[str, int] = {}
@@ -181,7 +200,7 @@ async def test_headline_and_divide_figures_match_a_recount(app, open_client, mak
     """Every headline and divide figure, per site and for the whole set, equals the recount; rates and Wilson
     intervals too."""
     first, second = await make.site("A — Maison France Services"), await make.site("B — Médiathèque")
-    people, events = await build(make, random.Random(7), {first: 40, second: 25})
+    people, events, vouchers = await build(make, random.Random(7), {first: 40, second: 25})
     admin = await make.bearer(await make.user("admin"))
     query = f"site={first}&site={second}&from=2025-01-01&to=2025-12-31"
     response = await open_client.get(f"/api/v1/reports/outcomes?{query}", headers=admin)
@@ -189,7 +208,7 @@ async def test_headline_and_divide_figures_match_a_recount(app, open_client, mak
     report = response.json()
     assert [site["id"] for site in report["sites"]] == [first, second]
     tables = {table["key"]: table for table in report["tables"]}
-    want = expected(people, events, [first, second])
+    want = expected(people, events, vouchers, [first, second])
     compared = 0
     for (key, row), values in want.items():
         table = tables[{"learners": "learners"}.get(key, key)]
@@ -207,6 +226,10 @@ async def test_headline_and_divide_figures_match_a_recount(app, open_client, mak
         rates = tables[key]["rate"]["cells"]
         assert [r["value"] for r in rates] == [round(f / n, 4) for f, n in zip(fragile, total, strict=True)]
         assert [(r["low"], r["high"]) for r in rates] == [wilson(f, n) for f, n in zip(fragile, total, strict=True)]
+    used, handed = want[("vouchers", "used")], want[("vouchers", "total")]
+    assert [r["value"] for r in tables["vouchers"]["rate"]["cells"]] == [
+        round(u / n, 4) for u, n in zip(used, handed, strict=True)
+    ]
     shown = {key for key in tables if key.startswith(("levels:", "autonomy:", "fragility_month:"))}
     assert shown == {key for key, _ in want if key.startswith(("levels:", "autonomy:", "fragility_month:"))}
     fragile = want[("fragility_latest", "fragile")][-1]
