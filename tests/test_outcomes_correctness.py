@@ -197,8 +197,7 @@ async def open_client(settings):
 
 
 async def test_headline_and_divide_figures_match_a_recount(app, open_client, make):
-    """Every headline and divide figure, per site and for the whole set, equals the recount; rates and Wilson
-    intervals too."""
+    """Every figure recounted, per site and for the whole set, matches exactly, rates and Wilson intervals too."""
     first, second = await make.site("A — Maison France Services"), await make.site("B — Médiathèque")
     people, events, vouchers = await build(make, random.Random(7), {first: 40, second: 25})
     admin = await make.bearer(await make.user("admin"))

@@ -58,8 +58,7 @@ async def report(client, make):
 
 
 async def test_every_small_cell_is_hidden_and_no_line_leaves_one_alone(report):
-    """A site of 12 learners: every count below K reads "< 11", and no row or column holds exactly one hidden
-    cell, so no total minus the visible cells gives a hidden one."""
+    """With a site of 12 learners, counts below K read "< 11" and no row or column holds one hidden cell alone."""
     body = report["json"]
     assert [site["name"] for site in body["sites"]] == ["Grand site", "Petit site"]
     checked = 0
@@ -85,8 +84,7 @@ async def test_every_small_cell_is_hidden_and_no_line_leaves_one_alone(report):
 
 
 async def test_a_total_shared_by_several_tables_is_hidden_alike(client, make):
-    """Learners accompanied is the total of five tables: a site's total hidden in one is hidden in all, else
-    another table would give it back."""
+    """Learners accompanied, the total of five tables, is hidden in all of them or in none."""
     sites = [await make.site(f"Site {index}") for index in range(3)]
     for site, size in zip(sites, (5, 14, 30), strict=True):
         await crowd(make, site, {"feminin": size})
@@ -102,8 +100,7 @@ async def test_a_total_shared_by_several_tables_is_hidden_alike(client, make):
 
 
 async def test_levels_and_became_autonomous_do_not_give_each_other_away(client, make):
-    """30 learners rated on a socle competence: 12 at level 0, 13 at 1, 5 autonomous. The 5 are hidden in the levels
-    table, so "not autonomous at entry" (25) is hidden too, else 30 − 25 would give them back."""
+    """The 5 autonomous at entry are hidden, so "not autonomous at entry" (25) is too: 30 − 25 would give them."""
     site = await make.site()
     for index in range(30):
         learner = await make.learner(site)
