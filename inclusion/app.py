@@ -26,10 +26,14 @@ from inclusion.audit.pages import AUDIT_PAGES
 from inclusion.certificates.api import CertificateApi
 from inclusion.certificates.pages import CERTIFICATE_PAGES
 from inclusion.frameworks.api import FrameworkApi
+from inclusion.funders.api import FunderApi
+from inclusion.funders.pages import FUNDER_PAGES
 from inclusion.health import health
 from inclusion.learners.api import LearnerApi
 from inclusion.learners.pages import LEARNER_PAGES
 from inclusion.learners.retention import run_daily
+from inclusion.reports.api import outcomes, outcomes_csv, outcomes_xlsx
+from inclusion.reports.pages import REPORT_PAGES
 from inclusion.scoping import Caller
 from inclusion.settings import TEMPLATES_DIR, Settings
 from inclusion.sites.api import SiteApi
@@ -65,6 +69,10 @@ API_ROUTES = [
     voucher_report,
     voucher_report_csv,
     CertificateApi,
+    FunderApi,
+    outcomes,
+    outcomes_csv,
+    outcomes_xlsx,
 ]
 PAGES = [
     *ACCOUNT_PAGES,
@@ -75,6 +83,8 @@ PAGES = [
     *AUDIT_PAGES,
     *VOUCHER_PAGES,
     *CERTIFICATE_PAGES,
+    *REPORT_PAGES,
+    *FUNDER_PAGES,
 ]
 
 

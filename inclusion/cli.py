@@ -205,7 +205,12 @@ def user() -> None:
     required=True,
     help="Rôle : admin, coordinator (coordinateur), adviser (conseiller), funder (financeur).",
 )
-@click.option("--site", "sites", multiple=True, help="Site (identifiant ou nom exact) ; répétable.")
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    help="Site (identifiant ou nom exact) ; répétable. Pas pour un financeur : ses subventions donnent ses sites.",
+)
 @click.option("--generate-password", is_flag=True, help="Génère le mot de passe au lieu de le demander.")
 def create_user(email: str, display_name: str, role: str, sites: tuple[str, ...], generate_password: bool) -> None:
     from inclusion.accounts import passwords, users

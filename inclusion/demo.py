@@ -4,12 +4,14 @@ Pass numérique booklets, handed and used vouchers and claims."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from inclusion import db
 from inclusion.accounts.passwords import hash_password
 from inclusion.accounts.tables import User, UserSite
 from inclusion.demo_learners import seed_learners
 from inclusion.demo_vouchers import seed_vouchers
+from inclusion.funders.tables import Funder, FunderUser, Grant
 from inclusion.scoping import ROLE_LABELS, Role
 from inclusion.sites.tables import Site
 
@@ -18,6 +20,8 @@ CARNOT = "Espace Carnot — Maison France Services, Le Portel"
 ADVISER = "conseiller@demo.inclusion.test"  # assesses and creates the demo learners, hands and uses the Pass
 COORDINATOR = "coordination@demo.inclusion.test"  # receives the booklets and claims reimbursement
 BUS = "Bus numérique du Boulonnais"
+FUNDER = "Préfecture du Pas-de-Calais"
+FUNDER_ACCOUNT = "financeur@demo.inclusion.test"
 
 _WEEK = [
     {"day": day, "opens": opens, "closes": closes}
@@ -64,8 +68,29 @@ ACCOUNTS = [
     DemoAccount("admin@demo.inclusion.test", "Alice Administratrice", Role.admin, ()),
     DemoAccount(COORDINATOR, "Claire Coordinatrice", Role.coordinator, (CARNOT, BUS)),
     DemoAccount(ADVISER, "Karim Conseiller", Role.adviser, (CARNOT,)),
-    DemoAccount("financeur@demo.inclusion.test", "Fanny Financeuse", Role.funder, (CARNOT,)),
+    DemoAccount(FUNDER_ACCOUNT, "Fanny Financeuse", Role.funder, (CARNOT,)),
 ]
+
+
+async def seed_funder(site_id: int) -> int:
+    """The demo funder, its grant on Espace Carnot (every demo date) and the demo funder account."""
+    if await Funder.exists().where(Funder.name == FUNDER).run():
+        return 0
+    funder = Funder(name=FUNDER, type="etat_prefecture")
+    await funder.save().run()
+    today = date.today()
+    grant = Grant(
+        funder=funder.id,
+        site=site_id,
+        starts_on=date(today.year - 2, 1, 1),
+        ends_on=date(today.year + 1, 12, 31),
+        amount_cents=4_500_000,
+    )
+    await grant.save().run()
+    account = await User.select(User.id).where(User.email == FUNDER_ACCOUNT).first().run()
+    if account is not None:
+        await FunderUser.insert(FunderUser(funder=funder.id, user=account["id"])).run()
+    return 2
 
 
 async def has_users() -> bool:
@@ -93,8 +118,9 @@ async def seed_demo() -> int:
             user.password_hash = password_hash
             await user.save().run()
             added += 1
-            for name in account.sites:
+            for name in account.sites if account.role != Role.funder else ():  # a funder sees its grants
                 await UserSite.insert(UserSite(user=user.id, site=site_ids[name])).run()
+        added += await seed_funder(site_ids[CARNOT])
         adviser = await User.select(User.id).where(User.email == ADVISER).first().run()
         adviser_id = adviser["id"] if adviser else None
         added += await seed_learners(site_ids[CARNOT], adviser_id)

@@ -8,6 +8,7 @@ from inclusion.assessments.tables import Assessment, AssessmentLevel
 from inclusion.audit.tables import AuditEntry
 from inclusion.certificates.tables import Certificate, CertificateFile, VerificationLookup
 from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
+from inclusion.funders.tables import Funder, FunderUser, Grant
 from inclusion.learners.tables import Learner
 from inclusion.settings import MIGRATIONS_DIR
 from inclusion.sites.tables import Site
@@ -43,6 +44,9 @@ APP_CONFIG = AppConfig(
         Certificate,
         CertificateFile,
         VerificationLookup,
+        Funder,
+        Grant,
+        FunderUser,
     ],
     migration_dependencies=[],
     commands=[],

@@ -47,6 +47,7 @@ class Settings:
     retention_months: int = 24
     verify_max_lookups: int = 30
     verify_window_minutes: int = 10
+    small_cell_k: int = 11
     daily_jobs: bool = True
     log_level: str = "INFO"
 
@@ -109,6 +110,7 @@ class Settings:
             retention_months=_int(get, "RETENTION_MONTHS", 24),
             verify_max_lookups=_int(get, "VERIFY_MAX_LOOKUPS", 30),
             verify_window_minutes=_int(get, "VERIFY_WINDOW_MINUTES", 10),
+            small_cell_k=_small_cell_k(_int(get, "SMALL_CELL_K", 11)),
         )
 
 
@@ -166,6 +168,12 @@ def _int(get, name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"INCLUSION_{name} doit être un nombre entier (reçu « {raw} »).") from None
+
+
+def _small_cell_k(value: int) -> int:
+    if value < 2:
+        raise SettingsError(f"INCLUSION_SMALL_CELL_K doit valoir au moins 2 (reçu {value}).")
+    return value
 
 
 def _bool(get, name: str, default: bool) -> bool:

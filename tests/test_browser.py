@@ -29,6 +29,7 @@ ARGS = [
 ADVISER = ("conseiller@demo.inclusion.test", "inclusion-demo")
 COORDINATOR = ("coordination@demo.inclusion.test", "inclusion-demo")
 ADMIN = ("admin@demo.inclusion.test", "inclusion-demo")
+FUNDER = ("financeur@demo.inclusion.test", "inclusion-demo")
 
 if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
     pytest.skip("Chromium absent : apt-get install chromium pour les tests en navigateur.", allow_module_level=True)
@@ -172,7 +173,7 @@ def test_pages_have_no_serious_accessibility_violation(page):
     urls = ["/", "/sites", "/sites/1", "/account", "/learners", "/learners/new", learner, f"{learner}/assess",
             f"{learner}/export", f"{learner}/anonymise", "/activities", "/activities/new", "/schema",
             "/sites/1/attendance", "/vouchers", "/vouchers?within=7", "/vouchers/1", f"{learner}/vouchers/issue",
-            "/activities/1/vouchers", "/vouchers/find?number=INCONNU"]  # fmt: skip
+            "/activities/1/vouchers", "/vouchers/find?number=INCONNU", "/reports/outcomes"]  # fmt: skip
     for url in urls:
         page.goto(url)
         assert_accessible(page, url)
@@ -206,7 +207,7 @@ def test_pages_have_no_serious_accessibility_violation(page):
     assert "Rien à réclamer" in page.content()
     assert_accessible(page, "claim refused")
     log_in(page, ADMIN)
-    for url in ["/voucher-schemes", "/voucher-schemes/new", "/voucher-schemes/1/edit"]:
+    for url in ["/voucher-schemes", "/voucher-schemes/new", "/voucher-schemes/1/edit", "/funders", "/funders/1"]:
         page.goto(url)
         assert_accessible(page, url)
     page.goto(learner)
@@ -218,6 +219,18 @@ def test_pages_have_no_serious_accessibility_violation(page):
     page.click("button[type=submit].danger")
     page.wait_for_url(re.compile(r"revoked=1"))
     assert_accessible(page, "learner page with a revoked certificate")
+    page.goto("/reports/outcomes?from=2030-01-01&to=2029-01-01")
+    assert_accessible(page, "outcomes dashboard with an error")
+    page.goto("/funders/1")
+    page.fill("#starts_on", "2026-06-01")
+    page.fill("#ends_on", "2026-01-01")
+    page.click("form[action='/funders/1/grants'] button[type=submit]")
+    assert page.locator("#ends_on-error").is_visible()
+    assert_accessible(page, "grant refused")
+    log_in(page, FUNDER)
+    page.click("nav >> text=Impact")
+    assert page.locator("svg[role=img]").count() >= 2
+    assert_accessible(page, "funder's outcomes dashboard")
 
 
 def certificate_pages(page, learner: str) -> None:

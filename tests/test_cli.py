@@ -25,7 +25,7 @@ def test_demo_twice_changes_nothing(fresh_database_url, tmp_path):
     env = cli_env(fresh_database_url, tmp_path)
     first = run_cli("demo", env=env)
     assert first.returncode == 0, first.stderr
-    assert "633 enregistrement(s) ajouté(s)" in first.stdout
+    assert "635 enregistrement(s) ajouté(s)" in first.stdout
     assert "coordination@demo.inclusion.test" in first.stdout
     second = run_cli("demo", env=env)
     assert "0 enregistrement(s) ajouté(s)" in second.stdout

@@ -63,3 +63,27 @@ async def test_a_table_change_without_migration_is_detected(app):
     finally:
         APP_CONFIG.table_classes.remove(Stray)
     assert any("Stray" in line for line in changes)
+
+
+async def test_funder_accounts_with_sites_move_to_grants(app, make):
+    """A funder account that had sites (before funders existed) gets its own funder with a grant on each site, and
+    sees the same sites."""
+    import importlib.util
+    from pathlib import Path
+
+    from inclusion.accounts.tables import User, UserSite
+    from inclusion.accounts.users import site_ids_of
+    from inclusion.funders.services import grant_periods
+
+    path = next(Path("migrations/inclusion").glob("inclusion_2026_11_23t05_30_00_000000.py"))
+    spec = importlib.util.spec_from_file_location("funder_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    first, second = await make.site(), await make.site()
+    account = await make.user("adviser", first, second)  # made as staff, then turned into a funder of old
+    await User.update({User.role: "funder"}).where(User.id == account["id"])
+    assert await module.move_funder_sites_to_grants() == 1
+    assert await UserSite.count().where(UserSite.user == account["id"]) == 0
+    assert await site_ids_of(account["id"]) == {first, second}
+    assert set(await grant_periods(account["id"])) == {first, second}
+    assert await module.move_funder_sites_to_grants() == 0

@@ -22,6 +22,11 @@ VALID_BODIES = {
     ("POST", "/api/v1/vouchers/{number:str}/redeem"): {"activity_id": 1},
     ("POST", "/api/v1/claims/{claim_id:int}/payment"): {"amount_cents": 1000, "paid_on": "2025-04-01"},
     ("POST", "/api/v1/certificates/{certificate_id:int}/revoke"): {"reason": "Erreur de saisie"},
+    ("POST", "/api/v1/funders/{funder_id:int}/grants"): {
+        "site_id": 1,
+        "starts_on": "2025-01-01",
+        "ends_on": "2025-12-31",
+    },
 }
 ITEM_KEYS = {"number": "number"}  # list items carry this field where the path names the record otherwise than by id
 
@@ -86,6 +91,19 @@ async def _certificate_of(make: Factory, site_id: int) -> int:
     return await make.certificate(await make.learner(site_id))
 
 
+async def _funder_of(make: Factory, site_id: int) -> int:
+    from datetime import date
+
+    return await make.funder([(site_id, date(2025, 1, 1), date(2025, 12, 31))])
+
+
+async def _grant_of(make: Factory, site_id: int) -> int:
+    from inclusion.funders.tables import Grant
+
+    funder = await _funder_of(make, site_id)
+    return (await Grant.select(Grant.id).where(Grant.funder == funder).first())["id"]
+
+
 async def _any_day(make: Factory, site_id: int) -> str:
     return "2025-03-04"  # the site_id beside it carries the scope
 
@@ -104,6 +122,8 @@ OTHER_SITE_RECORDS: dict[str, Callable[[Factory, int], Awaitable[int | str]]] = 
     "claim_id": _claim_of,
     "claim_ref": _claim_document_of,
     "certificate_id": _certificate_of,
+    "funder_id": _funder_of,
+    "grant_id": _grant_of,
 }
 
 
@@ -186,9 +206,11 @@ async def test_lists_leave_out_other_sites_records(app, client, make):
     checked = 0
     for role in ("coordinator", "adviser"):
         headers = await make.bearer(await make.user(role, mine))
-        for path, method, _ in operations:
+        for path, method, handler in operations:
             if method != "GET" or path not in list_routes:
                 continue
+            if handler.opt.get("roles") and role not in handler.opt["roles"]:
+                continue  # closed to this role whatever the record (test_other_sites_records_answer_404)
             body = (await client.get(path, headers=headers)).json()
             items = body["items"] if isinstance(body, dict) else body
             key = ITEM_KEYS.get(list_routes[path], "id")

@@ -9,6 +9,7 @@ from typing import Any
 
 from inclusion import sql
 from inclusion.accounts.tables import ApiToken, User
+from inclusion.accounts.users import site_ids_of
 from inclusion.clock import now
 from inclusion.errors import InvalidData, NotFound
 from inclusion.scoping import Caller, Role
@@ -86,6 +87,9 @@ async def resolve_token(raw: str) -> Caller | None:
     if not rows:
         return None
     row, moment = rows[0], now()
+    site_ids = frozenset(r["site_id"] for r in rows if r["site_id"] is not None)
+    if row["role"] == Role.funder.value:
+        site_ids = await site_ids_of(row["user_id"])
     if row["last_used_at"] is None or moment - row["last_used_at"] > TOUCH_EVERY:
         await sql.fetch("UPDATE api_token SET last_used_at = {} WHERE id = {}", moment, row["token_id"])
     return Caller(
@@ -93,7 +97,7 @@ async def resolve_token(raw: str) -> Caller | None:
         email=row["email"],
         display_name=row["display_name"],
         role=Role(row["role"]),
-        site_ids=frozenset(r["site_id"] for r in rows if r["site_id"] is not None),
+        site_ids=site_ids,
         via="token",
     )
 

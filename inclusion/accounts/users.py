@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from inclusion import db
+from inclusion import db, sql
 from inclusion.accounts.passwords import hash_password, password_problem
 from inclusion.accounts.tables import ApiToken, Session, User, UserSite
 from inclusion.clock import now
@@ -22,9 +22,30 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+_SITES_OF_USER = """
+SELECT site FROM user_site WHERE "user" = {}
+UNION SELECT g.site FROM funder_grant g JOIN funder_user f ON f.funder = g.funder WHERE f."user" = {}
+"""
+
+
 async def site_ids_of(user_id: int) -> frozenset[int]:
-    rows = await UserSite.select(UserSite.site).where(UserSite.user == user_id).run()
+    """The sites a user works at; for a funder account, the sites its funder has a grant for (any period)."""
+    rows = await sql.fetch(_SITES_OF_USER, user_id, user_id)
     return frozenset(row["site"] for row in rows)
+
+
+async def site_ids_of_many(user_ids: list[int]) -> dict[int, set[int]]:
+    """site_ids_of for a page of accounts, in one query."""
+    ids = ", ".join(str(int(user_id)) for user_id in user_ids) or "0"
+    rows = await sql.fetch(
+        f"""SELECT "user" AS user_id, site FROM user_site WHERE "user" IN ({ids})
+        UNION SELECT f."user", g.site FROM funder_grant g JOIN funder_user f ON f.funder = g.funder
+        WHERE f."user" IN ({ids})"""
+    )
+    found: dict[int, set[int]] = {}
+    for row in rows:
+        found.setdefault(row["user_id"], set()).add(row["site"])
+    return found
 
 
 def caller_columns(user_fk) -> list:
@@ -51,6 +72,9 @@ async def caller_from(row: dict[str, Any], via: str, csrf_token: str = "") -> Ca
 
 
 async def _check_sites(site_ids: list[int], role: Role) -> dict[str, str]:
+    if role == Role.funder:  # its grants say which sites it sees
+        message = "Un financeur voit les sites de ses subventions : rattachez-le à un financeur."
+        return {"site_ids": message} if site_ids else {}
     if not site_ids:
         return {} if role == Role.admin else {"site_ids": "Indiquez au moins un site."}
     found = await Site.select(Site.id).where(Site.id.is_in(site_ids)).run()
@@ -104,13 +128,9 @@ async def list_users(caller: Caller, page: PageRequest, query: str = "", role: R
     if role:
         clauses.append(User.role == role.value)
     result = await fetch_page(User, USER_COLUMNS, clauses, [User.display_name, User.id], page)
-    memberships = (
-        await UserSite.select(UserSite.user, UserSite.site)
-        .where(UserSite.user.is_in([row["id"] for row in result.rows] or [0]))
-        .run()
-    )
+    sites = await site_ids_of_many([row["id"] for row in result.rows])
     for row in result.rows:
-        row["site_ids"] = sorted(m["site"] for m in memberships if m["user"] == row["id"])
+        row["site_ids"] = sorted(sites.get(row["id"], ()))
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
 from typing import Any
 
 from piccolo.table import Table, sort_table_classes
@@ -13,6 +14,7 @@ from inclusion.accounts.tables import User, UserSite
 from inclusion.audit import append_only
 from inclusion.frameworks.builtin import BUILTIN
 from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
+from inclusion.funders.tables import Funder, FunderUser, Grant
 from inclusion.learners.tables import Learner
 from inclusion.piccolo_app import APP_CONFIG
 from inclusion.scoping import Role
@@ -91,9 +93,21 @@ class Factory:
         )
         user.password_hash = self.password_hash
         await user.save().run()
-        for site_id in site_ids:
+        if Role(role) == Role.funder and site_ids:  # its funder's grants, one per site covering any date
+            await self.funder([(site_id, date(2000, 1, 1), date(2099, 12, 31)) for site_id in site_ids], user.id)
+        for site_id in site_ids if Role(role) != Role.funder else ():
             await UserSite.insert(UserSite(user=user.id, site=site_id)).run()
         return {"id": user.id, "email": email, "password": TEST_PASSWORD}
+
+    async def funder(self, grants: list[tuple[int, date, date]], *user_ids: int, name: str = "") -> int:
+        """A funder with these grants (site, first day, last day) and these accounts."""
+        funder = Funder(name=name or f"Financeur {next(_counter)}", type="etat_prefecture")
+        await funder.save().run()
+        for site_id, starts_on, ends_on in grants:
+            await Grant.insert(Grant(funder=funder.id, site=site_id, starts_on=starts_on, ends_on=ends_on)).run()
+        for user_id in user_ids:
+            await FunderUser.insert(FunderUser(funder=funder.id, user=user_id)).run()
+        return funder.id
 
     async def learner(
         self, site_id: int, first_name: str = "Marie", last_name: str | None = None, **values: Any

@@ -1,0 +1,75 @@
+"""`/api/v1/reports/outcomes` (JSON, .csv, .xlsx): aggregates only, so funders may call it.
+
+Advisers may too, for their sites: they already read every record behind these figures (DESIGN §2), so the
+aggregates show them nothing new, and they can follow their own work."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Request, get
+from litestar.params import QueryParameter
+from litestar.response import Response
+from msgspec import convert
+
+from inclusion.reports import exports, services
+from inclusion.reports.schemas import OutcomesReport
+from inclusion.reports.scope import parse_day
+from inclusion.web.params import CurrentCaller
+
+Sites = Annotated[
+    list[int] | None, QueryParameter(name="site", description="Site (répétable) ; aucun : tous vos sites")
+]
+From = Annotated[
+    str | None, QueryParameter(name="from", description="Premier jour (AAAA-MM-JJ) ; défaut : il y a un an")
+]
+To = Annotated[
+    str | None, QueryParameter(name="to", description="Dernier jour inclus (AAAA-MM-JJ) ; défaut : aujourd'hui")
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def _report(request: Request, caller, sites, date_from, date_to) -> dict[str, Any]:
+    k = request.app.state.settings.small_cell_k
+    period = parse_day(date_from, "from"), parse_day(date_to, "to")
+    return await services.outcomes_report(caller, sites or [], *period, k, date.today())
+
+
+def _filename(report: dict[str, Any], extension: str) -> str:
+    return f"rapport-impact-{report['date_from']}-{report['date_to']}.{extension}"
+
+
+@get("/reports/outcomes", tags=["Rapports"], summary="Rapport d'impact : la fracture numérique se réduit-elle ?")
+async def outcomes(
+    request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
+) -> OutcomesReport:
+    return convert(await _report(request, caller, site, date_from, date_to), OutcomesReport)
+
+
+@get(
+    "/reports/outcomes.csv", tags=["Rapports"], summary="Rapport d'impact en CSV (mêmes chiffres, mêmes cases masquées)"
+)
+async def outcomes_csv(
+    request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
+) -> Response[bytes]:
+    report = await _report(request, caller, site, date_from, date_to)
+    return Response(
+        exports.report_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(report, "csv")}"'},
+    )
+
+
+@get(
+    "/reports/outcomes.xlsx",
+    tags=["Rapports"],
+    summary="Rapport d'impact en XLSX (mêmes chiffres, mêmes cases masquées)",
+)
+async def outcomes_xlsx(
+    request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
+) -> Response[bytes]:
+    report = await _report(request, caller, site, date_from, date_to)
+    return Response(
+        exports.report_xlsx(report),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{_filename(report, "xlsx")}"'},
+    )

@@ -1,0 +1,118 @@
+"""The divide: fragility at entry and at the latest assessment, levels per competence, who became autonomous,
+and the monthly fragility trend (DESIGN §4), on the default framework, as report tables.
+
+Within the report's period (clipped per site for a funder), a learner's *entry* level in a competence is the
+one given by the first assessment of the period that rated it, the *latest* by the last one. A learner is
+fragile when below `autonome` in at least one socle competence rated; learners with no socle competence rated
+in the period are not counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inclusion.frameworks.builtin import AUTONOMOUS_LEVEL
+from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
+from inclusion.reports import queries
+from inclusion.reports.assemble import Columns, month_label
+from inclusion.reports.grid import Grid, link, with_whole
+from inclusion.reports.scope import ReportScope
+
+LEARNERS = "apprenants"
+
+
+async def default_framework() -> dict[str, Any] | None:
+    """The default framework's versions, current competences (by position), socle ids (every version), levels."""
+    framework = await Framework.select(Framework.id).where(Framework.is_default.eq(True)).first().run()
+    if framework is None:
+        return None
+    versions = (
+        await FrameworkVersion.select(FrameworkVersion.id, FrameworkVersion.is_current, FrameworkVersion.scale)
+        .where(FrameworkVersion.framework == framework["id"])
+        .output(load_json=True)
+        .run()
+    )
+    current = next(version for version in versions if version["is_current"])
+    competences = (
+        await Competence.select(Competence.id, Competence.version, Competence.code, Competence.label, Competence.socle)
+        .where(Competence.version.is_in([version["id"] for version in versions]))
+        .order_by(Competence.position)
+        .run()
+    )
+    socle_codes = {c["code"] for c in competences if c["version"] == current["id"] and c["socle"]}
+    return {
+        "version_ids": [version["id"] for version in versions],
+        "competences": [c for c in competences if c["version"] == current["id"]],
+        "socle_ids": [c["id"] for c in competences if c["code"] in socle_codes],
+        "socle_codes": socle_codes,
+        "scale": {step["level"]: step["label"] for step in current["scale"]},
+    }
+
+
+def _fragility(key: str, section: str, title: str, assessed: list[int], fragile: list[int], notes=()) -> Grid:
+    not_fragile = [a - f for a, f in zip(assessed, fragile, strict=True)]
+    return Grid(key, section, title, LEARNERS, [
+        ("fragile", "En fragilité numérique", with_whole(fragile)),
+        ("not_fragile", "Autonomes sur le socle", with_whole(not_fragile)),
+    ], total=("Apprenants évalués sur le socle", with_whole(assessed)), rate="Taux de fragilité", interval=True,
+        notes=list(notes))  # fmt: skip
+
+
+async def entry_latest_rows(scope: ReportScope, framework: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The divide's grouped rows (none without a default framework)."""
+    if framework is None:
+        return []
+    args = (scope, framework["version_ids"], framework["socle_ids"])
+    return await queries.divide(*args, sorted(framework["scale"]), AUTONOMOUS_LEVEL)
+
+
+async def monthly_rows(scope: ReportScope, framework: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if framework is None:
+        return []
+    return await queries.fragility_by_month(scope, framework["version_ids"], framework["socle_ids"], AUTONOMOUS_LEVEL)
+
+
+def divide_grids(framework: dict[str, Any] | None, rows: list[dict], monthly: list[dict], columns: Columns, k: int):
+    if framework is None:
+        return []
+    levels = sorted(framework["scale"])
+    count = len(levels)
+    fragility = [row for row in rows if row["kind"] == "fragility"]
+    measure = {i: columns.total(fragility, f"n{i}") for i in range(3)}
+    note = "Niveau de la première puis de la dernière évaluation de la période, compétence par compétence."
+    grids = [
+        _fragility("fragility_entry", "divide", "Fragilité numérique à l'entrée", measure[0], measure[1], [note]),
+        _fragility("fragility_latest", "divide", "Fragilité numérique à la dernière évaluation", measure[0],
+                   measure[2], [note]),
+    ]  # fmt: skip
+    per_code = [row for row in rows if row["kind"] == "competence"]
+    for competence in framework["competences"]:
+        code = competence["code"]
+        mine = [row for row in per_code if row["code"] == code]
+        found = {i: columns.total(mine, f"n{i}") for i in range(2 * count + 2)}
+        assessed = [sum(found[i][site] for i in range(count)) for site in range(len(columns.position))]
+        if not sum(assessed):
+            continue
+        by_moment = {}
+        for moment, offset, title in (("entry", 0, "à l'entrée"), ("latest", count, "à la dernière évaluation")):
+            level_rows = [(str(level), f"{level} — {framework['scale'][level]}", with_whole(found[offset + i]))
+                          for i, level in enumerate(levels)]  # fmt: skip
+            total = ("Apprenants évalués", with_whole(assessed))
+            label = f"{competence['label']} : niveaux {title}"
+            by_moment[moment] = Grid(f"levels:{code}:{moment}", "divide", label, LEARNERS, level_rows, total=total)
+        grids += by_moment.values()
+        if code in framework["socle_codes"]:
+            below, became = found[2 * count], found[2 * count + 1]
+            autonomy = Grid(f"autonomy:{code}", "divide", f"{competence['label']} : devenus autonomes", LEARNERS, [
+                ("became", "Devenus autonomes", with_whole(became)),
+                ("not_yet", "Pas encore autonomes", with_whole([b - a for a, b in zip(became, below, strict=True)])),
+            ], total=("Non autonomes à l'entrée", with_whole(below)), rate="Part devenue autonome")  # fmt: skip
+            under = [index for index, level in enumerate(levels) if level < AUTONOMOUS_LEVEL]
+            link(by_moment["entry"], autonomy, [(under, 2)], k)  # levels below autonome at entry sum to its total
+            grids.append(autonomy)
+    assessed = columns.by(monthly, lambda r: r["month"], lambda r: r["assessed"])
+    fragile = columns.by(monthly, lambda r: r["month"], lambda r: r["fragile"])
+    for month in sorted(assessed):
+        title = f"Fragilité numérique — {month_label(month)}"
+        grids.append(_fragility(f"fragility_month:{month}", "trend", title, assessed[month], fragile[month]))
+    return grids

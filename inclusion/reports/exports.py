@@ -1,0 +1,68 @@
+"""The report as a spreadsheet: the same tables, figures and hidden cells as the JSON, one line per row.
+
+CSV: `;`, UTF-8 with a BOM, dates dd/mm/yyyy (as the activity exports). XLSX: one sheet, visible figures as
+numbers, hidden ones as the text "< K".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import xlsxwriter
+
+SECTIONS = {
+    "headline": "Chiffres clés",
+    "divide": "Fracture numérique",
+    "trend": "Tendance mensuelle",
+    "public": "Publics",
+    "topics": "Thématiques et orientations",
+    "vouchers": "Pass numérique",
+}
+
+
+def _day(value) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def lines(report: dict[str, Any], numbers: bool) -> Iterator[list[Any]]:
+    """Every line of the spreadsheet; a cell is its display text ("12,5", "< 11"), or with `numbers` the number
+    itself when it is visible."""
+    k = report["small_cell_k"]
+    yield ["Rapport d'impact", f"du {_day(report['date_from'])} au {_day(report['date_to'])}"]
+    yield ["Confidentialité", f"« < {k} » : moins de {k} personnes, ou masqué pour qu'aucun total ne révèle une case"]
+    for site in report["sites"]:
+        periods = ", ".join(f"du {_day(p['date_from'])} au {_day(p['date_to'])}" for p in site["periods"])
+        yield ["Période comptée", site["name"], periods]
+    yield []
+    yield ["rubrique", "tableau", "ligne", *[site["name"] for site in report["sites"]], "Ensemble des sites"]
+    for table in report["tables"]:
+        section = SECTIONS.get(table["section"], table["section"])
+        rows = [*table["rows"], *([table["total"]] if table["total"] else [])]
+        for row in rows:
+            cells = [
+                cell["value"] if numbers and cell["value"] is not None else cell["display"] for cell in row["cells"]
+            ]
+            yield [section, table["title"], row["label"], *cells]
+        if table["rate"]:
+            yield [section, table["title"], table["rate"]["label"], *[c["display"] for c in table["rate"]["cells"]]]
+
+
+def report_csv(report: dict[str, Any]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerows(lines(report, numbers=False))
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def report_xlsx(report: dict[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet("Rapport d'impact")
+    bold = workbook.add_format({"bold": True})
+    for index, line in enumerate(lines(report, numbers=True)):
+        sheet.write_row(index, 0, line, bold if line and line[0] == "rubrique" else None)
+    workbook.close()
+    return buffer.getvalue()

@@ -1,0 +1,61 @@
+"""The outcomes dashboard: the report's figures as charts and tables, a period and sites to choose, downloads."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from urllib.parse import urlencode
+
+from litestar import Request, get
+from litestar.params import QueryParameter
+from litestar.response import Template
+
+from inclusion.errors import InvalidData
+from inclusion.reports import services
+from inclusion.reports.charts import dashboard_charts
+from inclusion.reports.exports import SECTIONS
+from inclusion.reports.scope import parse_day
+from inclusion.web.params import CurrentCaller
+from inclusion.web.templates import page
+
+Sites = Annotated[list[str] | None, QueryParameter(name="site")]
+Day = Annotated[str | None, QueryParameter()]
+
+
+@get("/reports/outcomes", include_in_schema=False)
+async def dashboard(
+    request: Request,
+    caller: CurrentCaller,
+    site: Sites = None,
+    date_from: Annotated[str | None, QueryParameter(name="from")] = None,
+    date_to: Annotated[str | None, QueryParameter(name="to")] = None,
+) -> Template:
+    chosen = [int(value) for value in site or [] if value.isdigit()]
+    choices = await services.selectable_sites(caller)
+    form = {"from": date_from or "", "to": date_to or "", "sites": chosen}
+    try:
+        period = parse_day(date_from, "from"), parse_day(date_to, "to")
+        k = request.app.state.settings.small_cell_k
+        report = await services.outcomes_report(caller, chosen, *period, k, date.today())
+    except InvalidData as exc:
+        return page(request, "pages/outcomes.html", 422, form=form, choices=choices, errors=exc.fields)
+    query = urlencode(
+        [("site", value) for value in chosen] + [("from", report["date_from"]), ("to", report["date_to"])]
+    )
+    sections = {}
+    for table in report["tables"]:
+        sections.setdefault(table["section"], []).append(table)
+    return page(
+        request,
+        "pages/outcomes.html",
+        form=form | {"from": report["date_from"].isoformat(), "to": report["date_to"].isoformat()},
+        choices=choices,
+        report=report,
+        charts=dashboard_charts(report),
+        sections=[(SECTIONS[key], tables) for key, tables in sections.items()],
+        query=query,
+        errors={},
+    )
+
+
+REPORT_PAGES = [dashboard]

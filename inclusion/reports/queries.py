@@ -1,0 +1,225 @@
+"""The report's figures, each computed by the database with GROUP BY site (never a learner row in Python).
+
+Every statement reads through the scope's clause on (site, date), served by the (site, date) indexes of
+activity, assessment, voucher and site_day. The same SQL runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inclusion import db, sql
+from inclusion.reports.scope import ReportScope
+from inclusion.vouchers.lifecycle import USED
+
+USED_STATUSES = ", ".join(f"'{status.value}'" for status in sorted(USED))
+
+
+def _month(column: str) -> str:
+    return f"substr({column}, 1, 7)" if db.is_sqlite() else f"to_char({column}, 'YYYY-MM')"
+
+
+async def activity_volume(scope: ReportScope) -> list[dict[str, Any]]:
+    """Per site and month: activities, workshops, individual sessions (named or not), minutes, anonymous people."""
+    where, args = scope.clause("a.site", "a.date")
+    return await sql.fetch(
+        f"""
+SELECT a.site AS site, {_month("a.date")} AS month, COUNT(*) AS activities,
+  SUM(CASE WHEN a.type = 'collectif' THEN 1 ELSE 0 END) AS workshops,
+  SUM(CASE WHEN a.type = 'individuel' AND a.learner IS NOT NULL THEN 1 ELSE 0 END) AS named_sessions,
+  SUM(CASE WHEN a.type = 'individuel' AND a.learner IS NULL THEN 1 ELSE 0 END) AS anonymous_sessions,
+  SUM(CASE WHEN a.type = 'collectif' THEN a.anonymous_count ELSE 0 END) AS anonymous_in_workshops,
+  SUM(a.duration_minutes) AS minutes
+FROM activity a WHERE {where}
+GROUP BY a.site, {_month("a.date")}""",
+        *args,
+    )
+
+
+async def present_participants(scope: ReportScope) -> list[dict[str, Any]]:
+    """Per site: named participants present at workshops (one per workshop attended)."""
+    where, args = scope.clause("a.site", "a.date")
+    return await sql.fetch(
+        f"""
+SELECT a.site AS site, COUNT(*) AS n
+FROM activity a JOIN activity_participant p ON p.activity = a.id
+WHERE p.present = {{}} AND {where}
+GROUP BY a.site""",
+        True,
+        *args,
+    )
+
+
+async def people(scope: ReportScope) -> list[dict[str, Any]]:
+    """Per site and dimension: learners accompanied (a session's learner or a workshop's present participant),
+    each counted once per site, by arrival (first visit in the period or before), age band, gender, status, QPV."""
+    where, args = scope.clause("a.site", "a.date")
+    first_visit, first_args = scope.clause("s.site", "l.first_visit_on")
+    dimensions = ("arrival", "age_band", "gender", "social_status", "qpv")
+    selects = " UNION ALL ".join(
+        f"SELECT site, '{name}' AS dimension, {name} AS value, COUNT(*) AS n FROM people GROUP BY site, {name}"
+        for name in dimensions
+    )
+    return await sql.fetch(
+        f"""
+WITH seen AS (
+  SELECT a.site AS site, a.learner AS learner FROM activity a WHERE a.learner IS NOT NULL AND {where}
+  UNION
+  SELECT a.site, p.learner FROM activity a JOIN activity_participant p ON p.activity = a.id
+  WHERE p.present = {{}} AND {where}
+), people AS (
+  SELECT s.site AS site, l.age_band AS age_band, l.gender AS gender, l.social_status AS social_status,
+    CASE WHEN l.qpv THEN 'oui' ELSE 'non' END AS qpv,
+    CASE WHEN {first_visit} THEN 'nouveau' ELSE 'deja_venu' END AS arrival
+  FROM seen s JOIN learner l ON l.id = s.learner
+)
+{selects}""",
+        *args,
+        True,
+        *args,
+        *first_args,
+    )
+
+
+async def topics(scope: ReportScope) -> list[dict[str, Any]]:
+    """Per site and topic, people reached, in two parts to add up: an individual session counts one, a workshop its
+    anonymous participants (first part) and its present named ones (second part)."""
+    where, args = scope.clause("a.site", "a.date")
+    return await sql.fetch(
+        f"""
+SELECT a.site AS site, t.kind AS kind, t.topic AS topic,
+  SUM(CASE WHEN a.type = 'individuel' THEN 1 ELSE a.anonymous_count END) AS n
+FROM activity a JOIN activity_topic t ON t.activity = a.id
+WHERE {where}
+GROUP BY a.site, t.kind, t.topic
+UNION ALL
+SELECT a.site, t.kind, t.topic, COUNT(*)
+FROM activity a JOIN activity_topic t ON t.activity = a.id JOIN activity_participant p ON p.activity = a.id
+WHERE p.present = {{}} AND a.type = 'collectif' AND {where}
+GROUP BY a.site, t.kind, t.topic""",
+        *args,
+        True,
+        *args,
+    )
+
+
+async def referrals(scope: ReportScope) -> list[dict[str, Any]]:
+    where, args = scope.clause("a.site", "a.date")
+    return await sql.fetch(
+        f"""
+SELECT a.site AS site, a.referral_type AS value, COUNT(*) AS n
+FROM activity a WHERE a.referral_type IS NOT NULL AND a.referral_type <> '' AND {where}
+GROUP BY a.site, a.referral_type""",
+        *args,
+    )
+
+
+async def vouchers(scope: ReportScope) -> list[dict[str, Any]]:
+    """Per site: vouchers handed in the period, those of them already used, and vouchers used in the period."""
+    issued, issued_args = scope.clause("v.site", "v.issued_on")
+    redeemed, redeemed_args = scope.clause("v.site", "v.redeemed_on")
+    return await sql.fetch(
+        f"""
+SELECT v.site AS site,
+  SUM(CASE WHEN {issued} THEN 1 ELSE 0 END) AS distributed,
+  SUM(CASE WHEN {issued} AND v.status IN ({USED_STATUSES}) THEN 1 ELSE 0 END) AS distributed_used,
+  SUM(CASE WHEN {redeemed} AND v.status IN ({USED_STATUSES}) THEN 1 ELSE 0 END) AS redeemed
+FROM voucher v WHERE {issued} OR {redeemed}
+GROUP BY v.site""",
+        *issued_args,
+        *issued_args,
+        *redeemed_args,
+        *issued_args,
+        *redeemed_args,
+    )
+
+
+async def site_days(scope: ReportScope) -> list[dict[str, Any]]:
+    where, args = scope.clause("d.site", "d.day")
+    return await sql.fetch(
+        f"""
+SELECT d.site AS site, SUM(CASE WHEN d.open THEN 1 ELSE 0 END) AS open_days, SUM(d.visitors) AS visitors
+FROM site_day d WHERE {where}
+GROUP BY d.site""",
+        *args,
+    )
+
+
+def _ids(values: list[int]) -> str:
+    return ", ".join(str(int(value)) for value in values) or "0"
+
+
+def _ordered_level(days: str, assessment_id: str, level: str) -> str:
+    """One integer per rating that sorts like (day, assessment id) and carries the level in its last 4 bits:
+    MIN() of it gives the first rating's level (% 16), MAX() the last one's, in one pass without sorting."""
+    day_number = f"({days} - DATE '2000-01-01')"
+    if db.is_sqlite():
+        day_number = f"CAST(julianday({days}) - 2451544.5 AS INTEGER)"
+    return f"(({day_number} * 4294967296 + {assessment_id}) * 16 + {level})"
+
+
+async def divide(
+    scope: ReportScope, version_ids: list[int], socle_ids: list[int], levels: list[int], autonomous: int
+) -> list[dict[str, Any]]:
+    """Per learner and competence, the level at the first and at the last assessment of the period that rated it;
+    then per site: `fragility` rows (n0 learners with a socle competence rated, n1 fragile at entry, n2 at the
+    latest) and per competence `competence` rows (entry levels, latest levels, not autonomous at entry, of whom
+    became autonomous)."""
+    where, args = scope.clause("a.site", "a.assessed_on")
+    width = 2 * len(levels) + 2
+    entry = [f"SUM(CASE WHEN entry = {int(level)} THEN 1 ELSE 0 END)" for level in levels]
+    latest = [f"SUM(CASE WHEN latest = {int(level)} THEN 1 ELSE 0 END)" for level in levels]
+    moved = [
+        f"SUM(CASE WHEN entry < {int(autonomous)} THEN 1 ELSE 0 END)",
+        f"SUM(CASE WHEN entry < {int(autonomous)} AND latest >= {int(autonomous)} THEN 1 ELSE 0 END)",
+    ]
+    competence = ", ".join(f"{expression} AS n{i}" for i, expression in enumerate(entry + latest + moved))
+    fragility = ["COUNT(*)", "SUM(fragile_entry)", "SUM(fragile_latest)"] + ["0"] * (width - 3)
+    fragility_columns = ", ".join(f"{expression} AS n{i}" for i, expression in enumerate(fragility))
+    ordered = _ordered_level("a.assessed_on", "a.id", "l.level")
+    return await sql.fetch(
+        f"""
+WITH pairs AS (
+  SELECT a.site AS site, a.learner AS learner, c.code AS code,
+    MAX(CASE WHEN l.competence IN ({_ids(socle_ids)}) THEN 1 ELSE 0 END) AS socle,
+    MIN({ordered}) % 16 AS entry, MAX({ordered}) % 16 AS latest
+  FROM assessment a JOIN assessment_level l ON l.assessment = a.id JOIN competence c ON c.id = l.competence
+  WHERE a.version IN ({_ids(version_ids)}) AND {where}
+  GROUP BY a.site, a.learner, c.code
+), learners AS (
+  SELECT site, learner,
+    MAX(CASE WHEN entry < {int(autonomous)} THEN 1 ELSE 0 END) AS fragile_entry,
+    MAX(CASE WHEN latest < {int(autonomous)} THEN 1 ELSE 0 END) AS fragile_latest
+  FROM pairs WHERE socle = 1
+  GROUP BY site, learner
+)
+SELECT 'fragility' AS kind, site, '' AS code, {fragility_columns} FROM learners GROUP BY site
+UNION ALL
+SELECT 'competence' AS kind, site, code, {competence} FROM pairs GROUP BY site, code""",
+        *args,
+    )
+
+
+async def fragility_by_month(
+    scope: ReportScope, version_ids: list[int], socle_ids: list[int], autonomous: int
+) -> list[dict[str, Any]]:
+    """Per site and month: learners with a socle competence rated that month, and those fragile by the month's
+    last rating of each socle competence."""
+    where, args = scope.clause("a.site", "a.assessed_on")
+    month = _month("a.assessed_on")
+    ordered = _ordered_level("a.assessed_on", "a.id", "l.level")
+    return await sql.fetch(
+        f"""
+WITH last AS (
+  SELECT a.site AS site, a.learner AS learner, {month} AS month, MAX({ordered}) % 16 AS level
+  FROM assessment a JOIN assessment_level l ON l.assessment = a.id JOIN competence c ON c.id = l.competence
+  WHERE a.version IN ({_ids(version_ids)}) AND l.competence IN ({_ids(socle_ids)}) AND {where}
+  GROUP BY a.site, a.learner, {month}, c.code
+), learners AS (
+  SELECT site, learner, month, MAX(CASE WHEN level < {int(autonomous)} THEN 1 ELSE 0 END) AS fragile
+  FROM last
+  GROUP BY site, learner, month
+)
+SELECT site, month, COUNT(*) AS assessed, SUM(fragile) AS fragile FROM learners GROUP BY site, month""",
+        *args,
+    )

@@ -1,0 +1,65 @@
+"""The outcomes report of a set of sites over a period: aggregates only, small cells hidden (see `suppression`)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Any
+
+from inclusion.reports import queries
+from inclusion.reports.assemble import Columns, activity_grids, months_between, people_grids, topic_grids, voucher_grids
+from inclusion.reports.divide import default_framework, divide_grids, entry_latest_rows, monthly_rows
+from inclusion.reports.grid import publish
+from inclusion.reports.scope import check_period, resolve_scope
+from inclusion.scoping import Caller
+from inclusion.sites.tables import Site
+
+
+async def selectable_sites(caller: Caller) -> list[dict[str, Any]]:
+    """The sites the caller may put in a report, by name (a funder's: those of its grants, any period)."""
+    query = Site.select(Site.id, Site.name).order_by(Site.name).order_by(Site.id)
+    if not caller.is_admin:
+        query = query.where(Site.id.is_in(sorted(caller.site_ids) or [0]))
+    return await query.run()
+
+
+async def outcomes_report(
+    caller: Caller, site_ids: list[int], date_from: date | None, date_to: date | None, k: int, today: date
+) -> dict[str, Any]:
+    """Every figure of the report for these sites (none: all the caller may see) and this period."""
+    date_from, date_to = check_period(date_from, date_to, today)
+    scope = await resolve_scope(caller, site_ids, date_from, date_to)
+    columns = Columns(scope.site_ids)
+    framework = await default_framework()
+    volume, present, days, people, topics, referrals, vouchers, divide, monthly = await asyncio.gather(
+        queries.activity_volume(scope),
+        queries.present_participants(scope),
+        queries.site_days(scope),
+        queries.people(scope),
+        queries.topics(scope),
+        queries.referrals(scope),
+        queries.vouchers(scope),
+        entry_latest_rows(scope, framework),
+        monthly_rows(scope, framework),
+    )
+    grids = [
+        *activity_grids(columns, volume, present, days, months_between(date_from, date_to)),
+        *people_grids(columns, people),
+        *divide_grids(framework, divide, monthly, columns, k),
+        *topic_grids(columns, topics, referrals),
+        *voucher_grids(columns, vouchers),
+    ]
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "small_cell_k": k,
+        "sites": [
+            {
+                "id": site["id"],
+                "name": site["name"],
+                "periods": [{"date_from": start, "date_to": end} for start, end in scope.windows[site["id"]]],
+            }
+            for site in scope.sites
+        ],
+        "tables": [publish(grid, k) for grid in grids],
+    }

@@ -1,0 +1,235 @@
+"""The outcomes report's headline, public, topic and divide figures equal a plain-Python recount of a known
+dataset, exactly."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from statistics import NormalDist
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from inclusion.activities.tables import ActivityParticipant, ActivityTopic
+from inclusion.app import create_app
+
+SOCLE = ("appareil", "navigation", "courriel", "comptes", "demarche", "arnaques")
+EXTRAS = ("documents", "visio", "sante", "banque")
+PERIOD = (date(2025, 1, 1), date(2025, 12, 31))
+BANDS = ("vingt_cinq_trente_neuf", "quarante_cinquante_neuf", "soixante_soixante_neuf", "soixante_dix_plus")
+
+
+@dataclass
+class Person:
+    id: int
+    site: int
+    first_visit: date
+    age_band: str
+    gender: str
+    status: str
+    qpv: bool
+    ratings: list[tuple[date, dict[str, int]]] = field(default_factory=list)  # in insertion (id) order
+
+
+@dataclass
+class Event:
+    site: int
+    type: str
+    day: date
+    minutes: int
+    learner: int | None = None
+    present: list[int] = field(default_factory=list)
+    anonymous: int = 0
+
+
+def day_between(rng: random.Random, start: date, end: date) -> date:
+    return start + timedelta(days=rng.randint(0, (end - start).days))
+
+
+async def build(make, rng: random.Random, sites: dict[int, int]):
+    """Learners rated before, during and after the period; sessions, workshops and Pass inside and outside it."""
+    people, events, vouchers = [], [], []
+    for site, count in sites.items():
+        for _ in range(count):
+            values = {
+                "first_visit": day_between(rng, date(2024, 6, 1), date(2025, 11, 30)),
+                "age_band": rng.choice(BANDS),
+                "gender": rng.choice(("feminin", "masculin", "non_communique")),
+                "status": rng.choice(("sans_emploi", "en_emploi", "retraite")),
+                "qpv": rng.random() < 0.3,
+            }
+            learner = await make.learner(
+                site,
+                first_visit_on=values["first_visit"],
+                age_band=values["age_band"],
+                gender=values["gender"],
+                social_status=values["status"],
+                qpv=values["qpv"],
+            )
+            person = Person(learner, site, **values)
+            days = sorted({day_between(rng, date(2024, 10, 1), date(2026, 2, 28)) for _ in range(rng.randint(0, 4))})
+            for day in days:
+                codes = rng.sample(SOCLE, rng.randint(0, 3)) + rng.sample(EXTRAS, rng.randint(0, 2))
+                levels = {code: rng.choice((0, 1, 2, 3, 3, 3, 3, 3)) for code in codes}
+                if levels:
+                    await make.assessment(learner, levels, assessed_on=day)
+                    person.ratings.append((day, levels))
+            people.append(person)
+        mine = [person.id for person in people if person.site == site]
+        for _ in range(count):
+            day = day_between(rng, date(2024, 11, 1), date(2026, 1, 31))
+            if rng.random() < 0.5:
+                learner = rng.choice(mine) if rng.random() < 0.8 else None
+                event = Event(site, "individuel", day, rng.choice((30, 45, 60)), learner=learner)
+                await make.activity(site, type="individuel", date=day, duration_minutes=event.minutes, learner=learner)
+            else:
+                invited = rng.sample(mine, rng.randint(0, 6))
+                present = [learner for learner in invited if rng.random() < 0.8]
+                event = Event(
+                    site, "collectif", day, rng.choice((90, 120)), present=present, anonymous=rng.randint(0, 3)
+                )
+                activity = await make.activity(
+                    site, date=day, duration_minutes=event.minutes, anonymous_count=event.anonymous
+                )
+                for learner in invited:
+                    await ActivityParticipant.insert(
+                        ActivityParticipant(activity=activity, learner=learner, present=learner in present)
+                    )
+                await ActivityTopic.insert(ActivityTopic(activity=activity, kind="digital", topic="email"))
+            events.append(event)
+        scheme = await make.scheme(site)
+        for index in range(count // 2):  # Pass handed before, during and after the period, some used
+            issued = day_between(rng, date(2024, 11, 1), date(2026, 1, 31))
+            used = rng.random() < 0.5
+            redeemed = issued + timedelta(days=rng.randint(0, 60)) if used else None
+            status = rng.choice(("redeemed", "claimed", "reimbursed")) if used else "issued"
+            values = {"learner": rng.choice(mine), "issued_on": issued, "status": status, "redeemed_on": redeemed}
+            await make.voucher(site, scheme, f"P{site}-{index}", **values)
+            vouchers.append((site, issued, redeemed))
+    return people, events, vouchers
+
+
+def within(day: date) -> bool:
+    return PERIOD[0] <= day <= PERIOD[1]
+
+
+def wilson(x: int, n: int) -> tuple[float, float]:
+    z = NormalDist().inv_cdf(0.975)
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    margin = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return round(max(0.0, centre - margin), 4), round(min(1.0, centre + margin), 4)
+
+
+def expected(people: list[Person], events: list[Event], vouchers, site_ids: list[int]) -> dict[tuple[str, str], list]:
+    """(table key, row key) → one value per site then the whole set, counted straight from the dataset."""
+    found: dict[tuple[str, str], list] = defaultdict(lambda: [0] * (len(site_ids) + 1))
+    column = {site: index for index, site in enumerate(site_ids)}
+    by_id = {person.id: person for person in people}
+
+    def add(table: str, row: str, site: int, amount=1) -> None:
+        found[(table, row)][column[site]] += amount
+        found[(table, row)][-1] += amount
+
+    for site, issued, redeemed in vouchers:
+        if within(issued):
+            add("vouchers", "total", site)
+            add("vouchers", "used" if redeemed else "unused", site)
+        if redeemed and within(redeemed):
+            add("vouchers_redeemed", "redeemed", site)
+    seen = set()
+    for event in (e for e in events if within(e.day)):
+        add("activity", "activities", event.site)
+        add("activity", "workshops" if event.type == "collectif" else "sessions", event.site)
+        add("activity", "minutes", event.site, event.minutes)
+        named = len(event.present) + (event.learner is not None)
+        add("participants", "named", event.site, named)
+        add("participants", "anonymous", event.site, event.anonymous + (event.type == "individuel" and not named))
+        if event.type == "collectif":  # every workshop is about email
+            add("topics_digital", "email", event.site, len(event.present) + event.anonymous)
+        seen |= {(event.site, learner) for learner in [*event.present, event.learner] if learner is not None}
+    for site, learner in seen:
+        person = by_id[learner]
+        add("learners", "nouveau" if within(person.first_visit) else "deja_venu", site)
+        add("learners", "total", site)
+        add("gender", person.gender, site)
+        add("age_band", person.age_band, site)
+        add("qpv", "oui" if person.qpv else "non", site)
+        add("social_status", person.status, site)
+    for person in people:
+        ratings = [(day, levels) for day, levels in person.ratings if within(day)]
+        entry: dict[str, int] = {}
+        latest: dict[str, int] = {}
+        for _, levels in ratings:
+            for code, level in levels.items():
+                entry.setdefault(code, level)
+                latest[code] = level
+        socle = [code for code in entry if code in SOCLE]
+        if socle:
+            add("fragility_entry", "total", person.site)
+            add("fragility_entry", "fragile", person.site, any(entry[code] < 3 for code in socle))
+            add("fragility_latest", "fragile", person.site, any(latest[code] < 3 for code in socle))
+        for code in entry:
+            add(f"levels:{code}:entry", str(entry[code]), person.site)
+            add(f"levels:{code}:latest", str(latest[code]), person.site)
+            add(f"levels:{code}:entry", "total", person.site)
+            if code in SOCLE and entry[code] < 3:
+                add(f"autonomy:{code}", "total", person.site)
+                add(f"autonomy:{code}", "became", person.site, latest[code] == 3)
+        months: dict[str, dict[str, int]] = defaultdict(dict)
+        for day, levels in ratings:
+            months[f"{day:%Y-%m}"].update({code: level for code, level in levels.items() if code in SOCLE})
+        for month, levels in months.items():
+            if levels:
+                add(f"fragility_month:{month}", "total", person.site)
+                add(f"fragility_month:{month}", "fragile", person.site, any(v < 3 for v in levels.values()))
+    return found
+
+
+@pytest.fixture
+async def open_client(settings):
+    """A client on an app whose K is 0: nothing hidden, so every figure can be compared."""
+    async with AsyncTestClient(app=create_app(settings.with_changes(small_cell_k=0))) as test_client:
+        yield test_client
+
+
+async def test_headline_and_divide_figures_match_a_recount(app, open_client, make):
+    """Every figure recounted, per site and for the whole set, matches exactly, rates and Wilson intervals too."""
+    first, second = await make.site("A — Maison France Services"), await make.site("B — Médiathèque")
+    people, events, vouchers = await build(make, random.Random(7), {first: 40, second: 25})
+    admin = await make.bearer(await make.user("admin"))
+    query = f"site={first}&site={second}&from=2025-01-01&to=2025-12-31"
+    response = await open_client.get(f"/api/v1/reports/outcomes?{query}", headers=admin)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert [site["id"] for site in report["sites"]] == [first, second]
+    tables = {table["key"]: table for table in report["tables"]}
+    want = expected(people, events, vouchers, [first, second])
+    compared = 0
+    for (key, row), values in want.items():
+        table = tables[{"learners": "learners"}.get(key, key)]
+        if row == "minutes":
+            cells = next(r for r in table["rows"] if r["key"] == "hours")["cells"]
+            values = [round(minutes / 60, 2) for minutes in values]
+        elif row == "total":
+            cells = table["total"]["cells"]
+        else:
+            cells = next(r for r in table["rows"] if r["key"] == row)["cells"]
+        assert [cell["value"] for cell in cells] == values, (key, row)
+        compared += 1
+    for key in ("fragility_entry", "fragility_latest"):
+        fragile, total = want[(key, "fragile")], want[("fragility_entry", "total")]
+        rates = tables[key]["rate"]["cells"]
+        assert [r["value"] for r in rates] == [round(f / n, 4) for f, n in zip(fragile, total, strict=True)]
+        assert [(r["low"], r["high"]) for r in rates] == [wilson(f, n) for f, n in zip(fragile, total, strict=True)]
+    used, handed = want[("vouchers", "used")], want[("vouchers", "total")]
+    assert [r["value"] for r in tables["vouchers"]["rate"]["cells"]] == [
+        round(u / n, 4) for u, n in zip(used, handed, strict=True)
+    ]
+    shown = {key for key in tables if key.startswith(("levels:", "autonomy:", "fragility_month:"))}
+    assert shown == {key for key, _ in want if key.startswith(("levels:", "autonomy:", "fragility_month:"))}
+    fragile = want[("fragility_latest", "fragile")][-1]
+    assert compared > 100 and 0 < fragile < want[("fragility_entry", "total")][-1]

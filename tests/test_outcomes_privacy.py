@@ -1,0 +1,199 @@
+"""The outcomes report never names anyone, and hides every small cell so that no total gives one away."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from datetime import date
+from xml.etree import ElementTree
+
+import pytest
+
+from inclusion.settings import Settings, SettingsError
+
+K = 11
+PERIOD = "from=2025-01-01&to=2025-12-31"
+
+
+async def crowd(make, site: int, genders: dict[str, int], first_name: str = "Marie") -> list[int]:
+    """Learners with one individual session each in 2025 and one assessment; the first half are new."""
+    learners = []
+    for gender, count in genders.items():
+        for index in range(count):
+            learner = await make.learner(
+                site,
+                first_name,
+                f"Quasimodo{len(learners)}",
+                gender=gender,
+                age_band="soixante_dix_plus" if index % 2 else "quarante_cinquante_neuf",
+                first_visit_on=date(2025, 2, 1) if len(learners) % 2 else date(2024, 5, 1),
+            )
+            await make.activity(site, type="individuel", date=date(2025, 3, 4), learner=learner)
+            await make.assessment(learner, {"appareil": 3 if index % 3 else 1, "navigation": 2}, date(2025, 3, 4))
+            learners.append(learner)
+    return learners
+
+
+def lines_of(table: dict) -> list[list[dict]]:
+    """Every group of cells whose sum is published: each row across sites then the whole set, and, when the
+    table has a total row, each column down its rows then the total."""
+    rows = [row["cells"] for row in table["rows"]] + ([table["total"]["cells"]] if table["total"] else [])
+    lines = [list(cells) for cells in rows]
+    if table["total"] and table["rows"]:
+        lines += [[cells[column] for cells in rows] for column in range(len(rows[0]))]
+    return lines
+
+
+@pytest.fixture
+async def report(client, make):
+    small, large = await make.site("Petit site"), await make.site("Grand site")
+    await crowd(make, small, {"feminin": 8, "masculin": 4}, first_name="Zéphyrine")
+    await crowd(make, large, {"feminin": 15, "masculin": 15})
+    headers = await make.bearer(await make.user("coordinator", small, large))
+    response = await client.get(f"/api/v1/reports/outcomes?site={small}&site={large}&{PERIOD}", headers=headers)
+    assert response.status_code == 200, response.text
+    return {"json": response.json(), "headers": headers, "query": f"site={small}&site={large}&{PERIOD}"}
+
+
+async def test_every_small_cell_is_hidden_and_no_line_leaves_one_alone(report):
+    """With a site of 12 learners, counts below K read "< 11" and no row or column holds one hidden cell alone."""
+    body = report["json"]
+    assert [site["name"] for site in body["sites"]] == ["Grand site", "Petit site"]
+    checked = 0
+    for table in body["tables"]:
+        for line in lines_of(table):
+            hidden = [cell for cell in line if cell["value"] is None]
+            assert len(hidden) != 1, (table["key"], line)
+            for cell in line:
+                if cell["value"] is None:
+                    assert cell["display"] == f"< {K}"
+                elif table["suppressed"]:
+                    assert cell["value"] >= K, (table["key"], line)
+            checked += 1
+    assert checked > 50
+    gender = next(table for table in body["tables"] if table["key"] == "gender")
+    cells = {row["key"]: [cell["display"] for cell in row["cells"]] for row in gender["rows"]}
+    # columns: large site, small site, whole set. 8 women and 4 men at the small site: both hidden, and the
+    # large site's 15 and 15 too, else whole − large = small. Nobody "non communiqué" (0 < K): hidden, so the
+    # whole set's smallest other cell (19 men) goes too, else 42 − 23 − 19 = 0 would show.
+    assert cells["feminin"] == ["< 11", "< 11", "23"] and cells["masculin"] == ["< 11", "< 11", "< 11"]
+    assert cells["non_communique"] == ["< 11", "< 11", "< 11"]
+    assert [cell["display"] for cell in gender["total"]["cells"]] == ["30", "12", "42"]
+
+
+async def test_a_total_shared_by_several_tables_is_hidden_alike(client, make):
+    """Learners accompanied, the total of five tables, is hidden in all of them or in none."""
+    sites = [await make.site(f"Site {index}") for index in range(3)]
+    for site, size in zip(sites, (5, 14, 30), strict=True):
+        await crowd(make, site, {"feminin": size})
+    headers = await make.bearer(await make.user("admin"))
+    body = (await client.get(f"/api/v1/reports/outcomes?{PERIOD}", headers=headers)).json()
+    totals = [
+        [cell["display"] for cell in table["total"]["cells"]]
+        for table in body["tables"]
+        if table["key"] in ("learners", "age_band", "gender", "social_status", "qpv")
+    ]
+    assert len(totals) == 5 and all(total == totals[0] for total in totals)
+    assert totals[0] == ["< 11", "< 11", "30", "49"]  # 5 is small, 14 goes with it: 49 − 30 − 14 would give 5
+
+
+async def test_levels_and_became_autonomous_do_not_give_each_other_away(client, make):
+    """The 5 autonomous at entry are hidden, so "not autonomous at entry" (25) is too: 30 − 25 would give them."""
+    site = await make.site()
+    for index in range(30):
+        learner = await make.learner(site)
+        await make.activity(site, type="individuel", date=date(2025, 3, 4), learner=learner)
+        level = 0 if index < 12 else 1 if index < 25 else 3
+        await make.assessment(learner, {"appareil": level}, date(2025, 3, 4))
+    headers = await make.bearer(await make.user("coordinator", site))
+    body = (await client.get(f"/api/v1/reports/outcomes?{PERIOD}", headers=headers)).json()
+    tables = {table["key"]: table for table in body["tables"]}
+    levels, autonomy = tables["levels:appareil:entry"], tables["autonomy:appareil"]
+    assert [cell["display"] for cell in levels["rows"][3]["cells"]] == ["< 11", "< 11"]
+    assert [cell["display"] for cell in levels["total"]["cells"]] == ["30", "30"]
+    assert [cell["display"] for cell in autonomy["total"]["cells"]] == ["< 11", "< 11"]
+    for table in (levels, autonomy):
+        for line in lines_of(table):
+            assert len([cell for cell in line if cell["value"] is None]) != 1
+
+
+async def test_rates_are_hidden_with_their_counts(report):
+    """A rate whose numerator is hidden is hidden too (rate × total would give the count back)."""
+    for table in report["json"]["tables"]:
+        if table["rate"]:
+            for rate, cell in zip(table["rate"]["cells"], table["rows"][0]["cells"], strict=True):
+                if cell["value"] is None:
+                    assert rate["value"] is None and rate["low"] is None and rate["display"] == "masqué"
+
+
+def no_learner_keys(value) -> bool:
+    if isinstance(value, dict):
+        return all("learner" not in key and no_learner_keys(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(no_learner_keys(item) for item in value)
+    return True
+
+
+async def test_no_name_and_no_learner_id_in_any_format(client, report):
+    """Neither a learner's name nor a learner field appears in the JSON, CSV or XLSX."""
+    assert no_learner_keys(report["json"])
+    texts = [str(report["json"])]
+    for extension in ("csv", "xlsx"):
+        response = await client.get(
+            f"/api/v1/reports/outcomes.{extension}?{report['query']}", headers=report["headers"]
+        )
+        assert response.status_code == 200
+        texts.append(response.content.decode("utf-8-sig") if extension == "csv" else xlsx_text(response.content))
+    for text in texts:
+        assert "Zéphyrine" not in text and "Quasimodo" not in text
+
+
+def xlsx_text(content: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return " ".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".xml"))
+
+
+def xlsx_rows(content: bytes) -> list[list[str]]:
+    """The sheet's rows as text (shared strings resolved, numbers as written)."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        strings = [node.text or "" for node in ElementTree.fromstring(archive.read("xl/sharedStrings.xml")).iter(
+            f"{{{ns['m']}}}t")]  # fmt: skip
+        sheet = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))
+    rows = []
+    for row in sheet.iter(f"{{{ns['m']}}}row"):
+        values = []
+        for cell in row.findall("m:c", ns):
+            raw = cell.find("m:v", ns).text
+            values.append(strings[int(raw)] if cell.get("t") == "s" else re.sub(r"\.0$", "", raw))
+        rows.append(values)
+    return rows
+
+
+async def test_csv_and_xlsx_carry_the_same_figures_and_hidden_cells(client, report):
+    """The CSV (`;`, BOM, dd/mm/yyyy) and the XLSX give every table row with the JSON's figures and "< 11"."""
+    expected = []
+    for table in report["json"]["tables"]:
+        for row in [*table["rows"], *([table["total"]] if table["total"] else [])]:
+            expected.append([table["title"], row["label"], *[cell["display"] for cell in row["cells"]]])
+    csv_response = await client.get(f"/api/v1/reports/outcomes.csv?{report['query']}", headers=report["headers"])
+    assert csv_response.content.startswith("\ufeff".encode())
+    text = csv_response.content.decode("utf-8-sig")
+    assert "du 01/01/2025 au 31/12/2025" in text
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert all(line in [row[1:] for row in rows] for line in expected)
+    xlsx = await client.get(f"/api/v1/reports/outcomes.xlsx?{report['query']}", headers=report["headers"])
+    sheet = [[value.replace(".", ",") for value in row[1:]] for row in xlsx_rows(xlsx.content)]
+    assert all(line in sheet for line in expected)
+    assert sum(line.count(f"< {K}") for line in expected) > 10
+
+
+def test_the_threshold_is_a_setting(tmp_path):
+    """INCLUSION_SMALL_CELL_K sets K (default 11); below 2 the service refuses to start."""
+    base = {"INCLUSION_DATA_DIR": str(tmp_path)}
+    assert Settings.from_env(base).small_cell_k == 11
+    assert Settings.from_env(base | {"INCLUSION_SMALL_CELL_K": "5"}).small_cell_k == 5
+    with pytest.raises(SettingsError):
+        Settings.from_env(base | {"INCLUSION_SMALL_CELL_K": "1"})
