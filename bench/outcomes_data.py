@@ -30,7 +30,6 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from array import array
 from collections.abc import Callable
 from datetime import date
 
@@ -46,6 +45,8 @@ PREFIX = "inclusion_bench_outcomes"
 DEFAULT_URL = f"postgresql://postgres@127.0.0.1:5432/{PREFIX}"
 GENERATOR = "outcomes_data/1"  # change when the data drawn changes, so older builds are not reused
 PASSWORD = "inclusion-bench"  # of every account: admin@bench.inclusion.test, conseiller00002@bench.inclusion.test…
+# argon2id of PASSWORD, computed once: hashing here would cost 64 MiB of RSS (argon2's memory) for one string
+PASSWORD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$jEyDr9QGnmQ8ixfD1mVYFQ$K3ON69/lhrWoMrIaJexlVBcH2e1Q5cFyM8fet7xFXC8"
 SMALL = ["site", "app_user", "user_site"]
 BULK = ["learner", "assessment", "assessment_level", "activity", "activity_topic", "activity_participant", "site_day"]
 APP_ROWS = "SELECT (SELECT count(*) FROM site) + (SELECT count(*) FROM app_user) + (SELECT count(*) FROM learner)"
@@ -160,9 +161,7 @@ async def load(url: str, scale: float, seed: int, today: date, seconds: dict, sa
         ]
         clock = time.perf_counter()
         indexes = await bulk.drop_secondary_indexes(connection, BULK)
-        from inclusion.accounts.passwords import hash_password_sync
-
-        users, links = gen.user_rows(sites, hash_password_sync(PASSWORD), calendar, rng)
+        users, links = gen.user_rows(sites, PASSWORD_HASH, calendar, rng)
         rows = {
             "site": await bulk.copy_all(connection, "site", gen.SITE_COLUMNS, gen.site_rows(sites, calendar, rng)),
             "app_user": await bulk.copy_all(connection, "app_user", gen.USER_COLUMNS, users),
@@ -171,45 +170,27 @@ async def load(url: str, scale: float, seed: int, today: date, seconds: dict, sa
         seconds["sites_users"] = time.perf_counter() - clock
         say(f"sites and users: {sum(rows.values())} rows in {seconds['sites_users']:.1f} s")
 
-        people, kept = gen.People(calendar, version_id, competences), {}
-        tables = {
-            "learner": gen.LEARNER_COLUMNS,
-            "assessment": gen.ASSESSMENT_COLUMNS,
-            "assessment_level": gen.LEVEL_COLUMNS,
-        }
+        people, activities = gen.People(calendar, version_id, competences), acts.Activities(calendar)
+        tables = {"learner": gen.LEARNER_COLUMNS, "assessment": gen.ASSESSMENT_COLUMNS,
+                  "assessment_level": gen.LEVEL_COLUMNS, "activity": acts.ACTIVITY_COLUMNS,
+                  "activity_topic": acts.TOPIC_COLUMNS, "activity_participant": acts.PARTICIPANT_COLUMNS,
+                  "site_day": acts.SITE_DAY_COLUMNS}  # fmt: skip
 
-        async def learners(site, sinks):
+        async def each_site(site: gen.SitePlan, sinks: bulk.Sinks) -> None:
+            """A site's learners and assessments, then its activities (they need the learners' dates), then its
+            attendance days: all seven tables are copied at once, so PostgreSQL ingests on several backends."""
             spans: list[tuple[int, int]] = []
-            site_rng = random.Random(f"{seed}:{site.id}:people")
-            for _ in people.site(
-                site, site_rng, spans, sinks["learner"], sinks["assessment"], sinks["assessment_level"]
-            ):
+            own = random.Random(f"{seed}:{site.id}:people")
+            for _ in people.site(site, own, spans, sinks["learner"], sinks["assessment"], sinks["assessment_level"]):
                 await sinks.tick()
-            kept[site.id] = (array("H", [f - calendar.start for f, _ in spans]), array("H", [t - f for f, t in spans]))
-
-        rows |= await phase("learners", url, tables, sites, learners, seconds, say)
-        activities = acts.Activities(calendar)
-        tables = {
-            "activity": acts.ACTIVITY_COLUMNS,
-            "activity_topic": acts.TOPIC_COLUMNS,
-            "activity_participant": acts.PARTICIPANT_COLUMNS,
-        }
-
-        async def sessions(site, sinks):
-            firsts, lengths = kept.pop(site.id)
-            spans = [(calendar.start + f, calendar.start + f + n) for f, n in zip(firsts, lengths, strict=True)]
-            site_rng = random.Random(f"{seed}:{site.id}:activities")
+            own = random.Random(f"{seed}:{site.id}:activities")
             out = (sinks["activity"], sinks["activity_topic"], sinks["activity_participant"])
-            for _ in activities.site(site, spans, site_rng, *out):
+            for _ in activities.site(site, spans, own, *out):
                 await sinks.tick()
-
-        rows |= await phase("activities", url, tables, sites, sessions, seconds, say)
-
-        async def days(site, sinks):
             activities.site_days(site, random.Random(f"{seed}:{site.id}:days"), sinks["site_day"])
             await sinks.tick()
 
-        rows |= await phase("site_days", url, {"site_day": acts.SITE_DAY_COLUMNS}, sites, days, seconds, say)
+        rows |= await phase("rows", url, tables, sites, each_site, seconds, say)
 
         clock = time.perf_counter()
         index_seconds = await bulk.rebuild_indexes(url, indexes, rows)

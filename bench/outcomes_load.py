@@ -48,7 +48,8 @@ class Sink:
             return
         if self._pending is not None:
             await self._pending  # also raises a failed COPY here
-        rows, self.rows = self.rows, []
+        rows = self.rows.copy()  # the same list object stays in use: generators hold it while they append
+        self.rows.clear()
         self.count += len(rows)
         self._pending = asyncio.ensure_future(
             self.connection.copy_records_to_table(self.table, records=rows, columns=self.columns)

@@ -114,13 +114,13 @@ class SitePlan:
 
 
 def plan_network(scale: float, rng: random.Random) -> list[SitePlan]:
-    """Site sizes: the top 1 % follow a rank-size law from 5 % of all learners down, the rest log-normal."""
+    """Site sizes: the top 1 % follow a rank-size law from 5 % of all learners down, the rest log-normal (σ 0.6)."""
     n_sites = max(1, round(FULL["sites"] * scale))
     n_learners = max(n_sites, round(FULL["learners"] * scale))
     top = max(1, round(n_sites / 100))
     shares = [LARGEST_SHARE * rank**-0.8 for rank in range(1, top + 1)]
     if n_sites > top:
-        tail = [rng.lognormvariate(0, 0.9) for _ in range(n_sites - top)]
+        tail = [rng.lognormvariate(0, 0.6) for _ in range(n_sites - top)]
         rest, whole = 1 - sum(shares), sum(tail)
         shares += [min(value * rest / whole, shares[-1]) for value in tail]
     rng.shuffle(shares)
