@@ -15,9 +15,9 @@ from outcomes_people import HISTORY_DAYS, Calendar, SitePlan, pick, weighted
 from inclusion.vocabulary import DIGITAL_TOPIC_LABELS
 
 ACTIVITY_COLUMNS = ("id", "site", "type", "date", "start_time", "duration_minutes", "place", "device", "adviser",
-                    "note", "learner", "person_age_band", "person_gender", "person_status", "autonomy",
-                    "referral_type", "referral_name", "referral_note", "title", "level", "anonymous_count",
-                    "anonymous_breakdown", "series", "created_at", "updated_at")  # fmt: skip
+                    "learner", "person_age_band", "person_gender", "person_status", "autonomy", "referral_type",
+                    "referral_name", "title", "level", "anonymous_count", "anonymous_breakdown", "created_at",
+                    "updated_at")  # note, referral_note and series keep their default ''  # fmt: skip
 TOPIC_COLUMNS = ("id", "activity", "kind", "topic")
 PARTICIPANT_COLUMNS = ("id", "activity", "learner", "present")
 SITE_DAY_COLUMNS = ("id", "site", "day", "open", "visitors", "note")
@@ -57,7 +57,7 @@ class Activities:
 
     def __init__(self, calendar: Calendar) -> None:
         self.calendar = calendar
-        self.next = {"activity": 1, "topic": 1, "participant": 1, "site_day": 1}
+        self.activity_id = self.topic_id = self.participant_id = self.site_day_id = 1  # the next ids
         self.clock = [time(9 + quarter // 4, 15 * (quarter % 4)) for quarter in range(32)]  # 09:00 … 16:45
 
     def site(self, site: SitePlan, spans: list[tuple[int, int]], rng, activities, topics, participants):
@@ -101,40 +101,45 @@ class Activities:
         shift = 7 - weekday + int(rng.random() * 5)  # Monday to Friday after
         return day + shift if day + shift <= high else day + shift - 7 if day + shift - 7 >= low else day
 
-    def _head(self, site: SitePlan, day: int, rng) -> tuple:
-        """id, site, date, start time, place, adviser and the creation stamp, shared by both kinds."""
-        activity_id = self.next["activity"]
-        self.next["activity"] += 1
-        start = None if rng.random() < 0.3 else self.clock[int(rng.random() * 32)]
+    def _head(self, site: SitePlan, day: int, random_) -> tuple:
+        """id, start time, place, adviser and the creation stamp, shared by both kinds."""
+        activity_id = self.activity_id
+        self.activity_id += 1
+        start = None if random_() < 0.3 else self.clock[int(random_() * 32)]
         stamp = self.calendar.stamp(day, (start.hour if start else 17) + 2)
-        adviser = site.advisers[int(rng.random() * len(site.advisers))]
-        place = "lieu_activite" if site.kind == "bus_itinerant" else pick(rng, PLACES)
+        adviser = site.advisers[int(random_() * len(site.advisers))]
+        place = "lieu_activite" if site.kind == "bus_itinerant" else PLACES[int(random_() * len(PLACES))]
         return activity_id, start, place, adviser, stamp
 
     def _session(self, site: SitePlan, spans, rng, rows, topics) -> None:
-        cal = self.calendar
-        if spans and rng.random() < 0.65:  # a learner with a file, on a day between first visit and last contact
-            index = int(rng.random() * len(spans))
+        cal, random_ = self.calendar, rng.random
+        if spans and random_() < 0.65:  # a learner with a file, on a day between first visit and last contact
+            index = int(random_() * len(spans))
             first, last = spans[index]
-            day = self._weekday(rng, first + int(rng.random() * (last - first + 1)), first, last)
-            learner, person = site.first_learner + index, (None, None, None)
+            day = self._weekday(rng, first + int(random_() * (last - first + 1)), first, last)
+            learner, band, gender, status = site.first_learner + index, None, None, None
         else:
-            day = self._weekday(rng, cal.start + int(rng.random() * HISTORY_DAYS))
-            learner, person = None, (pick(rng, BANDS), pick(rng, GENDERS), pick(rng, STATUSES))
-        activity_id, start, place, adviser, stamp = self._head(site, day, rng)
-        referral, referral_name = (pick(rng, REFERRALS), "") if rng.random() < 0.12 else (None, "")
+            day = self._weekday(rng, cal.start + int(random_() * HISTORY_DAYS))
+            learner = None
+            band, gender, status = pick(rng, BANDS), pick(rng, GENDERS), pick(rng, STATUSES)
+        activity_id, start, place, adviser, stamp = self._head(site, day, random_)
+        referral, referral_name = (pick(rng, REFERRALS), "") if random_() < 0.12 else (None, "")
         if referral == "operateur_ou_organisme_en_charge":
             referral_name = pick(rng, ("CAF", "CPAM", "France Travail", "Impôts", "ANTS", "MSA"))
-        rows.append((activity_id, site.id, "individuel", cal.day(day), start, pick(rng, SESSION_MINUTES), place,
-                     pick(rng, DEVICES), adviser, "", learner, *person, pick(rng, AUTONOMY), referral, referral_name,
-                     "", "", None, 0, "{}", "", stamp, stamp))  # fmt: skip
-        self._topics(activity_id, rng, topics, rng.random() < 0.45)
+        minutes = SESSION_MINUTES[int(random_() * len(SESSION_MINUTES))]
+        device, autonomy = DEVICES[int(random_() * len(DEVICES))], AUTONOMY[int(random_() * len(AUTONOMY))]
+        rows.append((activity_id, site.id, "individuel", cal.day(day), start, minutes, place, device, adviser,
+                     learner, band, gender, status, autonomy, referral, referral_name, "", None, 0, "{}", stamp,
+                     stamp))  # fmt: skip
+        self._topics(activity_id, rng, topics, random_() < 0.45)
 
     def _workshop(self, site: SitePlan, day: int, named: list[int], rng, rows, topics, participants) -> None:
-        activity_id, start, place, adviser, stamp = self._head(site, day, rng)
+        activity_id, start, place, adviser, stamp = self._head(site, day, rng.random)
+        participant_id, random_ = self.participant_id, rng.random
         for learner_id in named:
-            participants.append((self.next["participant"], activity_id, learner_id, rng.random() < 0.9))
-            self.next["participant"] += 1
+            participants.append((participant_id, activity_id, learner_id, random_() < 0.9))
+            participant_id += 1
+        self.participant_id = participant_id
         anonymous = 0 if rng.random() < 0.5 else 1 + int(rng.random() * 6)
         breakdown: dict[str, dict[str, int]] = {}
         for name, table, share in (
@@ -150,21 +155,34 @@ class Activities:
         title = f"Atelier « {DIGITAL_TOPIC_LABELS[first_topic]} »"
         device = "ordinateur" if rng.random() < 0.6 else None
         rows.append((activity_id, site.id, "collectif", self.calendar.day(day), start, pick(rng, WORKSHOP_MINUTES),
-                     place, device, adviser, "", None, None, None, None, None, None, "", "", title, pick(rng, LEVELS),
-                     anonymous, json.dumps(breakdown, separators=(",", ":")), "", stamp, stamp))  # fmt: skip
+                     place, device, adviser, None, None, None, None, None, None, "", title, pick(rng, LEVELS),
+                     anonymous, json.dumps(breakdown, separators=(",", ":")), stamp, stamp))  # fmt: skip
 
     def _topics(self, activity_id: int, rng, topics, admin: bool) -> str:
         """1–3 distinct digital topics; with `admin`, help with procedures plus 1–2 administrative topics."""
-        chosen = {pick(rng, DIGITAL) for _ in range(pick(rng, (1, 1, 1, 2, 2, 3)))}
-        rows = [("digital", topic) for topic in sorted(chosen)]
+        random_, topic_id = rng.random, self.topic_id
+        first = DIGITAL[int(random_() * len(DIGITAL))]
+        chosen = [first]
+        draw = random_()
+        if draw > 0.5:  # a second topic (half the time), a third (one time in six)
+            for _ in range(2 if draw > 0.83 else 1):
+                topic = DIGITAL[int(random_() * len(DIGITAL))]
+                if topic not in chosen:
+                    chosen.append(topic)
+        if admin and "aide_aux_demarches_administratives" not in chosen:
+            chosen.append("aide_aux_demarches_administratives")
+        for topic in chosen:
+            topics.append((topic_id, activity_id, "digital", topic))
+            topic_id += 1
         if admin:
-            if "aide_aux_demarches_administratives" not in chosen:
-                rows.append(("digital", "aide_aux_demarches_administratives"))
-            rows += [("admin", topic) for topic in sorted({pick(rng, ADMIN) for _ in range(pick(rng, (1, 1, 2)))})]
-        for kind, topic in rows:
-            topics.append((self.next["topic"], activity_id, kind, topic))
-            self.next["topic"] += 1
-        return rows[0][1]
+            topic = ADMIN[int(random_() * len(ADMIN))]
+            topics.append((topic_id, activity_id, "admin", topic))
+            topic_id += 1
+            if random_() < 0.33 and (other := ADMIN[int(random_() * len(ADMIN))]) != topic:
+                topics.append((topic_id, activity_id, "admin", other))
+                topic_id += 1
+        self.topic_id = topic_id
+        return first
 
     def site_days(self, site: SitePlan, rng, rows) -> None:
         """The last two years: most opening days recorded (Saturday too at some sites), a few closed days."""
@@ -177,5 +195,5 @@ class Activities:
                 continue
             is_open = rng.random() < 0.97
             visitors = int(daily * (0.4 + 1.2 * rng.random())) if is_open else 0
-            rows.append((self.next["site_day"], site.id, cal.day(day), is_open, min(visitors, 10000), ""))
-            self.next["site_day"] += 1
+            rows.append((self.site_day_id, site.id, cal.day(day), is_open, min(visitors, 10000), ""))
+            self.site_day_id += 1

@@ -27,10 +27,16 @@ ORDER BY t.relname, c.relname
 """
 
 
+def _same(value):
+    return value
+
+
 async def connect(url: str) -> asyncpg.Connection:
+    """A loading connection: no FK checks, no commit waits, timestamptz given as (µs since 2000-01-01 UTC,)."""
     connection = await asyncpg.connect(url)
     for statement in SESSION:
         await connection.execute(statement)
+    await connection.set_type_codec("timestamptz", schema="pg_catalog", encoder=_same, decoder=_same, format="tuple")
     return connection
 
 

@@ -12,7 +12,7 @@ import json
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from inclusion.learners.names import name_key, search_key
 from inclusion.learners.retention import cutoff
@@ -55,12 +55,12 @@ SITE_COLUMNS = ("id", "name", "kind", "address", "postal_code", "city", "insee_c
                 "opening_hours", "created_at", "updated_at")  # fmt: skip
 USER_COLUMNS = ("id", "email", "display_name", "password_hash", "role", "is_active", "created_at", "last_login_at")
 USER_SITE_COLUMNS = ("id", "user", "site")
-LEARNER_COLUMNS = ("id", "site", "first_name", "last_name", "pseudonym", "name_key", "search_key", "birth_year",
-                   "age_band", "gender", "social_status", "insee_code", "qpv", "rural", "phone", "email",
-                   "consent_on", "consent_follow_up", "consent_certificate", "notes", "first_visit_on",
-                   "last_contact_on", "anonymised_at", "merged_into", "created_by", "created_at",
-                   "updated_at")  # fmt: skip
-ASSESSMENT_COLUMNS = ("id", "learner", "site", "version", "assessed_on", "kind", "assessor", "note", "created_at")
+# columns left out of a COPY (pseudonym, email, notes, merged_into, note…) take their default: '' or NULL
+LEARNER_COLUMNS = ("id", "site", "first_name", "last_name", "name_key", "search_key", "birth_year", "age_band",
+                   "gender", "social_status", "insee_code", "qpv", "rural", "phone", "consent_on",
+                   "consent_follow_up", "consent_certificate", "first_visit_on", "last_contact_on", "anonymised_at",
+                   "created_by", "created_at", "updated_at")  # fmt: skip
+ASSESSMENT_COLUMNS = ("id", "learner", "site", "version", "assessed_on", "kind", "assessor", "created_at")
 LEVEL_COLUMNS = ("id", "assessment", "competence", "level")
 
 
@@ -85,20 +85,23 @@ def spread(total: int, weights: list[float]) -> list[int]:
 
 
 class Calendar:
-    """Ordinal day numbers → `date` / aware `datetime`, cached; the history window ends today."""
+    """Ordinal day numbers → `date`, and to timestamps in the form `outcomes_load.connect` registers for
+    timestamptz: `(microseconds since 2000-01-01 UTC,)`, which asyncpg packs without the ≈ 1 µs per value an
+    aware `datetime` costs it. Both cached; the history window ends today."""
 
     def __init__(self, today: date) -> None:
         self.today = today.toordinal()
         self.start = self.today - HISTORY_DAYS + 1
         self.purge_before = cutoff(today, RETENTION_MONTHS).toordinal()
         self._dates = [date.fromordinal(self.start + i) for i in range(HISTORY_DAYS)]
-        midnight = [datetime.combine(day, time(0), UTC) for day in self._dates]
-        self._stamps = [[m + timedelta(hours=hour) for hour in range(24)] for m in midnight]
+        epoch = date(2000, 1, 1).toordinal()
+        self._stamps = [[(((self.start + i - epoch) * 24 + hour) * 3_600_000_000,) for hour in range(24)]
+                        for i in range(HISTORY_DAYS)]  # fmt: skip
 
     def day(self, ordinal: int) -> date:
         return self._dates[ordinal - self.start]
 
-    def stamp(self, ordinal: int, hour: int) -> datetime:
+    def stamp(self, ordinal: int, hour: int) -> tuple[int]:
         return self._stamps[min(ordinal, self.today) - self.start][hour]
 
 
@@ -247,9 +250,9 @@ class People:
             anonymised = updated = cal.stamp(last + 731, 3)
             first_name = last_name = phone = ""
             keys, birth_year, consent_on = ("", ""), None, None
-        return (learner_id, site.id, first_name, last_name, "", keys[0], keys[1], birth_year, band, gender, status,
-                insee, qpv, rural, phone, "", consent_on, rng.random() < 0.85, rng.random() < 0.5, "",
-                cal.day(first), cal.day(last), anonymised, None, adviser, created, updated)  # fmt: skip
+        return (learner_id, site.id, first_name, last_name, keys[0], keys[1], birth_year, band, gender, status,
+                insee, qpv, rural, phone, consent_on, rng.random() < 0.85, rng.random() < 0.5, cal.day(first),
+                cal.day(last), anonymised, adviser, created, updated)  # fmt: skip
 
     def _assessments(self, learner_id, site, first, offsets, rng, assessments, levels) -> None:
         """Initial, then intermediaire, the last one sometimes final; levels mostly rising (≈ 60 % fragile at entry)."""
@@ -271,7 +274,7 @@ class People:
             kind = "initial" if step == 0 else "final" if step == last_step and final else "intermediaire"
             adviser = site.advisers[int(random_() * len(site.advisers))]
             assessments.append((assessment_id, learner_id, site.id, self.version_id, self.calendar.day(day), kind,
-                                adviser, "", self.calendar.stamp(day, 10 + int(random_() * 7))))  # fmt: skip
+                                adviser, self.calendar.stamp(day, 10 + int(random_() * 7))))  # fmt: skip
             for cid in pool:
                 level = current[cid]
                 if step:
