@@ -35,6 +35,8 @@ from datetime import date
 
 import asyncpg
 
+from inclusion.learners.retention import cutoff
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import outcomes_activities as acts  # noqa: E402
@@ -79,8 +81,10 @@ async def build_async(database_url: str = DEFAULT_URL, scale: float = 1.0, seed:
     previous = await prepare_database(database_url, name, fresh)
     wanted = {"generator": GENERATOR, "scale": scale, "seed": seed}
     if previous and previous.get("complete") and all(previous.get(k) == v for k, v in wanted.items()):
-        say(f"{name}: already built with scale {scale}, seed {seed} on {previous['as_of']}: reused (--fresh rebuilds)")
-        return previous["summary"] | {"reused": True}
+        aged = await anonymise_aged(database_url, date.today())
+        say(f"{name}: already built with scale {scale}, seed {seed} on {previous['as_of']}: reused (--fresh rebuilds)"
+            + (f"; {aged:,} files past retention since then anonymised" if aged else ""))  # fmt: skip
+        return previous["summary"] | {"reused": True, "aged_anonymised": aged}
     if previous:
         say(f"{name}: built before with other parameters or unfinished: dropped and rebuilt")
         await prepare_database(database_url, name, fresh=True)
@@ -130,6 +134,22 @@ async def set_marker(url: str, name: str, marker: dict) -> None:
     try:
         text = json.dumps(marker, ensure_ascii=False).replace("'", "''")
         await connection.execute(f"COMMENT ON DATABASE \"{name}\" IS '{text}'")
+    finally:
+        await connection.close()
+
+
+async def anonymise_aged(url: str, today: date) -> int:
+    """Files whose last contact fell past retention since the build get anonymised in one statement (as at build
+    time), so a server started on reused data does not anonymise them one by one while it is being measured."""
+    connection = await asyncpg.connect(url)
+    try:
+        status = await connection.execute(
+            "UPDATE learner SET first_name = '', last_name = '', pseudonym = '', phone = '', email = '', notes = '',"
+            " name_key = '', search_key = '', birth_year = NULL, consent_on = NULL, anonymised_at = now(),"
+            " updated_at = now() WHERE last_contact_on < $1 AND anonymised_at IS NULL AND merged_into IS NULL",
+            cutoff(today, gen.RETENTION_MONTHS),
+        )
+        return int(status.split()[-1])
     finally:
         await connection.close()
 
@@ -212,6 +232,7 @@ async def load(url: str, scale: float, seed: int, today: date, seconds: dict, sa
         "seconds": {k: round(v, 2) for k, v in seconds.items()},
         "sites": {"first_id": sites[0].id, "last_id": sites[-1].id, "count": len(sites)},
         "large_site_id": by_size[0].id,
+        "largest_sites": [[site.id, site.learners] for site in by_size[:5]],
         "large_site_learners": by_size[0].learners,
         "median_site_id": median.id,
         "median_site_learners": median.learners,

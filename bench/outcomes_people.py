@@ -247,7 +247,7 @@ class People:
         updated = cal.stamp(last, 9 + int(rng.random() * 8))
         consent_on, anonymised = cal.day(first), None
         if last < cal.purge_before:  # the daily purge would have anonymised it: erased as `lifecycle.anonymise` does
-            anonymised = updated = cal.stamp(last + 731, 3)
+            anonymised = updated = cal.stamp(last + 731, 0)  # at most today 00:00: never in the future
             first_name = last_name = phone = ""
             keys, birth_year, consent_on = ("", ""), None, None
         return (learner_id, site.id, first_name, last_name, keys[0], keys[1], birth_year, band, gender, status,

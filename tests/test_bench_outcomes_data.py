@@ -79,6 +79,14 @@ async def fetch_facts(url: str) -> dict:
         await connection.close()
 
 
+async def execute(url: str, statement: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
 async def drop(url: str) -> None:
     admin = await asyncpg.connect(urllib.parse.urlsplit(url)._replace(path="/postgres").geturl())
     try:
@@ -89,7 +97,7 @@ async def drop(url: str) -> None:
 
 def test_small_build_follows_the_app_rules_is_reused_and_refuses_foreign_data() -> None:
     """A fresh build loads what it reports, breaks no app rule, rebuilds its indexes and moves its sequences; the
-    same call again reuses it; a database holding someone else's rows is refused."""
+    same call again reuses it, anonymising files that aged past retention since; someone else's rows are refused."""
     url = bench_url()
     try:
         summary = outcomes_data.build(url, scale=SCALE, seed=3, fresh=True, progress=None)
@@ -103,8 +111,10 @@ def test_small_build_follows_the_app_rules_is_reused_and_refuses_foreign_data() 
         assert summary["sites"] == {"first_id": 1, "last_id": 6, "count": 6}
         assert summary["large_site_learners"] == max(summary["large_site_learners"], summary["median_site_learners"])
 
+        aged = "UPDATE learner SET last_contact_on = '2001-01-01' WHERE id = 2000"  # as if the build had aged
+        asyncio.run(execute(url, aged))
         again = outcomes_data.build(url, scale=SCALE, seed=3, progress=None)
-        assert again["reused"] and again["rows"] == summary["rows"]
+        assert again["reused"] and again["rows"] == summary["rows"] and again["aged_anonymised"] == 1
 
         asyncio.run(drop(url))
         asyncio.run(create_foreign(url))
