@@ -55,9 +55,10 @@ WORKSHOP_MINUTES = (60, 90, 90, 120, 120, 120, 150, 180)
 class Activities:
     """Appends one site's rows at a time to row lists; keeps the running ids."""
 
-    def __init__(self, calendar: Calendar) -> None:
+    def __init__(self, calendar: Calendar, first_id: int = 1, step: int = 1) -> None:
         self.calendar = calendar
-        self.activity_id = self.topic_id = self.participant_id = self.site_day_id = 1  # the next ids
+        self.activity_id = self.topic_id = self.participant_id = self.site_day_id = first_id  # the next ids
+        self.step = step  # ids go first_id, first_id + step…: several processes interleave theirs
         self.clock = [time(9 + quarter // 4, 15 * (quarter % 4)) for quarter in range(32)]  # 09:00 … 16:45
 
     def site(self, site: SitePlan, spans: list[tuple[int, int]], rng, activities, topics, participants):
@@ -104,7 +105,7 @@ class Activities:
     def _head(self, site: SitePlan, day: int, random_) -> tuple:
         """id, start time, place, adviser and the creation stamp, shared by both kinds."""
         activity_id = self.activity_id
-        self.activity_id += 1
+        self.activity_id += self.step
         start = None if random_() < 0.3 else self.clock[int(random_() * 32)]
         stamp = self.calendar.stamp(day, (start.hour if start else 17) + 2)
         adviser = site.advisers[int(random_() * len(site.advisers))]
@@ -138,7 +139,7 @@ class Activities:
         participant_id, random_ = self.participant_id, rng.random
         for learner_id in named:
             participants.append((participant_id, activity_id, learner_id, random_() < 0.9))
-            participant_id += 1
+            participant_id += self.step
         self.participant_id = participant_id
         anonymous = 0 if rng.random() < 0.5 else 1 + int(rng.random() * 6)
         breakdown: dict[str, dict[str, int]] = {}
@@ -173,14 +174,14 @@ class Activities:
             chosen.append("aide_aux_demarches_administratives")
         for topic in chosen:
             topics.append((topic_id, activity_id, "digital", topic))
-            topic_id += 1
+            topic_id += self.step
         if admin:
             topic = ADMIN[int(random_() * len(ADMIN))]
             topics.append((topic_id, activity_id, "admin", topic))
-            topic_id += 1
+            topic_id += self.step
             if random_() < 0.33 and (other := ADMIN[int(random_() * len(ADMIN))]) != topic:
                 topics.append((topic_id, activity_id, "admin", other))
-                topic_id += 1
+                topic_id += self.step
         self.topic_id = topic_id
         return first
 
@@ -196,4 +197,4 @@ class Activities:
             is_open = rng.random() < 0.97
             visitors = int(daily * (0.4 + 1.2 * rng.random())) if is_open else 0
             rows.append((self.site_day_id, site.id, cal.day(day), is_open, min(visitors, 10000), ""))
-            self.site_day_id += 1
+            self.site_day_id += self.step

@@ -24,7 +24,6 @@ import asyncio
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -39,9 +38,9 @@ from inclusion.learners.retention import cutoff
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import outcomes_activities as acts  # noqa: E402
 import outcomes_load as bulk  # noqa: E402
 import outcomes_people as gen  # noqa: E402
+import outcomes_rows as rows_phase  # noqa: E402
 
 PREFIX = "inclusion_bench_outcomes"
 DEFAULT_URL = f"postgresql://postgres@127.0.0.1:5432/{PREFIX}"
@@ -58,19 +57,15 @@ class Refused(Exception):
     """The database holds data this script did not build (use `fresh`), or its name is not a bench name."""
 
 
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def build(database_url: str = DEFAULT_URL, scale: float = 1.0, seed: int = 7, fresh: bool = False,
-          progress: Callable[[str], None] | None = print) -> dict:  # fmt: skip
+          progress: Callable[[str], None] | None = print, workers: int = 1) -> dict:  # fmt: skip
     """Build (or reuse) the dataset; return rows per table, seconds per phase, the site id range, the id of the
     largest site (`large_site_id`, for one-site reports) and of a median one, the login used, peak RSS."""
-    return asyncio.run(build_async(database_url, scale, seed, fresh, progress))
+    return asyncio.run(build_async(database_url, scale, seed, fresh, progress, workers))
 
 
 async def build_async(database_url: str = DEFAULT_URL, scale: float = 1.0, seed: int = 7, fresh: bool = False,
-                      progress: Callable[[str], None] | None = print) -> dict:  # fmt: skip
+                      progress: Callable[[str], None] | None = print, workers: int = 1) -> dict:  # fmt: skip
     say = progress or (lambda _: None)
     began = time.perf_counter()
     name = urllib.parse.urlsplit(database_url).path.lstrip("/")
@@ -93,10 +88,12 @@ async def build_async(database_url: str = DEFAULT_URL, scale: float = 1.0, seed:
     say(f"schema: created and migrated in {seconds['schema']:.1f} s")
     today = date.today()
     await set_marker(database_url, name, wanted | {"complete": False, "as_of": today.isoformat()})
-    summary = await load(database_url, scale, seed, today, seconds, say)
+    summary = await load(database_url, scale, seed, today, seconds, say, workers)
     summary |= {"database": name, "scale": scale, "seed": seed, "as_of": today.isoformat(), "reused": False}
     summary["seconds"]["total"] = time.perf_counter() - began
-    summary["peak_rss_mib"] = round(peak_rss_mib(), 1)
+    by_process = [round(max(rss, rows_phase.peak_rss_mib()) if i == 0 else rss, 1)
+                  for i, rss in enumerate(summary.pop("rss"))]  # fmt: skip
+    summary |= {"peak_rss_mib": max(by_process), "peak_rss_mib_by_process": by_process, "workers": workers}
     await set_marker(database_url, name, wanted | {"complete": True, "as_of": today.isoformat(), "summary": summary})
     return summary
 
@@ -163,7 +160,7 @@ def migrate(url: str) -> None:
         raise RuntimeError(f"inclusion migrate failed: {done.stderr.strip() or done.stdout.strip()}")
 
 
-async def load(url: str, scale: float, seed: int, today: date, seconds: dict, say) -> dict:
+async def load(url: str, scale: float, seed: int, today: date, seconds: dict, say, workers: int) -> dict:
     rng = random.Random(seed)
     calendar = gen.Calendar(today)
     sites = gen.plan_network(scale, rng)
@@ -190,27 +187,14 @@ async def load(url: str, scale: float, seed: int, today: date, seconds: dict, sa
         seconds["sites_users"] = time.perf_counter() - clock
         say(f"sites and users: {sum(rows.values())} rows in {seconds['sites_users']:.1f} s")
 
-        people, activities = gen.People(calendar, version_id, competences), acts.Activities(calendar)
-        tables = {"learner": gen.LEARNER_COLUMNS, "assessment": gen.ASSESSMENT_COLUMNS,
-                  "assessment_level": gen.LEVEL_COLUMNS, "activity": acts.ACTIVITY_COLUMNS,
-                  "activity_topic": acts.TOPIC_COLUMNS, "activity_participant": acts.PARTICIPANT_COLUMNS,
-                  "site_day": acts.SITE_DAY_COLUMNS}  # fmt: skip
-
-        async def each_site(site: gen.SitePlan, sinks: bulk.Sinks) -> None:
-            """A site's learners and assessments, then its activities (they need the learners' dates), then its
-            attendance days: all seven tables are copied at once, so PostgreSQL ingests on several backends."""
-            spans: list[tuple[int, int]] = []
-            own = random.Random(f"{seed}:{site.id}:people")
-            for _ in people.site(site, own, spans, sinks["learner"], sinks["assessment"], sinks["assessment_level"]):
-                await sinks.tick()
-            own = random.Random(f"{seed}:{site.id}:activities")
-            out = (sinks["activity"], sinks["activity_topic"], sinks["activity_participant"])
-            for _ in activities.site(site, spans, own, *out):
-                await sinks.tick()
-            activities.site_days(site, random.Random(f"{seed}:{site.id}:days"), sinks["site_day"])
-            await sinks.tick()
-
-        rows |= await phase("rows", url, tables, sites, each_site, seconds, say)
+        clock = time.perf_counter()
+        framework = (version_id, competences)
+        counts, rss = await rows_phase.load_rows(url, scale, seed, today, sites, framework, workers, say)
+        seconds["rows"] = elapsed = time.perf_counter() - clock
+        total = sum(counts.values())
+        say(f"rows: {total:,} rows in {elapsed:.1f} s ({total / elapsed:,.0f} rows/s): "
+            + ", ".join(f"{table} {count:,}" for table, count in counts.items()))  # fmt: skip
+        rows |= counts
 
         clock = time.perf_counter()
         index_seconds = await bulk.rebuild_indexes(url, indexes, rows)
@@ -229,6 +213,7 @@ async def load(url: str, scale: float, seed: int, today: date, seconds: dict, sa
     median = by_size[len(by_size) // 2]
     return {
         "rows": rows,
+        "rss": rss,
         "seconds": {k: round(v, 2) for k, v in seconds.items()},
         "sites": {"first_id": sites[0].id, "last_id": sites[-1].id, "count": len(sites)},
         "large_site_id": by_size[0].id,
@@ -242,27 +227,6 @@ async def load(url: str, scale: float, seed: int, today: date, seconds: dict, sa
     }
 
 
-async def phase(label: str, url: str, tables: dict, sites: list, each, seconds: dict, say) -> dict[str, int]:
-    """Run `each(site, sinks)` over every site, copying as rows come; print progress about every 10 % of sites."""
-    clock = time.perf_counter()
-    sinks = await bulk.Sinks.open(url, tables)
-    try:
-        step = max(1, len(sites) // 10)
-        for number, site in enumerate(sites, 1):
-            await each(site, sinks)
-            if number % step == 0 and number < len(sites):
-                elapsed = time.perf_counter() - clock
-                say(f"  {label}: {number}/{len(sites)} sites, {sinks.pending_rows():,} rows, "
-                    f"{sinks.pending_rows() / elapsed:,.0f} rows/s, peak RSS {peak_rss_mib():.0f} MiB")  # fmt: skip
-    finally:
-        counts = await sinks.close()
-    seconds[label] = elapsed = time.perf_counter() - clock
-    total = sum(counts.values())
-    say(f"{label}: {total:,} rows in {elapsed:.1f} s ({total / elapsed:,.0f} rows/s): "
-        + ", ".join(f"{table} {count:,}" for table, count in counts.items()))  # fmt: skip
-    return counts
-
-
 def print_summary(summary: dict) -> None:
     seconds = summary["seconds"]
     print(f"\n{summary['database']}: scale {summary['scale']}, seed {summary['seed']}, as of {summary['as_of']}"
@@ -273,7 +237,10 @@ def print_summary(summary: dict) -> None:
     total = sum(summary["rows"].values())
     print(f"{'total':<22} {total:>12,}")
     print("phases: " + ", ".join(f"{name} {value:.1f} s" for name, value in seconds.items()))
-    print(f"rows/s over the whole build: {total / seconds['total']:,.0f}   peak RSS: {summary['peak_rss_mib']} MiB")
+    processes = summary.get("peak_rss_mib_by_process", [])
+    per_process = f" (per process: {', '.join(map(str, processes))})" if len(processes) > 1 else ""
+    print(f"rows/s over the whole build: {total / seconds['total']:,.0f}   peak RSS: {summary['peak_rss_mib']} MiB"
+          + per_process)  # fmt: skip
     print(f"sites {summary['sites']['first_id']}–{summary['sites']['last_id']}; largest #{summary['large_site_id']} "
           f"({summary['large_site_learners']:,} learners), median #{summary['median_site_id']} "
           f"({summary['median_site_learners']:,}); login {summary['admin_email']} / {summary['password']}")  # fmt: skip
@@ -285,10 +252,11 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 3,000 sites, 1,000,000 learners…")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database first")
+    parser.add_argument("--workers", type=int, default=1, help="processes drawing rows (default 1)")
     parser.add_argument("--json", action="store_true", help="also print the summary as a JSON object")
     args = parser.parse_args()
     try:
-        summary = build(args.database_url, args.scale, args.seed, args.fresh)
+        summary = build(args.database_url, args.scale, args.seed, args.fresh, workers=args.workers)
     except Refused as refused:
         raise SystemExit(str(refused)) from None
     print_summary(summary)

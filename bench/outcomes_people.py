@@ -181,7 +181,7 @@ def user_rows(sites: list[SitePlan], password_hash: str, calendar: Calendar, rng
 class People:
     """Learners of one site at a time, with their assessments and levels, appended to three row lists."""
 
-    def __init__(self, calendar: Calendar, version_id: int, competences: list[tuple[int, str, bool]]) -> None:
+    def __init__(self, calendar, version_id: int, competences: list[tuple[int, str, bool]], first_id=1, step=1) -> None:
         self.calendar = calendar
         self.version_id = version_id
         self.socle = [cid for cid, _, socle in competences if socle]
@@ -192,8 +192,8 @@ class People:
         }
         self.this_year = date.fromordinal(calendar.today).year
         self.births, self.counts = weighted(BIRTH_YEARS), weighted(ASSESSMENT_COUNTS)
-        self.assessment_id = 1
-        self.level_id = 1
+        self.assessment_id = self.level_id = first_id  # ids go first_id, first_id + step…: processes interleave
+        self.step = step
 
     def site(self, site: SitePlan, rng: random.Random, spans: list, learners: list, assessments: list, levels: list):
         """Append the site's rows, yielding every few hundred learners (so the caller can flush);
@@ -268,7 +268,7 @@ class People:
         rise = pick(rng, (0.25, 0.5, 0.65, 0.75, 0.85))
         last_step, random_, append = len(offsets) - 1, rng.random, levels.append
         final = last_step > 0 and random_() < 0.6
-        assessment_id, level_id = self.assessment_id, self.level_id
+        assessment_id, level_id, step_id = self.assessment_id, self.level_id, self.step
         for step, offset in enumerate(offsets):
             day = first + offset
             kind = "initial" if step == 0 else "final" if step == last_step and final else "intermediaire"
@@ -284,8 +284,8 @@ class People:
                     elif draw > 0.95 and 0 < level < 3:  # forgetting, never below the start of autonomy
                         current[cid] = level = level - 1
                 append((level_id, assessment_id, cid, level))
-                level_id += 1
-            assessment_id += 1
+                level_id += step_id
+            assessment_id += step_id
         self.assessment_id, self.level_id = assessment_id, level_id
 
 

@@ -96,11 +96,11 @@ async def drop(url: str) -> None:
 
 
 def test_small_build_follows_the_app_rules_is_reused_and_refuses_foreign_data() -> None:
-    """A fresh build loads what it reports, breaks no app rule, rebuilds its indexes and moves its sequences; the
-    same call again reuses it, anonymising files that aged past retention since; someone else's rows are refused."""
+    """A fresh build (two processes) loads what it reports, breaks no app rule, rebuilds its indexes and moves its
+    sequences; the same call again reuses it, anonymising files aged past retention since; foreign rows are refused."""
     url = bench_url()
     try:
-        summary = outcomes_data.build(url, scale=SCALE, seed=3, fresh=True, progress=None)
+        summary = outcomes_data.build(url, scale=SCALE, seed=3, fresh=True, progress=None, workers=2)
         facts = asyncio.run(fetch_facts(url))
         assert facts["rows"] == {table: summary["rows"][table] for table in outcomes_data.BULK}
         assert summary["rows"]["learner"] == 2000 and summary["rows"]["activity"] == 10000
