@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import time
 
-from outcomes_people import HISTORY_DAYS, Calendar, SitePlan, pick, weighted
+from outcomes_people import HISTORY_DAYS, Calendar, SitePlan, growth, pick, weighted
 
 from inclusion.vocabulary import DIGITAL_TOPIC_LABELS
 
@@ -70,7 +70,7 @@ class Activities:
             self._session(site, spans, rng, activities, topics)
             if count % 2000 == 1999:
                 yield
-        days = sorted(self._weekday(rng, cal.start + int(rng.random() * HISTORY_DAYS)) for _ in range(workshops))
+        days = sorted(self._weekday(rng, cal.start + int(growth(rng) * HISTORY_DAYS)) for _ in range(workshops))
         active: list[int] = []  # learners whose first visit is past; pruned when drawn after their last contact
         upto = 0
         for count, day in enumerate(days):
@@ -120,7 +120,7 @@ class Activities:
             day = self._weekday(rng, first + int(random_() * (last - first + 1)), first, last)
             learner, band, gender, status = site.first_learner + index, None, None, None
         else:
-            day = self._weekday(rng, cal.start + int(random_() * HISTORY_DAYS))
+            day = self._weekday(rng, cal.start + int(growth(rng) * HISTORY_DAYS))
             learner = None
             band, gender, status = pick(rng, BANDS), pick(rng, GENDERS), pick(rng, STATUSES)
         activity_id, start, place, adviser, stamp = self._head(site, day, random_)

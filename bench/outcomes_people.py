@@ -49,7 +49,15 @@ LAST_NAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Petit", "Duran
               "Lambert", "Bonnet", "Benali", "Nguyen", "Diallo", "Traoré", "Haddad", "Caron", "D'Hondt", "Sénéchal",
               "Le Gall", "Hoarau", "Payet", "Lemaître", "Mendy", "Carpentier")  # fmt: skip
 BIRTH_YEARS = (((1935, 1954), 30), ((1955, 1964), 24), ((1965, 1984), 24), ((1985, 1999), 14), ((2000, 2010), 8))
-ASSESSMENT_COUNTS = ((0, 8), (1, 16), (2, 17), (3, 18), (4, 17), (5, 13), (6, 11))  # mean ≈ 3.0 per learner
+ASSESSMENT_COUNTS = (
+    (0, 6),
+    (1, 13),
+    (2, 15),
+    (3, 18),
+    (4, 18),
+    (5, 16),
+    (6, 14),
+)  # 3.3 planned, ≈ 3.0 once cut at today
 EXTRA_COUNTS = (0, 1, 2, 2, 3, 4, 6)
 SITE_COLUMNS = ("id", "name", "kind", "address", "postal_code", "city", "insee_code", "siret", "itinerant",
                 "opening_hours", "created_at", "updated_at")  # fmt: skip
@@ -71,6 +79,13 @@ def weighted(pairs) -> tuple:
 
 def pick(rng: random.Random, values: tuple):
     return values[int(rng.random() * len(values))]
+
+
+def growth(rng: random.Random) -> float:
+    """A share of the history window, drawn with a density rising from 0.5 to 1.5: the programme grows,
+    three times as many new learners and activities in its last month as in its first."""
+    draw = rng.random()
+    return draw if rng.random() < 0.5 else math.sqrt(draw)
 
 
 def spread(total: int, weights: list[float]) -> list[int]:
@@ -206,8 +221,10 @@ class People:
             for _ in range(k - 1):
                 offsets.append(offsets[-1] + 21 + int(rng.random() * 100))
             tail = 0 if rng.random() < 0.4 else int(-math.log(1 - rng.random()) * 45)
-            span = min(HISTORY_DAYS - 1, (offsets[-1] if k else 0) + tail)
-            plans.append((cal.start + int(rng.random() * (HISTORY_DAYS - span)), span, offsets[:k]))
+            first = cal.start + int(growth(rng) * HISTORY_DAYS)
+            room = cal.today - first  # a recent learner's path is cut at today: fewer assessments so far
+            span = min(room, (offsets[-1] if k else 0) + tail)
+            plans.append((first, span, [offset for offset in offsets[:k] if offset <= room]))
         plans.sort(key=lambda plan: plan[0])  # ids follow first visits, as files are created on the first visit
         for index, (first, span, offsets) in enumerate(plans):
             learner_id = site.first_learner + index
@@ -258,7 +275,8 @@ class People:
         """Initial, then intermediaire, the last one sometimes final; levels mostly rising (≈ 60 % fragile at entry)."""
         socle = self.socle if rng.random() < 0.7 else rng.sample(self.socle, len(self.socle) - rng.choice((1, 1, 2)))
         pool = socle + rng.sample(self.extras, min(len(self.extras), rng.choice(EXTRA_COUNTS)))
-        if rng.random() < 0.42:  # confident: autonomous in every socle competence from the start
+        confident = 0.34 + 0.16 * (first - self.calendar.start) / HISTORY_DAYS  # newcomers get less fragile
+        if rng.random() < confident:  # autonomous in every socle competence from the start
             current = {cid: 3 if cid in socle else pick(rng, (1, 2, 3, 3)) for cid in pool}
         else:
             base = pick(rng, (0, 1, 2, 2, 2))
