@@ -127,7 +127,7 @@ async def test_weekly_repeat_creates_one_activity_per_week(client, make):
 
 
 async def test_duplicate_edit_delete_and_filter(client, make):
-    """An activity can be duplicated, edited, filtered by learner and topic, and deleted."""
+    """An activity can be duplicated, edited, filtered by learner (sessions and workshops) and topic, and deleted."""
     _, headers, learners = await setup(make)
     [created] = (await client.post("/api/v1/activities", json=workshop(learners[:2]), headers=headers)).json()
     copy = (await client.post(f"/api/v1/activities/{created['id']}/duplicate", json={}, headers=headers)).json()
@@ -138,8 +138,11 @@ async def test_duplicate_edit_delete_and_filter(client, make):
     assert edited.status_code == 200 and edited.json()["duration_minutes"] == 60
     by_topic = (await client.get("/api/v1/activities?topic=email", headers=headers)).json()
     assert [item["id"] for item in by_topic["items"]] == [copy["id"]]
+    session = {"type": "individuel", "date": TODAY.isoformat(), "duration_minutes": 30, "learner_id": learners[1]}
+    [own] = (await client.post("/api/v1/activities", json=session, headers=headers)).json()
     by_learner = (await client.get(f"/api/v1/activities?learner={learners[1]}", headers=headers)).json()
-    assert by_learner["total"] == 2
+    assert {item["id"] for item in by_learner["items"]} == {created["id"], copy["id"], own["id"]}
+    assert (await client.delete(f"/api/v1/activities/{own['id']}", headers=headers)).status_code == 204
     assert (await client.get(f"/api/v1/activities?learner={learners[5]}", headers=headers)).json()["total"] == 0
     assert (await client.delete(f"/api/v1/activities/{copy['id']}", headers=headers)).status_code == 204
     assert await Activity.count() == 1
