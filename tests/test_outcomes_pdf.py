@@ -44,6 +44,8 @@ async def test_the_pdf_matches_the_json_and_names_nobody(client, make, tmp_path)
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert pages >= 2 and f"Page {pages} / {pages}" in text
     assert "Zéphyrine" not in text and "Quasimodo" not in text
+    fonts = poppler("pdffonts", response.content, tmp_path)
+    assert "Inter" in fonts and "DejaVu" not in fonts  # the charts' text too: the bundled face, not the system's
     assert "du 01/01/2025 au 31/12/2025" in text and "Petit site" in text and "Grand site" in text
     assert "« < 11 » : moins de 11 personnes" in text and f"édité le {date.today().strftime('%d/%m/%Y')}" in text
     hidden = 0

@@ -23,9 +23,9 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
     return [(SECTIONS.get(key, key), tables) for key, tables in found.items()]
 
 
-def printed_context(report: dict[str, Any]) -> dict[str, Any]:
+def printed_context(report: dict[str, Any], **chart_options: str) -> dict[str, Any]:
     """The charts and the tables, as both the dashboard and the PDF show them."""
-    return {"report": report, "charts": dashboard_charts(report), "sections": sections(report)}
+    return {"report": report, "charts": dashboard_charts(report, **chart_options), "sections": sections(report)}
 
 
 def pdf_title(report: dict[str, Any]) -> str:
@@ -34,7 +34,7 @@ def pdf_title(report: dict[str, Any]) -> str:
 
 
 async def report_pdf(report: dict[str, Any], generated_at: datetime) -> bytes:
-    context = printed_context(report) | {
+    context = printed_context(report, font="Inter") | {  # the bundled face, declared by pdf/base.css
         "title": pdf_title(report),
         "author": "Inclusion numérique",
         "generated_at": generated_at.astimezone(PARIS),
