@@ -32,8 +32,10 @@ from inclusion.health import health
 from inclusion.learners.api import LearnerApi
 from inclusion.learners.pages import LEARNER_PAGES
 from inclusion.learners.retention import run_daily
-from inclusion.reports.api import outcomes, outcomes_csv, outcomes_xlsx
+from inclusion.reports.api import outcomes, outcomes_csv, outcomes_pdf, outcomes_xlsx
 from inclusion.reports.pages import REPORT_PAGES
+from inclusion.reports.share_api import ShareApi
+from inclusion.reports.share_pages import SHARE_PAGES
 from inclusion.scoping import Caller
 from inclusion.settings import TEMPLATES_DIR, Settings
 from inclusion.sites.api import SiteApi
@@ -73,6 +75,8 @@ API_ROUTES = [
     outcomes,
     outcomes_csv,
     outcomes_xlsx,
+    outcomes_pdf,
+    ShareApi,
 ]
 PAGES = [
     *ACCOUNT_PAGES,
@@ -84,6 +88,7 @@ PAGES = [
     *VOUCHER_PAGES,
     *CERTIFICATE_PAGES,
     *REPORT_PAGES,
+    *SHARE_PAGES,
     *FUNDER_PAGES,
 ]
 

@@ -26,6 +26,12 @@ class Conflict(DomainError):
     message = "Cette action entre en conflit avec l'état actuel des données."
 
 
+class Gone(DomainError):
+    """The resource existed but no longer serves (an expired share link): 410."""
+
+    message = "Ce lien a expiré."
+
+
 class InvalidData(DomainError):
     """Bad input: `fields` maps a field path to a French message."""
 

@@ -10,6 +10,7 @@ from inclusion.certificates.tables import Certificate, CertificateFile, Verifica
 from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
 from inclusion.funders.tables import Funder, FunderUser, Grant
 from inclusion.learners.tables import Learner
+from inclusion.reports.tables import ReportShare
 from inclusion.settings import MIGRATIONS_DIR
 from inclusion.sites.tables import Site
 from inclusion.vouchers.tables import Booklet, Claim, SchemeSite, Voucher, VoucherEvent, VoucherScheme
@@ -47,6 +48,7 @@ APP_CONFIG = AppConfig(
         Funder,
         Grant,
         FunderUser,
+        ReportShare,
     ],
     migration_dependencies=[],
     commands=[],

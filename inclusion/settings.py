@@ -47,6 +47,7 @@ class Settings:
     retention_months: int = 24
     verify_max_lookups: int = 30
     verify_window_minutes: int = 10
+    share_max_views: int = 60
     small_cell_k: int = 11
     daily_jobs: bool = True
     log_level: str = "INFO"
@@ -110,6 +111,7 @@ class Settings:
             retention_months=_int(get, "RETENTION_MONTHS", 24),
             verify_max_lookups=_int(get, "VERIFY_MAX_LOOKUPS", 30),
             verify_window_minutes=_int(get, "VERIFY_WINDOW_MINUTES", 10),
+            share_max_views=_int(get, "SHARE_MAX_VIEWS", 60),
             small_cell_k=_small_cell_k(_int(get, "SMALL_CELL_K", 11)),
         )
 

@@ -263,3 +263,23 @@ def certificate_pages(page, learner: str) -> None:
     for url in ["/verify", f"/verify/{code}", "/verify/INC-2222-3333-4444-5555"]:
         page.goto(url)
         assert_accessible(page, url)
+
+
+def test_a_shared_report_is_accessible_without_login(page):
+    """A coordinator shares the dashboard's report (no JavaScript needed), copies the URL shown once, and the
+    report opens read-only without login; every page on the way has no serious accessibility violation."""
+    log_in(page, COORDINATOR)
+    page.goto("/reports/outcomes")
+    assert_accessible(page, "dashboard with the share form")
+    page.fill("#expires_on", (date.today() + timedelta(days=7)).isoformat())
+    page.click("form[action='/reports/outcomes/shares'] button[type=submit]")
+    url = page.locator("#share-url").input_value()
+    assert "/shared/reports/" in url
+    assert_accessible(page, "share link created")
+    page.locator("a", has_text="Révoquer").first.click()
+    assert_accessible(page, "share revoke confirmation")
+    page.context.clear_cookies()
+    page.goto(url[url.index("/shared/reports/") :])
+    assert "lecture seule" in page.content() and page.locator("svg[role=img]").count() >= 1
+    assert page.locator("#site").count() == 0 and page.locator("text=Partager ce rapport").count() == 0
+    assert_accessible(page, "shared report")

@@ -104,6 +104,18 @@ async def _grant_of(make: Factory, site_id: int) -> int:
     return (await Grant.select(Grant.id).where(Grant.funder == funder).first())["id"]
 
 
+async def _share_of(make: Factory, site_id: int) -> int:
+    from datetime import date
+
+    from inclusion.reports import shares
+    from inclusion.scoping import Caller, Role
+
+    owner = await make.user("coordinator", site_id)
+    creator = Caller(owner["id"], owner["email"], "", Role.coordinator, frozenset({site_id}), "token")
+    created = await shares.create_share(creator, "clé", "", [], (None, None), None, date.today())
+    return created["id"]
+
+
 async def _any_day(make: Factory, site_id: int) -> str:
     return "2025-03-04"  # the site_id beside it carries the scope
 
@@ -124,6 +136,7 @@ OTHER_SITE_RECORDS: dict[str, Callable[[Factory, int], Awaitable[int | str]]] = 
     "certificate_id": _certificate_of,
     "funder_id": _funder_of,
     "grant_id": _grant_of,
+    "share_id": _share_of,
 }
 
 

@@ -21,6 +21,8 @@ class Action(StrEnum):
     redeem = "redeem"
     certify = "certify"
     revoke = "revoke"
+    share = "share"
+    unshare = "unshare"
 
 
 ACTION_LABELS = {
@@ -34,6 +36,8 @@ ACTION_LABELS = {
     Action.redeem: "Encaissement",
     Action.certify: "Délivrance d'attestation",
     Action.revoke: "Révocation d'attestation",
+    Action.share: "Lien de partage d'un rapport",
+    Action.unshare: "Révocation d'un lien de partage",
 }
 COLUMNS = (
     AuditEntry.id,

@@ -19,23 +19,25 @@ from inclusion.vocabulary import CERTIFICATE_STATUS_LABELS, CertificateStatus
 UNKNOWN = "Aucune attestation ne porte ce code."
 
 
-async def count_lookup(settings: Settings, ip: str) -> None:
-    """Record one look-up from `ip`; TooManyAttempts (nothing recorded) once the window's quota is spent."""
+async def count_lookup(settings: Settings, ip: str, quota: int | None = None, what: str = "vérifications") -> None:
+    """Record one look-up from `ip`; TooManyAttempts (nothing recorded) once the window's quota is spent.
+    Other public routes count under their own key in `ip` (e.g. "partage 192.0.2.1"), with their own quota."""
     moment = now()
     window = timedelta(minutes=settings.verify_window_minutes)
+    quota = quota or settings.verify_max_lookups
     async with db.write_transaction():
         recent = (
             await VerificationLookup.select(VerificationLookup.looked_up_at)
             .where(VerificationLookup.ip == ip, VerificationLookup.looked_up_at >= moment - window)
             .order_by(VerificationLookup.looked_up_at, ascending=False)
-            .limit(settings.verify_max_lookups)
+            .limit(quota)
             .run()
         )
-        if len(recent) >= settings.verify_max_lookups:
+        if len(recent) >= quota:
             wait = int((recent[-1]["looked_up_at"] + window - moment).total_seconds()) + 1
             minutes = max(1, -(-wait // 60))
             plural = "s" if minutes > 1 else ""
-            message = f"Trop de vérifications depuis votre adresse. Réessayez dans {minutes} minute{plural}."
+            message = f"Trop de {what} depuis votre adresse. Réessayez dans {minutes} minute{plural}."
             raise TooManyAttempts(max(1, wait), message)
         await VerificationLookup.delete().where(VerificationLookup.looked_up_at < moment - window).run()
         await VerificationLookup.insert(VerificationLookup(ip=ip, looked_up_at=moment)).run()

@@ -11,7 +11,9 @@ from litestar.params import QueryParameter
 from litestar.response import Response
 from msgspec import convert
 
+from inclusion.clock import now
 from inclusion.reports import exports, services
+from inclusion.reports.document import filename, report_pdf
 from inclusion.reports.schemas import OutcomesReport
 from inclusion.reports.scope import parse_day
 from inclusion.web.params import CurrentCaller
@@ -34,10 +36,6 @@ async def _report(request: Request, caller, sites, date_from, date_to) -> dict[s
     return await services.outcomes_report(caller, sites or [], *period, k, date.today())
 
 
-def _filename(report: dict[str, Any], extension: str) -> str:
-    return f"rapport-impact-{report['date_from']}-{report['date_to']}.{extension}"
-
-
 @get("/reports/outcomes", tags=["Rapports"], summary="Rapport d'impact : la fracture numérique se réduit-elle ?")
 async def outcomes(
     request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
@@ -55,7 +53,7 @@ async def outcomes_csv(
     return Response(
         exports.report_csv(report),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(report, "csv")}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename(report, "csv")}"'},
     )
 
 
@@ -71,5 +69,17 @@ async def outcomes_xlsx(
     return Response(
         exports.report_xlsx(report),
         media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{_filename(report, "xlsx")}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename(report, "xlsx")}"'},
+    )
+
+
+@get("/reports/outcomes.pdf", tags=["Rapports"], summary="Rapport d'impact en PDF (A4 ; mêmes chiffres et graphiques)")
+async def outcomes_pdf(
+    request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
+) -> Response[bytes]:
+    report = await _report(request, caller, site, date_from, date_to)
+    return Response(
+        await report_pdf(report, now()),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename(report, "pdf")}"'},
     )

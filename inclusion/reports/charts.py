@@ -9,12 +9,13 @@ from markupsafe import Markup, escape
 
 WIDTH, LEFT, RIGHT = 640, 190, 24
 BLUE, GREY, INK = "#000091", "#6a6a6a", "#1e1e1e"
+FONT = "DejaVu Sans, sans-serif"  # the browser's; the PDF passes its bundled Inter
 
 
-def _open(key: str, title: str, description: str, height: int) -> list[str]:
+def _open(key: str, title: str, description: str, height: int, font: str) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" class="chart" '
-        f'aria-labelledby="{key}-title {key}-desc" font-family="DejaVu Sans, sans-serif">',
+        f'aria-labelledby="{key}-title {key}-desc" font-family="{font}">',
         f'<title id="{key}-title">{escape(title)}</title>',
         f'<desc id="{key}-desc">{escape(description)}</desc>',
     ]
@@ -24,7 +25,7 @@ def _percent(value: float | None) -> str:
     return "masqué" if value is None else f"{value * 100:.1f} %".replace(".", ",")
 
 
-def fragility_chart(entry: dict[str, Any], latest: dict[str, Any]) -> dict[str, Any]:
+def fragility_chart(entry: dict[str, Any], latest: dict[str, Any], font: str = FONT) -> dict[str, Any]:
     """Fragility rate at entry and at the latest assessment, each with its 95 % interval."""
     bars = [("À l'entrée", entry["rate"]["cells"][-1]), ("Dernière évaluation", latest["rate"]["cells"][-1])]
     title = "Taux de fragilité numérique, à l'entrée et à la dernière évaluation"
@@ -38,7 +39,7 @@ def fragility_chart(entry: dict[str, Any], latest: dict[str, Any]) -> dict[str, 
         for label, rate in bars
     )
     span = WIDTH - LEFT - RIGHT
-    parts = _open("fragility", title, f"Ensemble des sites. {said}.", 130)
+    parts = _open("fragility", title, f"Ensemble des sites. {said}.", 130, font)
     for index, (label, rate) in enumerate(bars):
         top = 20 + index * 52
         parts.append(
@@ -63,7 +64,9 @@ def fragility_chart(entry: dict[str, Any], latest: dict[str, Any]) -> dict[str, 
             "rows": rows}  # fmt: skip
 
 
-def monthly_chart(key: str, title: str, unit: str, points: list[tuple[str, float | None]]) -> dict[str, Any]:
+def monthly_chart(
+    key: str, title: str, unit: str, points: list[tuple[str, float | None]], font: str = FONT
+) -> dict[str, Any]:
     """One bar per month (a hidden month has none and is named in the description)."""
     visible = [value for _, value in points if value is not None]
     top = max(visible, default=0) or 1
@@ -72,7 +75,7 @@ def monthly_chart(key: str, title: str, unit: str, points: list[tuple[str, float
     if hidden:
         description += f" ; masqués (trop peu de personnes) : {', '.join(hidden)}"
     height, base = 220, 180
-    parts = _open(key, title, description + ".", height)
+    parts = _open(key, title, description + ".", height, font)
     step = (WIDTH - 40) / max(1, len(points))
     for index, (label, value) in enumerate(points):
         x = 30 + index * step
@@ -88,17 +91,17 @@ def monthly_chart(key: str, title: str, unit: str, points: list[tuple[str, float
     return {"svg": Markup("".join(parts)), "title": title, "header": ("Mois", unit.capitalize()), "rows": rows}
 
 
-def dashboard_charts(report: dict[str, Any]) -> list[dict[str, Any]]:
+def dashboard_charts(report: dict[str, Any], font: str = FONT) -> list[dict[str, Any]]:
     tables = {table["key"]: table for table in report["tables"]}
     charts = []
     if "fragility_entry" in tables:
-        charts.append(fragility_chart(tables["fragility_entry"], tables["fragility_latest"]))
+        charts.append(fragility_chart(tables["fragility_entry"], tables["fragility_latest"], font))
     volume = tables["activity_trend"]
-    charts.append(monthly_chart("activities", "Activités par mois", "activités",
-                                [(row["label"], row["cells"][-1]["value"]) for row in volume["rows"]]))  # fmt: skip
+    points = [(row["label"], row["cells"][-1]["value"]) for row in volume["rows"]]
+    charts.append(monthly_chart("activities", "Activités par mois", "activités", points, font))
     months = [table for key, table in tables.items() if key.startswith("fragility_month:")]
     if months:
         points = [(table["title"].rsplit("— ", 1)[-1], table["rate"]["cells"][-1]["value"]) for table in months]
         points = [(label, None if value is None else round(value * 100, 1)) for label, value in points]
-        charts.append(monthly_chart("trend", "Taux de fragilité numérique par mois (%)", "%", points))
+        charts.append(monthly_chart("trend", "Taux de fragilité numérique par mois (%)", "%", points, font))
     return charts

@@ -11,9 +11,8 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from inclusion.errors import InvalidData
-from inclusion.reports import services
-from inclusion.reports.charts import dashboard_charts
-from inclusion.reports.exports import SECTIONS
+from inclusion.reports import services, shares
+from inclusion.reports.document import printed_context
 from inclusion.reports.scope import parse_day
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page
@@ -42,19 +41,17 @@ async def dashboard(
     query = urlencode(
         [("site", value) for value in chosen] + [("from", report["date_from"]), ("to", report["date_to"])]
     )
-    sections = {}
-    for table in report["tables"]:
-        sections.setdefault(table["section"], []).append(table)
     return page(
         request,
         "pages/outcomes.html",
         form=form | {"from": report["date_from"].isoformat(), "to": report["date_to"].isoformat()},
         choices=choices,
-        report=report,
-        charts=dashboard_charts(report),
-        sections=[(SECTIONS[key], tables) for key, tables in sections.items()],
         query=query,
+        downloads="/api/v1/reports/outcomes",
+        share_expiry=shares.expiry(None, date.today()).isoformat(),
+        can_share=caller.role in shares.SHARERS,
         errors={},
+        **printed_context(report),
     )
 
 

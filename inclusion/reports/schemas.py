@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Literal
 
-from msgspec import Struct
+from msgspec import Struct, field
 
 
 class Cell(Struct):
@@ -65,3 +66,41 @@ class OutcomesReport(Struct):
     small_cell_k: int
     sites: list[ReportSite]
     tables: list[Table]
+
+
+class ShareCreate(Struct, forbid_unknown_fields=True):
+    """A read-only link to the report of these sites (none: all yours) and this period (as the report's `from`
+    and `to`), valid through `expires_on` (default: in 30 days; at most a year ahead)."""
+
+    sites: list[int] = []
+    date_from: date | None = field(default=None, name="from")
+    date_to: date | None = field(default=None, name="to")
+    expires_on: date | None = None
+
+
+class ShareSite(Struct):
+    id: int
+    name: str
+
+
+class ShareCreated(Struct):
+    """`url` opens the report without login: it is given only now (the server keeps only its hash)."""
+
+    id: int
+    url: str
+    expires_on: date
+    sites: list[ShareSite]
+    date_from: date = field(name="from")
+    date_to: date = field(name="to")
+
+
+class ShareOut(Struct):
+    id: int
+    expires_on: date
+    sites: list[ShareSite]
+    created_at: datetime
+    revoked_at: datetime | None
+    creator_email: str
+    status: Literal["active", "expired", "revoked"]
+    date_from: date = field(name="from")
+    date_to: date = field(name="to")

@@ -10,7 +10,7 @@ from inclusion.reports import queries
 from inclusion.reports.assemble import Columns, activity_grids, months_between, people_grids, topic_grids, voucher_grids
 from inclusion.reports.divide import default_framework, divide_grids, entry_latest_rows, monthly_rows
 from inclusion.reports.grid import publish
-from inclusion.reports.scope import check_period, resolve_scope
+from inclusion.reports.scope import ReportScope, check_period, resolve_scope
 from inclusion.scoping import Caller
 from inclusion.sites.tables import Site
 
@@ -28,7 +28,12 @@ async def outcomes_report(
 ) -> dict[str, Any]:
     """Every figure of the report for these sites (none: all the caller may see) and this period."""
     date_from, date_to = check_period(date_from, date_to, today)
-    scope = await resolve_scope(caller, site_ids, date_from, date_to)
+    return await scope_report(await resolve_scope(caller, site_ids, date_from, date_to), k)
+
+
+async def scope_report(scope: ReportScope, k: int) -> dict[str, Any]:
+    """Every figure of the report for a resolved scope (a caller's now, or the one a share link froze)."""
+    date_from, date_to = scope.date_from, scope.date_to
     columns = Columns(scope.site_ids)
     framework = await default_framework()
     volume, present, days, people, topics, referrals, vouchers, divide, monthly = await asyncio.gather(

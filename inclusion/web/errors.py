@@ -15,6 +15,7 @@ from inclusion.errors import (
     AuthenticationRequired,
     Conflict,
     DomainError,
+    Gone,
     InvalidData,
     NotFound,
     PermissionDenied,
@@ -31,6 +32,7 @@ MESSAGES = {
     404: "Ressource introuvable.",
     405: "Méthode non autorisée pour cette adresse.",
     409: "Cette action entre en conflit avec l'état actuel des données.",
+    410: "Cette ressource n'est plus disponible.",
     413: "Requête trop volumineuse.",
     415: "Type de contenu non pris en charge.",
     422: "Certaines données sont invalides.",
@@ -42,6 +44,7 @@ TITLES = {
     401: "Connexion requise",
     403: "Accès refusé",
     404: "Page introuvable",
+    410: "Lien expiré",
     429: "Trop de tentatives",
     500: "Erreur interne",
 }
@@ -50,6 +53,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     PermissionDenied: 403,
     Conflict: 409,
+    Gone: 410,
     TooManyAttempts: 429,
     AuthenticationRequired: 401,
 }
