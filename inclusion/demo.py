@@ -73,7 +73,8 @@ ACCOUNTS = [
 
 
 async def seed_funder(site_id: int) -> int:
-    """The demo funder, its grant on Espace Carnot (every demo date) and the demo funder account."""
+    """The demo funder, its grant on Espace Carnot (every demo date) and the demo funder account, unless that
+    account belongs to a funder already (an older database, whose migration gave it a funder of its own)."""
     if await Funder.exists().where(Funder.name == FUNDER).run():
         return 0
     funder = Funder(name=FUNDER, type="etat_prefecture")
@@ -88,7 +89,7 @@ async def seed_funder(site_id: int) -> int:
     )
     await grant.save().run()
     account = await User.select(User.id).where(User.email == FUNDER_ACCOUNT).first().run()
-    if account is not None:
+    if account is not None and not await FunderUser.exists().where(FunderUser.user == account["id"]).run():
         await FunderUser.insert(FunderUser(funder=funder.id, user=account["id"])).run()
     return 2
 

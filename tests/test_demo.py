@@ -181,3 +181,37 @@ def test_demo_has_booklets_and_realistic_redemptions(fresh_database_url, tmp_pat
         chain = chains[voucher["id"]]
         assert chain[0] == (None, "in_stock") and chain[-1][1] == voucher["status"]
         assert all(chain[n][1] == chain[n + 1][0] for n in range(len(chain) - 1))
+
+
+REASSIGN = """
+import asyncio
+from inclusion import db, sql
+from inclusion.settings import Settings
+
+async def main():
+    engine = db.create_engine(Settings.from_env())
+    db.bind(engine)
+    prefecture = (await sql.fetch("SELECT id FROM funder"))[0]["id"]
+    await sql.fetch("DELETE FROM funder_user")
+    await sql.fetch("DELETE FROM funder_grant")
+    await sql.fetch("DELETE FROM funder WHERE id = {}", prefecture)
+    await sql.fetch("INSERT INTO funder (name, type) VALUES ({}, {})", "Financeur existant", "autre")
+    own = (await sql.fetch("SELECT id FROM funder"))[0]["id"]
+    account = (await sql.fetch("SELECT id FROM app_user WHERE role = {}", "funder"))[0]["id"]
+    await sql.fetch("INSERT INTO funder_user (funder, \\"user\\") VALUES ({}, {})", own, account)
+    await db.close(engine)
+
+asyncio.run(main())
+"""
+
+
+def test_demo_leaves_a_funder_account_that_already_has_a_funder(fresh_database_url, tmp_path):
+    """On an older database whose funder account already belongs to a funder, the demo runs and keeps it there."""
+    env = cli_env(fresh_database_url, tmp_path)
+    assert run_cli("demo", env=env).returncode == 0
+    reassign = subprocess.run([sys.executable, "-c", REASSIGN], env=env, capture_output=True, text=True, timeout=120)
+    assert reassign.returncode == 0, reassign.stderr
+    again = run_cli("demo", env=env)
+    assert again.returncode == 0, again.stderr
+    listing = run_cli("demo", env=env)
+    assert listing.returncode == 0 and "0 enregistrement(s) ajouté(s)" in listing.stdout
