@@ -87,19 +87,20 @@ def _status(row: dict[str, Any], today: date) -> str:
     return "expired" if row["expires_on"] < today else "active"
 
 
+SHARE_COLUMNS = (
+    ReportShare.id,
+    ReportShare.date_from,
+    ReportShare.date_to,
+    ReportShare.scope,
+    ReportShare.expires_on,
+    ReportShare.revoked_at,
+)
+
+
 async def list_shares(caller: Caller, today: date) -> list[dict[str, Any]]:
     """The caller's links, newest first (an administrator's: everyone's)."""
     query = (
-        ReportShare.select(
-            ReportShare.id,
-            ReportShare.date_from,
-            ReportShare.date_to,
-            ReportShare.scope,
-            ReportShare.expires_on,
-            ReportShare.created_at,
-            ReportShare.revoked_at,
-            ReportShare.creator.email.as_alias("creator_email"),
-        )
+        ReportShare.select(*SHARE_COLUMNS, ReportShare.created_at, ReportShare.creator.email.as_alias("creator_email"))
         .order_by(ReportShare.id, ascending=False)
         .output(load_json=True)
     )
@@ -145,14 +146,7 @@ async def shared_scope(share_id: int, token: str, today: date) -> tuple[dict[str
     """The share and its frozen scope; 404 unknown, revoked or creator deactivated, 410 expired."""
     row = await (
         ReportShare.select(
-            ReportShare.id,
-            ReportShare.date_from,
-            ReportShare.date_to,
-            ReportShare.scope,
-            ReportShare.expires_on,
-            ReportShare.token_sha256,
-            ReportShare.revoked_at,
-            ReportShare.creator.is_active.as_alias("creator_active"),
+            *SHARE_COLUMNS, ReportShare.token_sha256, ReportShare.creator.is_active.as_alias("creator_active")
         )
         .where(ReportShare.id == share_id)
         .first()
