@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import aiosqlite
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
-from inclusion.sqlite_writer import PlanWriter
+from inclusion.sqlite_writer import CONNECTION_PRAGMAS, PlanWriter
 
 MAX_IDLE_CONNECTIONS = 32
 T = TypeVar("T")
@@ -43,10 +43,8 @@ def writer_lock() -> asyncio.Lock:
 
 
 async def _configure(connection: aiosqlite.Connection) -> None:
-    """Foreign keys on; in WAL mode, sync at checkpoints rather than at every commit (a crashed process
-    loses nothing; only a power cut can lose the last commits, never corrupt the file)."""
-    await connection.execute("PRAGMA foreign_keys = 1")
-    await connection.execute("PRAGMA synchronous = NORMAL")
+    for pragma in CONNECTION_PRAGMAS:
+        await connection.execute(pragma)
 
 
 def is_write(query: str) -> bool:

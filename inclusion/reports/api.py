@@ -27,7 +27,23 @@ From = Annotated[
 To = Annotated[
     str | None, QueryParameter(name="to", description="Dernier jour inclus (AAAA-MM-JJ) ; défaut : aujourd'hui")
 ]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+async def download(report: dict[str, Any], extension: str, headers: dict[str, str] | None = None) -> Response[bytes]:
+    """The report as a CSV, XLSX or PDF attachment (the API's variants and the shared links' files)."""
+    if extension == "pdf":
+        body = await report_pdf(report, now())
+    else:
+        body = exports.report_xlsx(report) if extension == "xlsx" else exports.report_csv(report)
+    disposition = f'attachment; filename="{filename(report, extension)}"'
+    return Response(
+        body, media_type=MEDIA_TYPES[extension], headers={"Content-Disposition": disposition, **(headers or {})}
+    )
 
 
 async def _report(request: Request, caller, sites, date_from, date_to) -> dict[str, Any]:
@@ -49,12 +65,7 @@ async def outcomes(
 async def outcomes_csv(
     request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
 ) -> Response[bytes]:
-    report = await _report(request, caller, site, date_from, date_to)
-    return Response(
-        exports.report_csv(report),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename(report, "csv")}"'},
-    )
+    return await download(await _report(request, caller, site, date_from, date_to), "csv")
 
 
 @get(
@@ -65,21 +76,11 @@ async def outcomes_csv(
 async def outcomes_xlsx(
     request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
 ) -> Response[bytes]:
-    report = await _report(request, caller, site, date_from, date_to)
-    return Response(
-        exports.report_xlsx(report),
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{filename(report, "xlsx")}"'},
-    )
+    return await download(await _report(request, caller, site, date_from, date_to), "xlsx")
 
 
 @get("/reports/outcomes.pdf", tags=["Rapports"], summary="Rapport d'impact en PDF (A4 ; mêmes chiffres et graphiques)")
 async def outcomes_pdf(
     request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
 ) -> Response[bytes]:
-    report = await _report(request, caller, site, date_from, date_to)
-    return Response(
-        await report_pdf(report, now()),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename(report, "pdf")}"'},
-    )
+    return await download(await _report(request, caller, site, date_from, date_to), "pdf")

@@ -11,10 +11,10 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from inclusion.certificates.verification import count_lookup
-from inclusion.clock import now
 from inclusion.errors import InvalidData
-from inclusion.reports import exports, services, shares
-from inclusion.reports.document import filename, printed_context, report_pdf
+from inclusion.reports import services, shares
+from inclusion.reports.api import download
+from inclusion.reports.document import printed_context
 from inclusion.reports.scope import parse_day
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page
@@ -76,26 +76,21 @@ async def shared_report(request: Request, token: FromPath[str]) -> Template | Re
     await count_lookup(settings, f"partage {_client_ip(request)}", settings.share_max_views, "consultations")
     share, scope = await shares.shared_scope(share_id, token, date.today())
     report = await services.scope_report(scope, settings.small_cell_k)
-    if extension == "pdf":
-        document, media_type = await report_pdf(report, now()), "application/pdf"
-    elif extension == "csv":
-        document, media_type = exports.report_csv(report), "text/csv; charset=utf-8"
-    else:
-        response = page(
-            request,
-            "pages/outcomes.html",
-            form={"from": "", "to": "", "sites": []},
-            choices=[],
-            query="",
-            downloads=f"/shared/reports/{token}",
-            shared=share,
-            errors={},
-            **printed_context(report),
-        )
-        response.headers.update(PRIVATE)
-        return response
-    disposition = f'attachment; filename="{filename(report, extension)}"'
-    return Response(document, media_type=media_type, headers={"Content-Disposition": disposition, **PRIVATE})
+    if extension:
+        return await download(report, extension, PRIVATE)
+    response = page(
+        request,
+        "pages/outcomes.html",
+        form={"from": "", "to": "", "sites": []},
+        choices=[],
+        query="",
+        downloads=f"/shared/reports/{token}",
+        shared=share,
+        errors={},
+        **printed_context(report),
+    )
+    response.headers.update(PRIVATE)
+    return response
 
 
 SHARE_PAGES = [share_list, share_create, share_confirm_revoke, share_revoke, shared_report]
