@@ -88,23 +88,25 @@ class PlanWriter:
                 batch.append(job)
             with self.gate:
                 if connection is None:
-                    connection = self._open()
+                    connection = open_configured(self._connect)
                 if not _run_batch(connection, batch):
                     connection.close()  # state unknown after a failed COMMIT or ROLLBACK: never reuse it
                     connection = None
             for job in batch:
-                job.loop.call_soon_threadsafe(_settle, job)
+                job.loop.call_soon_threadsafe(settle, job.future, job.outcome)
             if stopping:
                 break
         if connection is not None:
             connection.close()
 
-    def _open(self) -> sqlite3.Connection:
-        connection = self._connect()
-        connection.row_factory = dict_factory
-        for pragma in CONNECTION_PRAGMAS:
-            connection.execute(pragma)
-        return connection
+
+def open_configured(connect: Callable[[], sqlite3.Connection]) -> sqlite3.Connection:
+    """A new connection with rows as dicts and the app's pragmas."""
+    connection = connect()
+    connection.row_factory = dict_factory
+    for pragma in CONNECTION_PRAGMAS:
+        connection.execute(pragma)
+    return connection
 
 
 def _run_batch(connection: sqlite3.Connection, batch: list[_Job]) -> bool:
@@ -148,11 +150,12 @@ def _drive(connection: sqlite3.Connection, plan: Plan) -> Any:
         return finished.value
 
 
-def _settle(job: _Job) -> None:
-    if job.future.done():  # the caller went away (cancelled); the write stands, as any committed one
+def settle(future: asyncio.Future, outcome: tuple[bool, Any]) -> None:
+    """Hand a thread's outcome to its caller, on the caller's loop."""
+    if future.done():  # the caller went away (cancelled); a write stands, as any committed one
         return
-    succeeded, value = job.outcome
+    succeeded, value = outcome
     if succeeded:
-        job.future.set_result(value)
+        future.set_result(value)
     else:
-        job.future.set_exception(value)
+        future.set_exception(value)

@@ -83,7 +83,7 @@ async def resolve_token(raw: str) -> Caller | None:
     """The caller behind a live token, in one query (one row per site of the account)."""
     if not raw.startswith(PREFIX):
         return None
-    rows = await sql.fetch(_CALLER_BY_TOKEN, _digest(raw), True)
+    rows = await sql.lookup(_CALLER_BY_TOKEN, _digest(raw), True)
     if not rows:
         return None
     row, moment = rows[0], now()

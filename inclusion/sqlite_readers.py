@@ -1,0 +1,78 @@
+"""A few threads per SQLite file that run the reads made outside a transaction.
+
+A read used to borrow one of many idle aiosqlite connections, each with a thread of its own: under
+load, dozens of threads woke for one statement each and fought over the GIL (about thirty context
+switches per authenticated request). Here reads queue for a handful of threads that each own a
+connection and take the next read as soon as they finish one, so a busy process keeps few threads
+awake. A thread is added only when a read arrives while every thread is busy (a long report query
+does not hold up the short ones behind it), up to MAX_READERS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from inclusion.sqlite_writer import open_configured, settle
+
+MAX_READERS = 8
+
+
+class ReaderPool:
+    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+        self._connect = connect
+        self._jobs: queue.SimpleQueue[tuple[str, Sequence[Any], asyncio.AbstractEventLoop, asyncio.Future] | None]
+        self._jobs = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._idle = 0
+
+    async def run(self, statement: str, args: Sequence[Any]) -> list[Any]:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._jobs.put((statement, args, loop, future))
+        with self._lock:
+            if self._idle == 0 and len(self._threads) < MAX_READERS:
+                self._idle += 1  # counted idle until it takes its first read
+                thread = threading.Thread(target=self._serve, name="sqlite-reader", daemon=True)
+                self._threads.append(thread)
+                thread.start()
+        return await future
+
+    def stop(self) -> None:
+        """Let the threads finish the queued reads, close their connections and end."""
+        with self._lock:
+            threads, self._threads = self._threads, []
+        for _ in threads:
+            self._jobs.put(None)
+        for thread in threads:
+            thread.join(timeout=30)
+        with self._lock:
+            self._idle = 0
+
+    def _serve(self) -> None:
+        connection: sqlite3.Connection | None = None
+        try:
+            while (job := self._jobs.get()) is not None:
+                with self._lock:
+                    self._idle -= 1
+                statement, args, loop, future = job
+                try:
+                    if connection is None:
+                        connection = open_configured(self._connect)
+                    outcome = (True, connection.execute(statement, args).fetchall())
+                except BaseException as error:  # reported to the caller, as aiosqlite would
+                    outcome = (False, error)
+                    if connection is not None and connection.in_transaction:
+                        connection.close()
+                        connection = None
+                loop.call_soon_threadsafe(settle, future, outcome)
+                with self._lock:
+                    self._idle += 1
+        finally:
+            if connection is not None:
+                connection.close()
