@@ -109,6 +109,19 @@ async def test_bad_activity_is_refused_field_by_field(client, make):
     assert await Activity.count() == 0 and await ActivityParticipant.count() == 0
 
 
+async def test_a_refused_activity_names_its_own_problems_and_its_learners_at_once(client, make):
+    """Zero minutes and a participant of another site in one request: both named, nothing written."""
+    _, headers, learners = await setup(make)
+    stranger = await make.learner(await make.site("Ailleurs"))
+    participants = [{"learner_id": x} for x in [*learners, stranger]]
+    response = await client.post(
+        "/api/v1/activities", json=workshop(learners, duration_minutes=0, participants=participants), headers=headers
+    )
+    assert response.status_code == 422
+    assert {d["field"] for d in response.json()["details"]} == {"duration_minutes", "participants[8].learner_id"}
+    assert await Activity.count() == 0 and await ActivityParticipant.count() == 0
+
+
 async def test_weekly_repeat_creates_one_activity_per_week(client, make):
     """A workshop repeated for 4 weeks makes 4 dated a week apart, sharing a series; a future week is refused."""
     _, headers, learners = await setup(make)
@@ -119,6 +132,10 @@ async def test_weekly_repeat_creates_one_activity_per_week(client, make):
     body = response.json()
     assert [item["date"] for item in body] == [(start + timedelta(weeks=w)).isoformat() for w in range(4)]
     assert len({item["series"] for item in body}) == 1 and body[0]["series"]
+    for item in body:  # each week has the workshop's topics and participants, in the order sent
+        stored = (await client.get(f"/api/v1/activities/{item['id']}", headers=headers)).json()
+        assert stored["participants"] == item["participants"] and [p["learner_id"] for p in stored["participants"]]
+        assert stored["digital_topics"] == item["digital_topics"] and stored["digital_topics"]
     future = await client.post(
         "/api/v1/activities", json=workshop(learners, date=start.isoformat(), repeat_weeks=5), headers=headers
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from inclusion import sql
+from inclusion import db, sql
 from inclusion.activities.rules import learner_names, learner_problems, shape_problems, site_learners_statement
 from inclusion.activities.schemas import ActivityCreate
 from inclusion.clock import now
@@ -43,7 +43,10 @@ async def create_activities(caller: Caller, data: ActivityCreate) -> list[dict[s
     row["start_time"] = clock(data.start_time)
     row["created_at"] = row["updated_at"] = now()
     occurrences = [{**row, "date": data.date + timedelta(weeks=week)} for week in range(data.repeat_weeks)]
-    names, ids = await sql.transact(_recording(values, occurrences, found))
+    if db.is_sqlite():
+        names, ids = await sql.transact(_recording(values, occurrences, found))
+    else:
+        names, ids = await _record_in_one_statement(values, occurrences, found)
     adviser_name = caller.display_name if values["adviser_id"] == caller.user_id else await _name_of(row["adviser"])
     return [_shaped({**row, "id": i}, values, names, adviser_name) for row, i in zip(occurrences, ids, strict=True)]
 
@@ -73,6 +76,75 @@ def _recording(
         if present:
             yield contact_statement(present, occurrence["date"])
     return names, ids
+
+
+_ONE_STATEMENT = """
+WITH named AS (
+    SELECT id, first_name, last_name, pseudonym FROM learner
+    WHERE site = {{}} AND anonymised_at IS NULL AND merged_into IS NULL AND id = ANY({{}}::int[])
+), created AS (
+    INSERT INTO activity ({columns}, date)
+    SELECT {values}, o.day FROM unnest({{}}::date[]) WITH ORDINALITY AS o(day, n)
+    WHERE (SELECT count(*) FROM named) = cardinality({{}}::int[])
+    ORDER BY o.n
+    RETURNING id, date
+), topics AS (
+    INSERT INTO activity_topic (activity, kind, topic)
+    SELECT created.id, t.kind, t.topic
+    FROM created, unnest({{}}::text[], {{}}::text[]) WITH ORDINALITY AS t(kind, topic, n)
+    ORDER BY created.id, t.n
+), participants AS (
+    INSERT INTO activity_participant (activity, learner, present)
+    SELECT created.id, p.learner, p.present
+    FROM created, unnest({{}}::int[], {{}}::bool[]) WITH ORDINALITY AS p(learner, present, n)
+    ORDER BY created.id, p.n
+), contact AS (
+    UPDATE learner SET last_contact_on = {{}}
+    WHERE id = ANY({{}}::int[]) AND last_contact_on < {{}} AND EXISTS (SELECT 1 FROM created)
+)
+SELECT id, first_name, last_name, pseudonym, NULL::date AS day FROM named
+UNION ALL SELECT id, NULL, NULL, NULL, date FROM created
+"""
+
+
+async def _record_in_one_statement(
+    values: dict[str, Any], occurrences: list[dict[str, Any]], found: dict[str, str]
+) -> tuple[dict[int, str], list[int]]:
+    """PostgreSQL: `_recording` in one round trip, its writes made only if every named learner is a live
+    file of the site (otherwise the rows it returns say which are not, and nothing is written)."""
+    named = sorted(set(named_learners(values)))
+    site_id = occurrences[0]["site"]
+    if found:  # the activity is refused anyway: report the learners' problems beside the others
+        statement, args = site_learners_statement(site_id, named) if named else ("SELECT 1 WHERE false", [])
+        raise InvalidData(found | learner_problems(values, learner_names(await sql.fetch(statement, *args))))
+    columns = [name for name in occurrences[0] if name != "date"]
+    statement = _ONE_STATEMENT.format(
+        columns=", ".join(f'"{name}"' for name in columns), values=sql.marks(len(columns))
+    )
+    topics = [("digital", topic) for topic in values["digital_topics"]]
+    topics += [("admin", topic) for topic in values["admin_topics"]]
+    participants = values["participants"]
+    last_day = max(occurrence["date"] for occurrence in occurrences)
+    rows = await sql.fetch(
+        statement,
+        site_id,
+        named,
+        *[occurrences[0][name] for name in columns],
+        [occurrence["date"] for occurrence in occurrences],
+        named,
+        [kind for kind, _ in topics],
+        [topic for _, topic in topics],
+        [p["learner_id"] for p in participants],
+        [p["present"] for p in participants],
+        last_day,
+        present_learners(values),
+        last_day,
+    )
+    names = learner_names([row for row in rows if row["day"] is None])
+    created = {row["day"]: row["id"] for row in rows if row["day"] is not None}
+    if not created:
+        raise InvalidData(learner_problems(values, names))
+    return names, [created[occurrence["date"]] for occurrence in occurrences]
 
 
 def named_learners(values: dict[str, Any]) -> list[int]:
