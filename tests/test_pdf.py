@@ -95,6 +95,18 @@ def test_documents_rendered_with_shared_fonts_each_embed_the_font(tmp_path):
         assert "Inter" in fonts and "DejaVu" not in fonts
 
 
+def test_a_thread_renders_on_once_its_image_cache_is_emptied(tmp_path, monkeypatch):
+    """Certificates with their own QR codes keep rendering, whole, past the image cache's bound."""
+    monkeypatch.setattr(pdf, "MAX_CACHED_IMAGE_ENTRIES", 4)
+    for number in range(6):
+        snapshot = dict(rendering.SAMPLE, code=f"INC-0000-0000-0000-000{number}")
+        snapshot["verify_url"] = f"http://localhost/verify/{snapshot['code']}"
+        document = pdf.html_to_pdf(rendering.certificate_html(snapshot))
+        assert snapshot["code"] in pdf_text(document, tmp_path)
+        assert "Pages:           1" in pdf_text(document, tmp_path, "pdfinfo")
+        assert len(pdf_text(document, tmp_path, "pdfimages", "-list").splitlines()) == 3  # header, rule, QR code
+
+
 def _elements_named(stylesheet: str) -> set[str]:
     rules = re.sub(r"/\*.*?\*/", "", stylesheet, flags=re.S)
     return set(re.findall(r"(?<![-.#\w@])([a-z][a-z0-9]*)(?=[\s,{>:\[)])", rules))
