@@ -143,6 +143,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="also print a JSON object on stdout")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (the same for every scenario)")
+    parser.add_argument("--only", help="run only these scenarios (comma-separated labels), e.g. for a profiler")
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds before the load (to attach a profiler)")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -158,6 +161,7 @@ def main() -> None:
         port = free_port()
         log_path = os.path.join(tmpdir, "server.log")
         command = [sys.executable, "-m", "uvicorn", "bench.activities_app:app", "--factory", "--port", str(port)]
+        command += ["--workers", str(args.workers)] if args.workers > 1 else []
         with open(log_path, "w") as log:
             server = subprocess.Popen(
                 [*command, "--log-level", "warning"], cwd=os.path.dirname(BENCH_DIR), env=env, stdout=log, stderr=log
@@ -177,6 +181,10 @@ def main() -> None:
             if "floor_plan_writer" in runs:
                 floor_body = scenarios["floor"][2]
                 scenarios["floor_plan_writer"] = ("/bench/floor-plan-writer", "", floor_body)
+            if args.only:
+                scenarios = {label: scenarios[label] for label in args.only.split(",")}
+            print(f"server pid {server.pid}", file=sys.stderr, flush=True)
+            time.sleep(args.pause)
             for _ in range(args.repeats):
                 for label, (path, auth, bodies) in scenarios.items():
                     runs[label].append(asyncio.run(run_load(port, auth, path, bodies, args.concurrency, args.seconds)))
@@ -185,7 +193,11 @@ def main() -> None:
         with open(log_path, errors="replace") as log:
             server_log = log.read().splitlines()
 
-    rows = {label: summarize(label_runs) for label, label_runs in runs.items()}
+    rows = {label: summarize(label_runs) for label, label_runs in runs.items() if label_runs}
+    if args.only:  # a partial run (profiling): its figures, no comparison
+        for label, row in rows.items():
+            print(f"{label}: {row['rps']:.1f} req/s, p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms")
+        return
     real, floor, no_write = rows["real"], rows["floor"], rows["no_write"]
     ratio = real["rps"] / floor["rps"] if floor["rps"] else float("nan")
     ceiling = no_write["rps"] / floor["rps"] if floor["rps"] else float("nan")
