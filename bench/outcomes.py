@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import asyncpg
@@ -102,6 +104,20 @@ def timed(run, repeats: int) -> dict:
             "runs_ms": [round(sample, 1) for sample in samples]}  # fmt: skip
 
 
+@contextlib.contextmanager
+def report_server(env: dict[str, str], admin_email: str) -> Iterator[tuple[int, str]]:
+    """`inclusion serve --no-demo` on the dataset of `env`, and a token of its administrator: (port, token)."""
+    token = create_token(env, admin_email)
+    port = free_port()
+    command = [sys.executable, "-m", "inclusion", "serve", "--port", str(port), "--no-demo"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    try:
+        wait_healthy(server, port, timeout=300)
+        yield port, token
+    finally:
+        stop(server)
+
+
 def report_request(port: int, token: str, query: str):
     def run() -> int:
         request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/reports/outcomes?{query}")
@@ -158,18 +174,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="inclusion-bench-") as tmpdir:
         env = dict(os.environ, INCLUSION_DATA_DIR=tmpdir, INCLUSION_DATABASE_URL=args.database_url,
                    INCLUSION_LOG_LEVEL="WARNING")  # fmt: skip
-        token = create_token(env, summary["admin_email"])
-        port = free_port()
-        command = [sys.executable, "-m", "inclusion", "serve", "--port", str(port), "--no-demo"]
-        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-        try:
-            wait_healthy(server, port, timeout=300)
+        with report_server(env, summary["admin_email"]) as (port, token):
             for label, (site_query, sites) in cases.items():
                 report = timed(report_request(port, token, query + site_query), args.repeats)
                 floor = timed(floor_query(args.database_url, date_from, date_to, sites), args.repeats)
                 results[label] = {"report": report, "floor": floor, "ratio": report["p50_ms"] / floor["p50_ms"]}
-        finally:
-            stop(server)
 
     print(f"dataset: scale {args.scale:g}, {summary['rows']['learner']:,} learners, "
           f"{summary['rows']['activity']:,} activities, {summary['rows']['assessment']:,} assessments; "
