@@ -15,7 +15,13 @@ from typing import Any
 import msgspec
 
 from inclusion import db, sql
-from inclusion.activities.rules import learner_names, learner_problems, shape_problems, site_learners_statement
+from inclusion.activities.rules import (
+    learner_names,
+    learner_problems,
+    shape_problems,
+    site_learners,
+    site_learners_statement,
+)
 from inclusion.activities.schemas import ActivityCreate
 from inclusion.clock import now
 from inclusion.errors import InvalidData
@@ -115,8 +121,7 @@ async def _record_in_one_statement(
     named = sorted(set(named_learners(values)))
     site_id = occurrences[0]["site"]
     if found:  # the activity is refused anyway: report the learners' problems beside the others
-        statement, args = site_learners_statement(site_id, named) if named else ("SELECT 1 WHERE false", [])
-        raise InvalidData(found | learner_problems(values, learner_names(await sql.fetch(statement, *args))))
+        raise InvalidData(found | learner_problems(values, await site_learners(site_id, named)))
     columns = [name for name in occurrences[0] if name != "date"]
     statement = _ONE_STATEMENT.format(
         columns=", ".join(f'"{name}"' for name in columns), values=sql.marks(len(columns))
