@@ -20,6 +20,10 @@ from typing import Any
 from inclusion.sqlite_writer import open_configured, settle
 
 MAX_READERS = 8
+READER_PRAGMAS = ("PRAGMA mmap_size = 268435456", "PRAGMA cache_size = -16384")
+"""A reader maps up to 256 MiB of the file instead of copying each page it reads through read(), and keeps
+16 MiB of pages in its own cache (2 MiB by default): a report reading a large site's rows spent about half
+its time in the kernel copying the same pages again."""
 
 
 class ReaderPool:
@@ -64,6 +68,8 @@ class ReaderPool:
                 try:
                     if connection is None:
                         connection = open_configured(self._connect)
+                        for pragma in READER_PRAGMAS:
+                            connection.execute(pragma)
                     outcome = (True, connection.execute(statement, args).fetchall())
                 except BaseException as error:  # reported to the caller, as aiosqlite would
                     outcome = (False, error)
