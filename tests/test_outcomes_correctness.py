@@ -233,3 +233,33 @@ async def test_headline_and_divide_figures_match_a_recount(app, open_client, mak
     assert shown == {key for key, _ in want if key.startswith(("levels:", "autonomy:", "fragility_month:"))}
     fragile = want[("fragility_latest", "fragile")][-1]
     assert compared > 100 and 0 < fragile < want[("fragility_entry", "total")][-1]
+
+
+async def test_a_competence_rated_under_two_versions_counts_once_from_first_to_last(open_client, make):
+    """Rated 0 under version 1 then 3 under version 2 (same code): one learner, entry 0, latest 3, became autonomous."""
+    site = await make.site("Espace Carnot")
+    admin = await make.bearer(await make.user("admin"))
+    adviser = await make.bearer(await make.user("adviser", site))
+    learner = await make.learner(site)
+    rate = {"learner_id": learner, "kind": "initial", "assessed_on": "2025-03-03", "levels": {"appareil": 0}}
+    assert (await open_client.post("/api/v1/assessments", json=rate, headers=adviser)).status_code == 201
+    upload = {
+        "code": "autonomie_quotidien",
+        "name": "Autonomie numérique du quotidien",
+        "is_default": True,
+        "scale": [{"level": level, "code": f"n{level}", "label": f"Niveau {level}"} for level in range(4)],
+        "competences": [{"code": "appareil", "label": "Utiliser un appareil", "socle": True}],
+    }
+    assert (await open_client.post("/api/v1/frameworks", json=upload, headers=admin)).status_code == 201
+    rate |= {"kind": "final", "assessed_on": "2025-06-02", "levels": {"appareil": 3}}
+    created = await open_client.post("/api/v1/assessments", json=rate, headers=adviser)
+    assert created.json()["version_number"] == 2
+    query = f"site={site}&from=2025-01-01&to=2025-12-31"
+    report = (await open_client.get(f"/api/v1/reports/outcomes?{query}", headers=admin)).json()
+    tables = {table["key"]: table for table in report["tables"]}
+    entry, latest = tables["levels:appareil:entry"], tables["levels:appareil:latest"]
+    assert entry["total"]["cells"][0]["value"] == 1
+    assert {row["key"]: row["cells"][0]["value"] for row in entry["rows"]}["0"] == 1
+    assert {row["key"]: row["cells"][0]["value"] for row in latest["rows"]}["3"] == 1
+    assert {row["key"]: row["cells"][0]["value"] for row in tables["autonomy:appareil"]["rows"]}["became"] == 1
+    assert tables["fragility_latest"]["rows"][0]["cells"][0]["value"] == 0

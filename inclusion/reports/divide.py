@@ -40,11 +40,16 @@ async def default_framework() -> dict[str, Any] | None:
         .run()
     )
     socle_codes = {c["code"] for c in competences if c["version"] == current["id"] and c["socle"]}
+    first_of_code: dict[str, int] = {}
+    for c in sorted(competences, key=lambda c: c["id"]):
+        first_of_code.setdefault(c["code"], c["id"])
     return {
         "version_ids": [version["id"] for version in versions],
         "competences": [c for c in competences if c["version"] == current["id"]],
         "socle_ids": [c["id"] for c in competences if c["code"] in socle_codes],
         "socle_codes": socle_codes,
+        "same_code": {c["id"]: first_of_code[c["code"]] for c in competences if c["id"] != first_of_code[c["code"]]},
+        "code_of": {c["id"]: c["code"] for c in competences},
         "scale": {step["level"]: step["label"] for step in current["scale"]},
     }
 
@@ -62,14 +67,16 @@ async def entry_latest_rows(scope: ReportScope, framework: dict[str, Any] | None
     """The divide's grouped rows (none without a default framework)."""
     if framework is None:
         return []
-    args = (scope, framework["version_ids"], framework["socle_ids"])
-    return await queries.divide(*args, sorted(framework["scale"]), AUTONOMOUS_LEVEL)
+    args = (scope, framework["version_ids"], framework["same_code"], framework["socle_ids"])
+    rows = await queries.divide(*args, sorted(framework["scale"]), AUTONOMOUS_LEVEL)
+    return [row | {"code": framework["code_of"].get(row["competence"], "")} for row in rows]
 
 
 async def monthly_rows(scope: ReportScope, framework: dict[str, Any] | None) -> list[dict[str, Any]]:
     if framework is None:
         return []
-    return await queries.fragility_by_month(scope, framework["version_ids"], framework["socle_ids"], AUTONOMOUS_LEVEL)
+    args = (scope, framework["version_ids"], framework["same_code"], framework["socle_ids"])
+    return await queries.fragility_by_month(*args, AUTONOMOUS_LEVEL)
 
 
 def divide_grids(framework: dict[str, Any] | None, rows: list[dict], monthly: list[dict], columns: Columns, k: int):

@@ -82,22 +82,21 @@ WITH seen AS (
 
 
 async def topics(scope: ReportScope) -> list[dict[str, Any]]:
-    """Per site and topic, people reached, in two parts to add up: an individual session counts one, a workshop its
-    anonymous participants (first part) and its present named ones (second part)."""
+    """Per site and topic, people reached: an individual session counts one, a workshop its anonymous participants
+    and its present named ones. Each activity's count is worked out once, then spread over its topics (joining
+    topics and participants together would read every participant once per topic)."""
     where, args = scope.clause("a.site", "a.date")
     return await sql.fetch(
         f"""
-SELECT a.site AS site, t.kind AS kind, t.topic AS topic,
-  SUM(CASE WHEN a.type = 'individuel' THEN 1 ELSE a.anonymous_count END) AS n
-FROM activity a JOIN activity_topic t ON t.activity = a.id
-WHERE {where}
-GROUP BY a.site, t.kind, t.topic
-UNION ALL
-SELECT a.site, t.kind, t.topic, COUNT(*)
-FROM activity a JOIN activity_topic t ON t.activity = a.id JOIN activity_participant p ON p.activity = a.id
-WHERE p.present = {{}} AND a.type = 'collectif' AND {where}
-GROUP BY a.site, t.kind, t.topic""",
-        *args,
+WITH reached AS MATERIALIZED (
+  SELECT a.id AS id, a.site AS site,
+    CASE WHEN a.type = 'individuel' THEN 1 ELSE a.anonymous_count + (
+      SELECT COUNT(*) FROM activity_participant p WHERE p.activity = a.id AND p.present = {{}}) END AS n
+  FROM activity a WHERE {where}
+)
+SELECT r.site AS site, t.kind AS kind, t.topic AS topic, SUM(r.n) AS n
+FROM reached r JOIN activity_topic t ON t.activity = r.id
+GROUP BY r.site, t.kind, t.topic""",
         True,
         *args,
     )
@@ -158,13 +157,27 @@ def _ordered_level(days: str, assessment_id: str, level: str) -> str:
     return f"(({day_number} * 4294967296 + {assessment_id}) * 16 + {level})"
 
 
+def _same_competence(column: str, same_code: dict[int, int]) -> str:
+    """The competence a rating counts for: versions of a framework that share a code share one id here (the
+    lowest of that code), so ratings made under an older version follow on from the current one's."""
+    if not same_code:
+        return column
+    cases = " ".join(f"WHEN {int(old)} THEN {int(new)}" for old, new in sorted(same_code.items()))
+    return f"CASE {column} {cases} ELSE {column} END"
+
+
 async def divide(
-    scope: ReportScope, version_ids: list[int], socle_ids: list[int], levels: list[int], autonomous: int
+    scope: ReportScope,
+    version_ids: list[int],
+    same_code: dict[int, int],
+    socle_ids: list[int],
+    levels: list[int],
+    autonomous: int,
 ) -> list[dict[str, Any]]:
     """Per learner and competence, the level at the first and at the last assessment of the period that rated it;
     then per site: `fragility` rows (n0 learners with a socle competence rated, n1 fragile at entry, n2 at the
     latest) and per competence `competence` rows (entry levels, latest levels, not autonomous at entry, of whom
-    became autonomous)."""
+    became autonomous), each with its competence id (see `_same_competence`; 0 on `fragility` rows)."""
     where, args = scope.clause("a.site", "a.assessed_on")
     width = 2 * len(levels) + 2
     entry = [f"SUM(CASE WHEN entry = {int(level)} THEN 1 ELSE 0 END)" for level in levels]
@@ -173,19 +186,20 @@ async def divide(
         f"SUM(CASE WHEN entry < {int(autonomous)} THEN 1 ELSE 0 END)",
         f"SUM(CASE WHEN entry < {int(autonomous)} AND latest >= {int(autonomous)} THEN 1 ELSE 0 END)",
     ]
-    competence = ", ".join(f"{expression} AS n{i}" for i, expression in enumerate(entry + latest + moved))
+    counts = ", ".join(f"{expression} AS n{i}" for i, expression in enumerate(entry + latest + moved))
     fragility = ["COUNT(*)", "SUM(fragile_entry)", "SUM(fragile_latest)"] + ["0"] * (width - 3)
     fragility_columns = ", ".join(f"{expression} AS n{i}" for i, expression in enumerate(fragility))
     ordered = _ordered_level("a.assessed_on", "a.id", "l.level")
+    competence = _same_competence("l.competence", same_code)
     return await sql.fetch(
         f"""
 WITH pairs AS (
-  SELECT a.site AS site, a.learner AS learner, c.code AS code,
+  SELECT a.site AS site, a.learner AS learner, {competence} AS competence,
     MAX(CASE WHEN l.competence IN ({_ids(socle_ids)}) THEN 1 ELSE 0 END) AS socle,
     MIN({ordered}) % 16 AS entry, MAX({ordered}) % 16 AS latest
-  FROM assessment a JOIN assessment_level l ON l.assessment = a.id JOIN competence c ON c.id = l.competence
+  FROM assessment a JOIN assessment_level l ON l.assessment = a.id
   WHERE a.version IN ({_ids(version_ids)}) AND {where}
-  GROUP BY a.site, a.learner, c.code
+  GROUP BY a.site, a.learner, {competence}
 ), learners AS (
   SELECT site, learner,
     MAX(CASE WHEN entry < {int(autonomous)} THEN 1 ELSE 0 END) AS fragile_entry,
@@ -193,28 +207,29 @@ WITH pairs AS (
   FROM pairs WHERE socle = 1
   GROUP BY site, learner
 )
-SELECT 'fragility' AS kind, site, '' AS code, {fragility_columns} FROM learners GROUP BY site
+SELECT 'fragility' AS kind, site, 0 AS competence, {fragility_columns} FROM learners GROUP BY site
 UNION ALL
-SELECT 'competence' AS kind, site, code, {competence} FROM pairs GROUP BY site, code""",
+SELECT 'competence' AS kind, site, competence, {counts} FROM pairs GROUP BY site, competence""",
         *args,
     )
 
 
 async def fragility_by_month(
-    scope: ReportScope, version_ids: list[int], socle_ids: list[int], autonomous: int
+    scope: ReportScope, version_ids: list[int], same_code: dict[int, int], socle_ids: list[int], autonomous: int
 ) -> list[dict[str, Any]]:
     """Per site and month: learners with a socle competence rated that month, and those fragile by the month's
     last rating of each socle competence."""
     where, args = scope.clause("a.site", "a.assessed_on")
     month = _month("a.assessed_on")
     ordered = _ordered_level("a.assessed_on", "a.id", "l.level")
+    competence = _same_competence("l.competence", same_code)
     return await sql.fetch(
         f"""
 WITH last AS (
   SELECT a.site AS site, a.learner AS learner, {month} AS month, MAX({ordered}) % 16 AS level
-  FROM assessment a JOIN assessment_level l ON l.assessment = a.id JOIN competence c ON c.id = l.competence
+  FROM assessment a JOIN assessment_level l ON l.assessment = a.id
   WHERE a.version IN ({_ids(version_ids)}) AND l.competence IN ({_ids(socle_ids)}) AND {where}
-  GROUP BY a.site, a.learner, {month}, c.code
+  GROUP BY a.site, a.learner, {month}, {competence}
 ), learners AS (
   SELECT site, learner, month, MAX(CASE WHEN level < {int(autonomous)} THEN 1 ELSE 0 END) AS fragile
   FROM last
