@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sqlite3
 import subprocess
@@ -48,6 +49,11 @@ OF_SITE = {  # table: rows of site $1
     "voucher": "site = $1",
     "voucher_event": "voucher IN (SELECT id FROM voucher WHERE site = $1)",
 }
+
+
+def site_counts(path: str) -> dict[str, int]:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return {table: connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in OF_SITE}
 
 
 async def copy_site(pg_url: str, path: str, site_id: int) -> dict[str, int]:
@@ -89,19 +95,26 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--workers", type=int, default=1, help="processes drawing the dataset's rows")
+    parser.add_argument("--keep", metavar="DIR", help="copy into DIR/site.db once and keep it (reused when present)")
     args = parser.parse_args()
 
     summary = outcomes_data.build(args.database_url, args.scale, args.seed, workers=args.workers)
     site_id = summary["large_site_id"]
     date_to = date.today()
     date_from = date_to - timedelta(days=round(args.months * 30.44))
-    with tempfile.TemporaryDirectory(prefix="inclusion-bench-") as tmpdir:
+    with contextlib.ExitStack() as stack:
+        tmpdir = args.keep or stack.enter_context(tempfile.TemporaryDirectory(prefix="inclusion-bench-"))
         path = os.path.join(tmpdir, "site.db")
         env = dict(os.environ, INCLUSION_DATA_DIR=tmpdir, INCLUSION_DATABASE_URL=f"sqlite:///{path}",
                    INCLUSION_LOG_LEVEL="WARNING")  # fmt: skip
-        subprocess.run([sys.executable, "-m", "inclusion", "migrate"], env=env, check=True, capture_output=True)
+        reused = os.path.exists(path)
         started = time.perf_counter()
-        counts = asyncio.run(copy_site(args.database_url, path, site_id))
+        if not reused:
+            os.makedirs(tmpdir, exist_ok=True)
+            subprocess.run([sys.executable, "-m", "inclusion", "migrate"], env=env, check=True, capture_output=True)
+            asyncio.run(copy_site(args.database_url, path, site_id))
+        subprocess.run([sys.executable, "-m", "inclusion", "migrate"], env=env, check=True, capture_output=True)
+        counts = site_counts(path)
         copied = time.perf_counter() - started
         size_mib = os.path.getsize(path) / 2**20
         with report_server(env, summary["admin_email"]) as (port, token):
@@ -109,7 +122,8 @@ def main() -> None:
             report = timed(report_request(port, token, query), args.repeats)
 
     copied_rows = ", ".join(f"{table} {count:,}" for table, count in counts.items() if table in OF_SITE)
-    print(f"site {site_id} (scale {args.scale:g}) copied in {copied:.1f} s ({size_mib:.0f} MiB): {copied_rows}")
+    how = "reused from" if reused else "copied into"
+    print(f"site {site_id} (scale {args.scale:g}) {how} {path} in {copied:.1f} s ({size_mib:.0f} MiB): {copied_rows}")
     print(f"period {date_from} → {date_to}; {args.repeats} runs after a warm-up")
     print(f"report p50 {report['p50_ms']:.0f} ms, p95 {report['p95_ms']:.0f} ms, {report['size']:,} bytes")
     print(f"  {'PASS' if report['p50_ms'] <= 500 else 'FAIL'}  one 50,000-learner site on SQLite p50 <= 500 ms")
