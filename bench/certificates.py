@@ -108,7 +108,7 @@ def batch(work, items: list, workers: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=30, help="renders per median (one certificate)")
-    parser.add_argument("--batch", type=int, default=500, help="certificates per batch")
+    parser.add_argument("--batch", type=int, default=500, help="certificates per batch (0: one certificate only)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -135,15 +135,16 @@ def main() -> None:
     snapshots = [snapshot(index) for index in range(args.batch)]
     pages = [rendering.certificate_html(item) for item in snapshots]
     batches = {}
-    print(f"batch of {args.batch}:")
-    for workers in args.workers:
+    if snapshots:
+        print(f"batch of {args.batch}:")
+    for workers in args.workers if snapshots else []:
         mine = batch(rendering.render_sync, snapshots, workers)
         base = batch(pdf.plain_weasyprint_pdf, pages, workers)
         batches[workers] = {"ours": mine, "floor": base, "ratio": round(mine["seconds"] / base["seconds"], 2)}
         print(f"  {workers} worker(s): ours {mine['seconds']:6.1f} s ({mine['per_second']:5.2f}/s, "
               f"peak RSS {mine['peak_rss_mib']:.0f} MiB)   floor {base['seconds']:6.1f} s ({base['per_second']:5.2f}/s)"
               f"   ratio {batches[workers]['ratio']:.2f}   {mine['mean_kib']:.0f} KiB/PDF")  # fmt: skip
-    if len(args.workers) > 1:
+    if len(batches) > 1:
         low, high = min(args.workers), max(args.workers)
         gain = batches[high]["ours"]["per_second"] / batches[low]["ours"]["per_second"]
         print(f"  throughput {high} vs {low} worker(s): × {gain:.2f}")
