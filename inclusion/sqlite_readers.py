@@ -4,8 +4,9 @@ A read used to borrow one of many idle aiosqlite connections, each with a thread
 load, dozens of threads woke for one statement each and fought over the GIL (about thirty context
 switches per authenticated request). Here reads queue for a handful of threads that each own a
 connection and take the next read as soon as they finish one, so a busy process keeps few threads
-awake. A thread is added only when a read arrives while every thread is busy (a long report query
-does not hold up the short ones behind it), up to MAX_READERS.
+awake. A thread is added when more reads are waiting than threads are idle, up to MAX_READERS: the nine
+queries a report sends at once run side by side, and a long report query does not hold up the short
+reads behind it.
 """
 
 from __future__ import annotations
@@ -33,18 +34,20 @@ class ReaderPool:
         self._jobs = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
-        self._idle = 0
+        self._idle = 0  # threads waiting for a read
+        self._queued = 0  # reads no thread has taken yet
 
     async def run(self, statement: str, args: Sequence[Any]) -> list[Any]:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._jobs.put((statement, args, loop, future))
         with self._lock:
-            if self._idle == 0 and len(self._threads) < MAX_READERS:
+            self._queued += 1
+            if self._queued > self._idle and len(self._threads) < MAX_READERS:
                 self._idle += 1  # counted idle until it takes its first read
                 thread = threading.Thread(target=self._serve, name="sqlite-reader", daemon=True)
                 self._threads.append(thread)
                 thread.start()
+        self._jobs.put((statement, args, loop, future))
         return await future
 
     def stop(self) -> None:
@@ -56,7 +59,7 @@ class ReaderPool:
         for thread in threads:
             thread.join(timeout=30)
         with self._lock:
-            self._idle = 0
+            self._idle = self._queued = 0
 
     def _serve(self) -> None:
         connection: sqlite3.Connection | None = None
@@ -64,6 +67,7 @@ class ReaderPool:
             while (job := self._jobs.get()) is not None:
                 with self._lock:
                     self._idle -= 1
+                    self._queued -= 1
                 statement, args, loop, future = job
                 try:
                     if connection is None:

@@ -86,3 +86,20 @@ async def test_simultaneous_workshops_land_whole_and_bad_ones_leave_nothing(clie
     assert statuses == [422 if index % 3 == 0 else 201 for index in range(20)]
     assert await Activity.count() == 13
     assert await ActivityParticipant.count() == 13 * 8 and await ActivityTopic.count() == 13
+
+
+async def test_a_short_read_sent_after_a_long_one_does_not_wait_for_it(app):
+    """Two reads sent together (as a report sends its queries): the quick one answers while the slow one still runs."""
+    from litestar.testing import AsyncTestClient
+
+    from inclusion import sql
+
+    slow = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) SELECT COUNT(*) AS c FROM n"
+    )
+    async with AsyncTestClient(app=app):
+        long_read = asyncio.ensure_future(sql.fetch(slow))
+        short_read = asyncio.ensure_future(sql.fetch("SELECT COUNT(*) AS c FROM site"))
+        done, _ = await asyncio.wait({long_read, short_read}, return_when=asyncio.FIRST_COMPLETED)
+        assert done == {short_read}
+        assert (await long_read)[0]["c"] == 3000000
