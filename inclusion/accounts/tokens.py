@@ -9,10 +9,10 @@ from typing import Any
 
 from inclusion import sql
 from inclusion.accounts.tables import ApiToken, User
-from inclusion.accounts.users import site_ids_of
+from inclusion.accounts.users import CALLER_JOINS, CALLER_SELECT, caller_from_rows
 from inclusion.clock import now
 from inclusion.errors import InvalidData, NotFound
-from inclusion.scoping import Caller, Role
+from inclusion.scoping import Caller
 
 PREFIX = "inc_"
 TOUCH_EVERY = timedelta(seconds=60)
@@ -70,12 +70,10 @@ async def revoke_token(caller: Caller, token_id: int) -> dict[str, Any]:
     return await get_token(caller, token_id)
 
 
-_CALLER_BY_TOKEN = """
-SELECT t.id AS token_id, t.last_used_at, u.id AS user_id, u.email, u.display_name, u.role, m.site AS site_id
-FROM api_token t
-JOIN app_user u ON u.id = t."user"
-LEFT JOIN user_site m ON m."user" = u.id
-WHERE t.token_hash = {} AND t.revoked_at IS NULL AND u.is_active = {}
+_CALLER_BY_TOKEN = f"""
+SELECT t.id AS token_id, t.last_used_at, {CALLER_SELECT}
+FROM api_token t {CALLER_JOINS.format(owner="t")}
+WHERE t.token_hash = {{}} AND t.revoked_at IS NULL AND u.is_active = {{}}
 """
 
 
@@ -87,19 +85,9 @@ async def resolve_token(raw: str) -> Caller | None:
     if not rows:
         return None
     row, moment = rows[0], now()
-    site_ids = frozenset(r["site_id"] for r in rows if r["site_id"] is not None)
-    if row["role"] == Role.funder.value:
-        site_ids = await site_ids_of(row["user_id"])
     if row["last_used_at"] is None or moment - row["last_used_at"] > TOUCH_EVERY:
         await sql.fetch("UPDATE api_token SET last_used_at = {} WHERE id = {}", moment, row["token_id"])
-    return Caller(
-        user_id=row["user_id"],
-        email=row["email"],
-        display_name=row["display_name"],
-        role=Role(row["role"]),
-        site_ids=site_ids,
-        via="token",
-    )
+    return await caller_from_rows(rows, "token")
 
 
 async def user_id_by_email(email: str) -> int | None:

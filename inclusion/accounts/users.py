@@ -60,12 +60,29 @@ def caller_columns(user_fk) -> list:
 
 
 async def caller_from(row: dict[str, Any], via: str, csrf_token: str = "") -> Caller:
+    return _caller(row, via, csrf_token, await site_ids_of(row["user_id"]))
+
+
+CALLER_SELECT = "u.id AS user_id, u.email, u.display_name, u.role, u.is_active, m.site AS site_id"
+CALLER_JOINS = 'JOIN app_user u ON u.id = {owner}."user" LEFT JOIN user_site m ON m."user" = u.id'
+"""The account and its sites, one row per site, joined to a row that names the user (a token, a session)."""
+
+
+async def caller_from_rows(rows: list[dict[str, Any]], via: str, csrf_token: str = "") -> Caller:
+    """The caller of rows read with CALLER_SELECT and CALLER_JOINS (a funder's sites come from its grants)."""
+    row = rows[0]
+    if row["role"] == Role.funder.value:
+        return await caller_from(row, via, csrf_token)
+    return _caller(row, via, csrf_token, frozenset(r["site_id"] for r in rows if r["site_id"] is not None))
+
+
+def _caller(row: dict[str, Any], via: str, csrf_token: str, site_ids: frozenset[int]) -> Caller:
     return Caller(
         user_id=row["user_id"],
         email=row["email"],
         display_name=row["display_name"],
         role=Role(row["role"]),
-        site_ids=await site_ids_of(row["user_id"]),
+        site_ids=site_ids,
         via=via,  # type: ignore[arg-type]
         csrf_token=csrf_token,
     )
