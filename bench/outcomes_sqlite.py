@@ -108,13 +108,10 @@ def main() -> None:
         env = dict(os.environ, INCLUSION_DATA_DIR=tmpdir, INCLUSION_DATABASE_URL=f"sqlite:///{path}",
                    INCLUSION_LOG_LEVEL="WARNING")  # fmt: skip
         reused = os.path.exists(path)
-        started = time.perf_counter()
-        if not reused:
-            os.makedirs(tmpdir, exist_ok=True)
-            subprocess.run([sys.executable, "-m", "inclusion", "migrate"], env=env, check=True, capture_output=True)
-            asyncio.run(copy_site(args.database_url, path, site_id))
+        os.makedirs(tmpdir, exist_ok=True)
         subprocess.run([sys.executable, "-m", "inclusion", "migrate"], env=env, check=True, capture_output=True)
-        counts = site_counts(path)
+        started = time.perf_counter()
+        counts = site_counts(path) if reused else asyncio.run(copy_site(args.database_url, path, site_id))
         copied = time.perf_counter() - started
         size_mib = os.path.getsize(path) / 2**20
         with report_server(env, summary["admin_email"]) as (port, token):
