@@ -88,9 +88,12 @@ def _with_question_marks(plan: Plan[T]) -> Plan[T]:
         return finished.value
 
 
-def insert_statement(table: str, values: dict[str, Any]) -> tuple[str, list[Any]]:
+def insert_statement(table: str, values: dict[str, Any], where: str = "", *where_args: Any) -> tuple[str, list[Any]]:
+    """One row's INSERT, returning its id; with `where`, a condition (SQL with `{}` placeholders for
+    `where_args`) without which nothing is inserted and no id returned."""
     columns = ", ".join(f'"{name}"' for name in values)
-    return f'INSERT INTO "{table}" ({columns}) VALUES ({marks(len(values))}) RETURNING id', list(values.values())
+    source = f"SELECT {marks(len(values))} WHERE {where}" if where else f"VALUES ({marks(len(values))})"
+    return f'INSERT INTO "{table}" ({columns}) {source} RETURNING id', [*values.values(), *where_args]
 
 
 def insert_many_statement(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:

@@ -103,3 +103,105 @@ async def test_a_short_read_sent_after_a_long_one_does_not_wait_for_it(app):
         done, _ = await asyncio.wait({long_read, short_read}, return_when=asyncio.FIRST_COMPLETED)
         assert done == {short_read}
         assert (await long_read)[0]["c"] == 3000000
+
+
+async def test_plans_written_together_keep_their_own_outcome(app):
+    """Six writes queued at once, two of them failing after their first statement: the four others are stored."""
+    from litestar.testing import AsyncTestClient
+
+    from inclusion import sql
+
+    def plan(index: int):
+        yield (
+            "INSERT INTO site (name, kind, insee_code) VALUES ({}, {}, {})",
+            [f"Lieu {index}", "mediatheque", f"6900{index}"],
+        )
+        if index % 3 == 1:
+            raise ValueError(f"plan {index} refusé")
+        yield "UPDATE site SET city = {} WHERE insee_code = {}", ["Lyon", f"6900{index}"]
+        return index
+
+    async with AsyncTestClient(app=app):
+        outcomes = await asyncio.gather(*(sql.transact(plan(index)) for index in range(6)), return_exceptions=True)
+    assert [outcome if isinstance(outcome, int) else str(outcome) for outcome in outcomes] == [
+        0,
+        "plan 1 refusé",
+        2,
+        3,
+        "plan 4 refusé",
+        5,
+    ]
+    stored = await Site.select(Site.insee_code, Site.city).order_by(Site.insee_code)
+    assert stored == [{"insee_code": f"6900{index}", "city": "Lyon"} for index in (0, 2, 3, 5)]
+
+
+@pytest.mark.sqlite_only
+async def test_a_write_reaches_the_database_file_itself_within_seconds(client, make, database_url):
+    """Once written, an activity is copied from SQLite's log into the database file within seconds."""
+    import shutil
+    import sqlite3
+    import tempfile
+    from datetime import date
+    from pathlib import Path
+
+    site = await make.site()
+    headers = await make.bearer(await make.user("adviser", site))
+    body = {"type": "collectif", "date": date.today().isoformat(), "duration_minutes": 60, "title": "Courriels"}
+    response = await client.post("/api/v1/activities", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    database_file = Path(database_url.removeprefix("sqlite:///"))
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "copy.db"  # the file alone, without its -wal log
+        for _ in range(50):
+            shutil.copyfile(database_file, copy)
+            alone = sqlite3.connect(copy)
+            try:
+                found = alone.execute("SELECT title FROM activity WHERE id = ?", [response.json()[0]["id"]]).fetchall()
+            except sqlite3.OperationalError:  # the table itself is still only in the log
+                found = []
+            finally:
+                alone.close()
+            if found:
+                break
+            await asyncio.sleep(0.1)
+    assert found == [("Courriels",)]
+
+
+@pytest.mark.sqlite_only
+async def test_a_learner_anonymised_while_the_workshop_waits_to_be_written_leaves_nothing(client, make, database_url):
+    """A participant anonymised after the workshop was checked but before it is written: 422 naming them, no row."""
+    import sqlite3
+    import threading
+    import time
+    from datetime import date
+
+    from inclusion.activities.tables import Activity, ActivityParticipant
+
+    site = await make.site()
+    headers = await make.bearer(await make.user("adviser", site))
+    learners = [await make.learner(site, f"P{index}", "Atelier") for index in range(3)]
+    body = {
+        "type": "collectif",
+        "date": date.today().isoformat(),
+        "duration_minutes": 60,
+        "title": "Courriels",
+        "participants": [{"learner_id": learner} for learner in learners],
+    }
+    assert (await client.get("/api/v1/activities", headers=headers)).status_code == 200  # token's first use noted
+    gate = db.current_engine()._plan_writer.gate
+    gate.acquire()  # the plan writer holds the workshop, already checked, until the learner is anonymised
+
+    def anonymise_then_open_the_gate() -> None:
+        time.sleep(0.5)
+        elsewhere = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=10)
+        with elsewhere:
+            elsewhere.execute("UPDATE learner SET anonymised_at = CURRENT_TIMESTAMP WHERE id = ?", [learners[1]])
+        elsewhere.close()
+        gate.release()
+
+    threading.Thread(target=anonymise_then_open_the_gate).start()
+    response = await client.post("/api/v1/activities", json=body, headers=headers)
+    assert response.status_code == 422, response.text
+    fields = {detail["field"] for detail in response.json()["details"]}
+    assert fields == {"participants[1].learner_id"}
+    assert await Activity.count() == 0 and await ActivityParticipant.count() == 0

@@ -1,9 +1,12 @@
 """Recording an activity: the advisers' most frequent write, kept to a handful of plain statements.
 
-One transaction checks the named learners (and fetches their names for the answer), inserts the
-activity, its topics and its participants in multi-row INSERTs, and moves the present learners'
-last-contact date; on SQLite it runs in one hop to the connection's thread (`sql.transact`). The
-answer is built from what was written, not read back.
+The named learners are read first (their names go in the answer; an unknown one refuses the activity
+before any write). One transaction then inserts the activity, on condition that those learners are
+still live files of the site, its topics and its participants in multi-row INSERTs, and moves the
+present learners' last-contact date. On SQLite that transaction is a plan for the writer thread
+(`sql.transact`), where every statement costs a wait for the event loop to hand the GIL back, so it
+holds as few statements as it can; on PostgreSQL it is one statement. The answer is built from what
+was written, not read back.
 """
 
 from __future__ import annotations
@@ -50,38 +53,55 @@ async def create_activities(caller: Caller, data: ActivityCreate) -> list[dict[s
     row["created_at"] = row["updated_at"] = now()
     occurrences = [{**row, "date": data.date + timedelta(weeks=week)} for week in range(data.repeat_weeks)]
     if db.is_sqlite():
-        names, ids = await sql.transact(_recording(values, occurrences, found))
+        names = await site_learners(site_id, named_learners(values))
+        found |= learner_problems(values, names)
+        if found:
+            raise InvalidData(found)
+        ids = await sql.transact(_recording(values, occurrences))
     else:
         names, ids = await _record_in_one_statement(values, occurrences, found)
     adviser_name = caller.display_name if values["adviser_id"] == caller.user_id else await _name_of(row["adviser"])
     return [_shaped({**row, "id": i}, values, names, adviser_name) for row, i in zip(occurrences, ids, strict=True)]
 
 
-def _recording(
-    values: dict[str, Any], occurrences: list[dict[str, Any]], found: dict[str, str]
-) -> sql.Plan[tuple[dict[int, str], list[int]]]:
-    """Check the named learners inside the write (a file anonymised meanwhile cannot slip in), then write."""
+def _recording(values: dict[str, Any], occurrences: list[dict[str, Any]]) -> sql.Plan[list[int]]:
+    """Write, unless a named learner has been anonymised or merged since it was read: then nothing."""
     named = named_learners(values)
-    names = learner_names((yield site_learners_statement(occurrences[0]["site"], named))) if named else {}
-    found = found | learner_problems(values, names)
-    if found:
-        raise InvalidData(found)
+    site_id = occurrences[0]["site"]
     present = present_learners(values)
     topics = [("digital", topic) for topic in values["digital_topics"]]
     topics += [("admin", topic) for topic in values["admin_topics"]]
     ids = []
     for occurrence in occurrences:
-        [created] = yield sql.insert_statement("activity", occurrence)
-        ids.append(created["id"])
+        created = yield _insert_if_learners_live(occurrence, site_id, named if not ids else [])
+        if not created:
+            raise InvalidData(learner_problems(values, learner_names((yield site_learners_statement(site_id, named)))))
+        activity_id = created[0]["id"]
+        ids.append(activity_id)
         if topics:
-            rows = [(created["id"], kind, topic) for kind, topic in topics]
+            rows = [(activity_id, kind, topic) for kind, topic in topics]
             yield sql.insert_many_statement("activity_topic", ("activity", "kind", "topic"), rows)
         if values["participants"]:
-            rows = [(created["id"], p["learner_id"], p["present"]) for p in values["participants"]]
+            rows = [(activity_id, p["learner_id"], p["present"]) for p in values["participants"]]
             yield sql.insert_many_statement("activity_participant", ("activity", "learner", "present"), rows)
         if present:
             yield contact_statement(present, occurrence["date"])
-    return names, ids
+    return ids
+
+
+_LIVE_LEARNERS = """(
+    SELECT count(*) FROM learner
+    WHERE site = {{}} AND anonymised_at IS NULL AND merged_into IS NULL AND id IN ({ids})
+) = {{}}"""
+
+
+def _insert_if_learners_live(activity: dict[str, Any], site_id: int, named: list[int]) -> tuple[str, list[Any]]:
+    """The activity's INSERT, which inserts nothing unless every learner of `named` is a live file of the site."""
+    if not named:
+        return sql.insert_statement("activity", activity)
+    wanted = sorted(set(named))
+    condition = _LIVE_LEARNERS.format(ids=sql.marks(len(wanted)))
+    return sql.insert_statement("activity", activity, condition, site_id, *wanted, len(wanted))
 
 
 _ONE_STATEMENT = """

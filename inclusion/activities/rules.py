@@ -90,7 +90,7 @@ async def site_learners(site_id: int, learner_ids: list[int]) -> dict[int, str]:
     if not learner_ids:
         return {}
     statement, args = site_learners_statement(site_id, learner_ids)
-    return learner_names(await sql.fetch(statement, *args))
+    return learner_names(await sql.lookup(statement, *args))
 
 
 def learner_problems(values: dict[str, Any], known: dict[int, Any]) -> dict[str, str]:
