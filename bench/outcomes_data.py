@@ -44,7 +44,7 @@ import outcomes_rows as rows_phase  # noqa: E402
 
 PREFIX = "inclusion_bench_outcomes"
 DEFAULT_URL = f"postgresql://postgres@127.0.0.1:5432/{PREFIX}"
-GENERATOR = "outcomes_data/2"  # change when the data drawn changes, so older builds are not reused
+GENERATOR = "outcomes_data/3"  # change when the data drawn changes, so older builds are not reused
 PASSWORD = "inclusion-bench"  # of every account: admin@bench.inclusion.test, conseiller00002@bench.inclusion.test…
 # argon2id of PASSWORD, computed once: hashing here would cost 64 MiB of RSS (argon2's memory) for one string
 PASSWORD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$jEyDr9QGnmQ8ixfD1mVYFQ$K3ON69/lhrWoMrIaJexlVBcH2e1Q5cFyM8fet7xFXC8"
@@ -171,9 +171,11 @@ async def load(url: str, scale: float, seed: int, today: date, seconds: dict, sa
             " WHERE f.is_default AND v.is_current"
         )
         competences = [
-            (r["id"], r["code"], r["socle"])
+            (r["id"], r["code"], r["socle"], r["slot"])
             for r in await connection.fetch(
-                "SELECT id, code, socle FROM competence WHERE version = $1 ORDER BY position", version_id
+                "SELECT c.id, c.code, c.socle, s.slot FROM competence c JOIN competence_slot s ON s.competence = c.id"
+                " WHERE c.version = $1 ORDER BY c.position",
+                version_id,
             )
         ]
         clock = time.perf_counter()

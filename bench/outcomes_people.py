@@ -68,7 +68,17 @@ LEARNER_COLUMNS = ("id", "site", "first_name", "last_name", "name_key", "search_
                    "gender", "social_status", "insee_code", "qpv", "rural", "phone", "consent_on",
                    "consent_follow_up", "consent_certificate", "first_visit_on", "last_contact_on", "anonymised_at",
                    "created_by", "created_at", "updated_at")  # fmt: skip
-ASSESSMENT_COLUMNS = ("id", "learner", "site", "version", "assessed_on", "kind", "assessor", "created_at")
+ASSESSMENT_COLUMNS = (
+    "id",
+    "learner",
+    "site",
+    "version",
+    "assessed_on",
+    "kind",
+    "assessor",
+    "created_at",
+    "levels_packed",
+)
 LEVEL_COLUMNS = ("id", "assessment", "competence", "level")
 
 
@@ -196,11 +206,12 @@ def user_rows(sites: list[SitePlan], password_hash: str, calendar: Calendar, rng
 class People:
     """Learners of one site at a time, with their assessments and levels, appended to three row lists."""
 
-    def __init__(self, calendar, version_id: int, competences: list[tuple[int, str, bool]], first_id=1, step=1) -> None:
+    def __init__(self, calendar, version_id: int, competences: list[tuple[int, str, bool, int]], first_id=1, step=1):
         self.calendar = calendar
         self.version_id = version_id
-        self.socle = [cid for cid, _, socle in competences if socle]
-        self.extras = [cid for cid, _, socle in competences if not socle]
+        self.socle = [cid for cid, _, socle, _ in competences if socle]
+        self.extras = [cid for cid, _, socle, _ in competences if not socle]
+        self.shift = {cid: 4 * slot for cid, _, _, slot in competences}  # assessment.levels_packed, as triggers fill it
         self.keys: dict[tuple[str, str], tuple[str, str]] = {}
         self.bands = {
             year: age_band_for(year, date.fromordinal(calendar.today).year).value for year in range(1900, 2030)
@@ -291,8 +302,8 @@ class People:
             day = first + offset
             kind = "initial" if step == 0 else "final" if step == last_step and final else "intermediaire"
             adviser = site.advisers[int(random_() * len(site.advisers))]
-            assessments.append((assessment_id, learner_id, site.id, self.version_id, self.calendar.day(day), kind,
-                                adviser, self.calendar.stamp(day, 10 + int(random_() * 7))))  # fmt: skip
+            row = [assessment_id, learner_id, site.id, self.version_id, self.calendar.day(day), kind, adviser,
+                   self.calendar.stamp(day, 10 + int(random_() * 7)), 0]  # fmt: skip
             for cid in pool:
                 level = current[cid]
                 if step:
@@ -302,7 +313,9 @@ class People:
                     elif draw > 0.95 and 0 < level < 3:  # forgetting, never below the start of autonomy
                         current[cid] = level = level - 1
                 append((level_id, assessment_id, cid, level))
+                row[-1] += (level + 1) << self.shift[cid]
                 level_id += step_id
+            assessments.append(tuple(row))
             assessment_id += step_id
         self.assessment_id, self.level_id = assessment_id, level_id
 

@@ -22,6 +22,11 @@ from inclusion.settings import Settings, database_kind
 from inclusion.sqlite_engine import ReusingSQLiteEngine, writer_lock
 
 CONNECT_TIMEOUT_SECONDS = 5
+# Each PostgreSQL session of the app: random_page_cost as for SSD storage, so a one-site report reads its rows
+# through the (site, date) indexes instead of scanning every participation (largest site: present participants
+# 945 → 139 ms, people 2.6 → 0.5 s); no JIT, whose compilation of the report's wide aggregates cost more than it
+# saved (largest site's divide: 463 ms with it, 211 ms without).
+POSTGRES_SESSION = {"random_page_cost": "1.1", "jit": "off"}
 
 
 class DatabaseUnreachable(Exception):
@@ -69,7 +74,8 @@ def _new_engine(settings: Settings) -> Engine:
         if path.parent.resolve() == settings.data_dir.resolve():
             path.parent.mkdir(parents=True, exist_ok=True)
         return ReusingSQLiteEngine(path=str(path), timeout=settings.sqlite_busy_timeout_seconds)
-    return _PostgresEngine(config={"dsn": settings.database_url, "timeout": CONNECT_TIMEOUT_SECONDS})
+    config = {"dsn": settings.database_url, "timeout": CONNECT_TIMEOUT_SECONDS, "server_settings": POSTGRES_SESSION}
+    return _PostgresEngine(config=config)
 
 
 def bind(engine: Engine) -> None:

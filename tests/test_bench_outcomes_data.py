@@ -10,6 +10,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from inclusion.assessments.packing import packed_of
 from tests.conftest import TEST_DATABASE_URL
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -50,6 +51,8 @@ BROKEN = {
     " LEFT JOIN competence c ON c.id = v.competence WHERE a.id IS NULL OR c.id IS NULL",
     "dangling topic": "SELECT count(*) FROM activity_topic t LEFT JOIN activity a ON a.id = t.activity"
     " WHERE a.id IS NULL",
+    "packed levels not what the triggers would write": "SELECT count(*) FROM assessment a"
+    f" WHERE a.levels_packed <> {packed_of('a.id', sqlite=False)}",
 }
 
 

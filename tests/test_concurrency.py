@@ -20,6 +20,16 @@ async def test_sqlite_runs_in_wal_mode(app):
     assert rows[0]["journal_mode"] == "wal"
 
 
+@pytest.mark.postgres_only
+async def test_postgres_sessions_plan_for_ssd_and_compile_nothing(app):
+    """The app's PostgreSQL sessions price a random page like a sequential one (SSD) and never JIT-compile."""
+    from litestar.testing import AsyncTestClient
+
+    async with AsyncTestClient(app=app):
+        rows = await Table.raw("SELECT current_setting('random_page_cost') AS cost, current_setting('jit') AS jit")
+    assert rows == [{"cost": "1.1", "jit": "off"}]
+
+
 async def test_twenty_simultaneous_account_creations_all_succeed(client, make):
     """Twenty account creations (each reads, then writes) sent at once all answer 201 and are all stored."""
     site = await make.site()

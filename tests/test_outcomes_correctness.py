@@ -15,6 +15,8 @@ from litestar.testing import AsyncTestClient
 
 from inclusion.activities.tables import ActivityParticipant, ActivityTopic
 from inclusion.app import create_app
+from inclusion.frameworks.builtin import EVERYDAY
+from inclusion.reports.divide import default_framework
 
 SOCLE = ("appareil", "navigation", "courriel", "comptes", "demarche", "arnaques")
 EXTRAS = ("documents", "visio", "sante", "banque")
@@ -196,8 +198,22 @@ async def open_client(settings):
         yield test_client
 
 
-async def test_headline_and_divide_figures_match_a_recount(app, open_client, make):
-    """Every figure recounted, per site and for the whole set, matches exactly, rates and Wilson intervals too."""
+async def sixteen_competences(client, make) -> None:
+    """A version 2 of the default framework with four more competences: 16 codes no longer fit the packed
+    integers, so the report reads every level (`inclusion.reports.packed`)."""
+    extra = [{"code": f"extra_{n}", "label": f"Compétence {n}", "socle": False} for n in range(4)]
+    upload = EVERYDAY | {"competences": EVERYDAY["competences"] + extra}
+    admin = await make.bearer(await make.user("admin"))
+    assert (await client.post("/api/v1/frameworks", json=upload, headers=admin)).status_code == 201
+
+
+@pytest.mark.parametrize("storage", ["packed", "levels"])
+async def test_headline_and_divide_figures_match_a_recount(app, open_client, make, storage):
+    """Every figure recounted, per site and for the whole set, matches exactly, rates and Wilson intervals too,
+    whether the divide is read from the packed integers or from every level."""
+    if storage == "levels":
+        await sixteen_competences(open_client, make)
+    assert (await default_framework())["packed"] is (storage == "packed")
     first, second = await make.site("A — Maison France Services"), await make.site("B — Médiathèque")
     people, events, vouchers = await build(make, random.Random(7), {first: 40, second: 25})
     admin = await make.bearer(await make.user("admin"))
@@ -235,7 +251,7 @@ async def test_headline_and_divide_figures_match_a_recount(app, open_client, mak
     assert compared > 100 and 0 < fragile < want[("fragility_entry", "total")][-1]
 
 
-async def test_a_competence_rated_under_two_versions_counts_once_from_first_to_last(open_client, make):
+async def test_a_competence_rated_under_two_versions_counts_once_from_first_to_last(app, open_client, make):
     """Rated 0 under version 1 then 3 under version 2 (same code): one learner, entry 0, latest 3, became autonomous."""
     site = await make.site("Espace Carnot")
     admin = await make.bearer(await make.user("admin"))

@@ -1,4 +1,4 @@
-from piccolo.columns import Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -17,6 +17,8 @@ class Assessment(Table):
     assessor = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
     note = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
+    # written by the database only, from the assessment's levels (see `inclusion.assessments.packing`)
+    levels_packed = BigInt(default=0)
 
 
 class AssessmentLevel(Table):

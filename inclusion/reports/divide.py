@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from inclusion import sql
+from inclusion.assessments.packing import fits
 from inclusion.frameworks.builtin import AUTONOMOUS_LEVEL
 from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
-from inclusion.reports import queries
+from inclusion.reports import packed, queries
 from inclusion.reports.assemble import Columns, month_label
 from inclusion.reports.grid import Grid, link, with_whole
 from inclusion.reports.scope import ReportScope
@@ -22,7 +24,8 @@ LEARNERS = "apprenants"
 
 
 async def default_framework() -> dict[str, Any] | None:
-    """The default framework's versions, current competences (by position), socle ids (every version), levels."""
+    """The default framework's versions, current competences (by position), socle ids (every version), levels,
+    and each code's slot in `assessment.levels_packed` with whether they all fit there (`packed`)."""
     framework = await Framework.select(Framework.id).where(Framework.is_default.eq(True)).first().run()
     if framework is None:
         return None
@@ -43,6 +46,11 @@ async def default_framework() -> dict[str, Any] | None:
     first_of_code: dict[str, int] = {}
     for c in sorted(competences, key=lambda c: c["id"]):
         first_of_code.setdefault(c["code"], c["id"])
+    ids = ", ".join(str(int(c["id"])) for c in competences) or "0"
+    slot_of = {row["competence"]: row["slot"] for row in await sql.fetch(
+        f"SELECT competence, slot FROM competence_slot WHERE competence IN ({ids})")}  # fmt: skip
+    slots = {c["code"]: slot_of[c["id"]] for c in competences if c["version"] == current["id"]}
+    every_level = [step["level"] for version in versions for step in version["scale"]]
     return {
         "version_ids": [version["id"] for version in versions],
         "competences": [c for c in competences if c["version"] == current["id"]],
@@ -51,6 +59,8 @@ async def default_framework() -> dict[str, Any] | None:
         "same_code": {c["id"]: first_of_code[c["code"]] for c in competences if c["id"] != first_of_code[c["code"]]},
         "code_of": {c["id"]: c["code"] for c in competences},
         "scale": {step["level"]: step["label"] for step in current["scale"]},
+        "slots": slots,
+        "packed": fits(list(slot_of.values()), every_level),
     }
 
 
@@ -67,6 +77,9 @@ async def entry_latest_rows(scope: ReportScope, framework: dict[str, Any] | None
     """The divide's grouped rows (none without a default framework)."""
     if framework is None:
         return []
+    if framework["packed"]:
+        args = (scope, framework["version_ids"], framework["slots"], framework["socle_codes"])
+        return await packed.divide(*args, sorted(framework["scale"]), AUTONOMOUS_LEVEL)
     args = (scope, framework["version_ids"], framework["same_code"], framework["socle_ids"])
     rows = await queries.divide(*args, sorted(framework["scale"]), AUTONOMOUS_LEVEL)
     return [row | {"code": framework["code_of"].get(row["competence"], "")} for row in rows]
@@ -75,6 +88,9 @@ async def entry_latest_rows(scope: ReportScope, framework: dict[str, Any] | None
 async def monthly_rows(scope: ReportScope, framework: dict[str, Any] | None) -> list[dict[str, Any]]:
     if framework is None:
         return []
+    if framework["packed"]:
+        socle_slots = sorted(framework["slots"][code] for code in framework["socle_codes"])
+        return await packed.fragility_by_month(scope, framework["version_ids"], socle_slots, AUTONOMOUS_LEVEL)
     args = (scope, framework["version_ids"], framework["same_code"], framework["socle_ids"])
     return await queries.fragility_by_month(*args, AUTONOMOUS_LEVEL)
 

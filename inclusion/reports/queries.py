@@ -15,7 +15,7 @@ from inclusion.vouchers.lifecycle import USED
 USED_STATUSES = ", ".join(f"'{status.value}'" for status in sorted(USED))
 
 
-def _month(column: str) -> str:
+def month_of(column: str) -> str:
     return f"substr({column}, 1, 7)" if db.is_sqlite() else f"to_char({column}, 'YYYY-MM')"
 
 
@@ -24,14 +24,14 @@ async def activity_volume(scope: ReportScope) -> list[dict[str, Any]]:
     where, args = scope.clause("a.site", "a.date")
     return await sql.fetch(
         f"""
-SELECT a.site AS site, {_month("a.date")} AS month, COUNT(*) AS activities,
+SELECT a.site AS site, {month_of("a.date")} AS month, COUNT(*) AS activities,
   SUM(CASE WHEN a.type = 'collectif' THEN 1 ELSE 0 END) AS workshops,
   SUM(CASE WHEN a.type = 'individuel' AND a.learner IS NOT NULL THEN 1 ELSE 0 END) AS named_sessions,
   SUM(CASE WHEN a.type = 'individuel' AND a.learner IS NULL THEN 1 ELSE 0 END) AS anonymous_sessions,
   SUM(CASE WHEN a.type = 'collectif' THEN a.anonymous_count ELSE 0 END) AS anonymous_in_workshops,
   SUM(a.duration_minutes) AS minutes
 FROM activity a WHERE {where}
-GROUP BY a.site, {_month("a.date")}""",
+GROUP BY a.site, {month_of("a.date")}""",
         *args,
     )
 
@@ -71,7 +71,7 @@ WITH seen AS (
   SELECT s.site AS site, l.age_band AS age_band, l.gender AS gender, l.social_status AS social_status,
     CASE WHEN l.qpv THEN 'oui' ELSE 'non' END AS qpv,
     CASE WHEN {first_visit} THEN 'nouveau' ELSE 'deja_venu' END AS arrival
-  FROM seen s JOIN learner l ON l.id = s.learner
+  FROM seen s JOIN learner l ON l.id = s.learner AND {scope.sites_clause("l.site")}
 )
 {selects}""",
         *args,
@@ -144,7 +144,7 @@ GROUP BY d.site""",
     )
 
 
-def _ids(values: list[int]) -> str:
+def id_list(values: list[int]) -> str:
     return ", ".join(str(int(value)) for value in values) or "0"
 
 
@@ -195,10 +195,10 @@ async def divide(
         f"""
 WITH pairs AS (
   SELECT a.site AS site, a.learner AS learner, {competence} AS competence,
-    MAX(CASE WHEN l.competence IN ({_ids(socle_ids)}) THEN 1 ELSE 0 END) AS socle,
+    MAX(CASE WHEN l.competence IN ({id_list(socle_ids)}) THEN 1 ELSE 0 END) AS socle,
     MIN({ordered}) % 16 AS entry, MAX({ordered}) % 16 AS latest
   FROM assessment a JOIN assessment_level l ON l.assessment = a.id
-  WHERE a.version IN ({_ids(version_ids)}) AND {where}
+  WHERE a.version IN ({id_list(version_ids)}) AND {where}
   GROUP BY a.site, a.learner, {competence}
 ), learners AS (
   SELECT site, learner,
@@ -220,7 +220,7 @@ async def fragility_by_month(
     """Per site and month: learners with a socle competence rated that month, and those fragile by the month's
     last rating of each socle competence."""
     where, args = scope.clause("a.site", "a.assessed_on")
-    month = _month("a.assessed_on")
+    month = month_of("a.assessed_on")
     ordered = _ordered_level("a.assessed_on", "a.id", "l.level")
     competence = _same_competence("l.competence", same_code)
     return await sql.fetch(
@@ -228,7 +228,7 @@ async def fragility_by_month(
 WITH last AS (
   SELECT a.site AS site, a.learner AS learner, {month} AS month, MAX({ordered}) % 16 AS level
   FROM assessment a JOIN assessment_level l ON l.assessment = a.id
-  WHERE a.version IN ({_ids(version_ids)}) AND l.competence IN ({_ids(socle_ids)}) AND {where}
+  WHERE a.version IN ({id_list(version_ids)}) AND l.competence IN ({id_list(socle_ids)}) AND {where}
   GROUP BY a.site, a.learner, {month}, {competence}
 ), learners AS (
   SELECT site, learner, month, MAX(CASE WHEN level < {int(autonomous)} THEN 1 ELSE 0 END) AS fragile

@@ -31,6 +31,13 @@ class ReportScope:
     def site_ids(self) -> list[int]:
         return [site["id"] for site in self.sites]
 
+    def sites_clause(self, site_column: str) -> str:
+        """SQL keeping rows of the report's sites, whatever their date (learners belong to one site, so this
+        lets the planner read only their files)."""
+        if self.every_site:
+            return "1 = 1"
+        return f"{site_column} IN ({', '.join(str(int(i)) for i in self.site_ids) or '0'})"
+
     def clause(self, site_column: str, date_column: str) -> tuple[str, list[date]]:
         """SQL keeping rows whose (site, date) falls in a window, with its `{}` arguments; site ids are inlined
         (integers read from the database) so one statement serves any number of sites."""

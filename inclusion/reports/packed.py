@@ -1,0 +1,111 @@
+"""The divide read from `assessment.levels_packed`: one row per assessment instead of one per level.
+
+Same figures as `queries.divide` and `queries.fragility_by_month`, in the same row shapes, for a framework whose
+slots and levels fit the packed integers (`inclusion.assessments.packing`). A learner's entry level in a
+competence is the 4-bit field of the first assessment of the period that has it set, the latest level that of
+the last one: MIN() and MAX() of an integer that sorts like (day, assessment id) and ends with the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inclusion import db, sql
+from inclusion.reports.queries import id_list, month_of
+from inclusion.reports.scope import ReportScope
+
+
+def _rated(where: str, extra: str = "") -> str:
+    """The period's assessments with `k`, an integer that sorts like (day, id), times 16 (computed once a row)."""
+    if db.is_sqlite():
+        day = "CAST(julianday(a.assessed_on) - 2451544.5 AS INTEGER)"
+        materialized = "MATERIALIZED "
+    else:
+        day = "(a.assessed_on - DATE '2000-01-01')"
+        materialized = ""
+    return f"""rated AS {materialized}(
+  SELECT a.site AS site, a.learner AS learner, {extra}a.levels_packed AS p, ({day} * 4294967296 + a.id) * 16 AS k
+  FROM assessment a WHERE {where}
+)"""
+
+
+def _field(slot: int) -> str:
+    return f"((p >> {4 * int(slot)}) & 15)"
+
+
+def _first(slot: int) -> str:
+    return f"MIN(CASE WHEN {_field(slot)} > 0 THEN k + {_field(slot)} END) % 16"
+
+
+def _last(slot: int) -> str:
+    return f"MAX(CASE WHEN {_field(slot)} > 0 THEN k + {_field(slot)} END) % 16"
+
+
+def _count(condition: str) -> str:
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+async def divide(
+    scope: ReportScope,
+    version_ids: list[int],
+    slots: dict[str, int],
+    socle_codes: set[str],
+    levels: list[int],
+    autonomous: int,
+) -> list[dict[str, Any]]:
+    """`queries.divide`'s rows (with `code` on competence rows) for the competences `slots` maps, by code."""
+    where, args = scope.clause("a.site", "a.assessed_on")
+    codes = sorted(slots, key=slots.get)
+    below = f"BETWEEN 1 AND {int(autonomous)}"  # a field is level + 1: below autonome means field ≤ autonome
+    outer = []
+    for index, code in enumerate(codes):
+        entry, latest = f"e{slots[code]}", f"l{slots[code]}"
+        counts = [f"{entry} = {int(level) + 1}" for level in levels] + [
+            f"{latest} = {int(level) + 1}" for level in levels
+        ]
+        counts += [f"{entry} {below}", f"{entry} {below} AND {latest} > {int(autonomous)}"]
+        outer += [f"{_count(condition)} AS c{index}_{i}" for i, condition in enumerate(counts)]
+    socle = [slots[code] for code in codes if code in socle_codes]
+    outer += [
+        f"{_count(' OR '.join(f'e{slot} > 0' for slot in socle) or '1 = 0')} AS f0",
+        f"{_count(' OR '.join(f'e{slot} {below}' for slot in socle) or '1 = 0')} AS f1",
+        f"{_count(' OR '.join(f'l{slot} {below}' for slot in socle) or '1 = 0')} AS f2",
+    ]
+    per_learner = ", ".join(f"{_first(slot)} AS e{slot}, {_last(slot)} AS l{slot}" for slot in sorted(slots.values()))
+    kept = f"a.version IN ({id_list(version_ids)}) AND a.levels_packed <> 0 AND {where}"
+    rows = await sql.fetch(
+        f"""
+WITH {_rated(kept)},
+learners AS (SELECT site, {per_learner} FROM rated GROUP BY site, learner)
+SELECT site, {", ".join(outer)} FROM learners GROUP BY site""",
+        *args,
+    )
+    width = 2 * len(levels) + 2
+    found = []
+    for row in rows:
+        fragility = [row["f0"] or 0, row["f1"] or 0, row["f2"] or 0] + [0] * (width - 3)
+        found.append({"kind": "fragility", "site": row["site"], "competence": 0, "code": ""}
+                     | {f"n{i}": value for i, value in enumerate(fragility)})  # fmt: skip
+        for index, code in enumerate(codes):
+            counts = {f"n{i}": row[f"c{index}_{i}"] or 0 for i in range(width)}
+            found.append({"kind": "competence", "site": row["site"], "competence": 0, "code": code} | counts)
+    return found
+
+
+async def fragility_by_month(
+    scope: ReportScope, version_ids: list[int], socle_slots: list[int], autonomous: int
+) -> list[dict[str, Any]]:
+    """`queries.fragility_by_month`'s rows: per site and month, learners with a socle competence rated that
+    month, and those below autonome in one of them by its last rating of the month."""
+    where, args = scope.clause("a.site", "a.assessed_on")
+    mask = sum(15 << (4 * int(slot)) for slot in socle_slots)
+    last = ", ".join(f"{_last(slot)} AS l{slot}" for slot in socle_slots)
+    fragile = " OR ".join(f"l{slot} BETWEEN 1 AND {int(autonomous)}" for slot in socle_slots) or "1 = 0"
+    kept = f"a.version IN ({id_list(version_ids)}) AND (a.levels_packed & {mask}) <> 0 AND {where}"
+    return await sql.fetch(
+        f"""
+WITH {_rated(kept, f"{month_of('a.assessed_on')} AS month, ")},
+months AS (SELECT site, month, {last or "0 AS none"} FROM rated GROUP BY site, learner, month)
+SELECT site, month, COUNT(*) AS assessed, {_count(fragile)} AS fragile FROM months GROUP BY site, month""",
+        *args,
+    )
