@@ -8,13 +8,14 @@ administrator:
 - whole network: no `site` parameter, every site;
 - one site: the largest site (≈ 50,000 learners at scale 1.0), then a median one;
 
-each `--repeats` times (default 5) after one discarded warm-up, printing p50 and p95 (nearest rank), the answer's
-size, and beside each the floor: one hand-written SQL statement (`FLOOR_SQL`) computing the same headline and
-divide figures per site (activities, workshops, hours, anonymous and present participants, learners new and
-returning, open days and visitors; learners assessed on a socle competence, fragile at entry and at the latest
-assessment; per competence the level distributions at entry and latest and who became autonomous; the monthly
-fragility and activity volume), sent through asyncpg, timed the same way. Then the issue's targets: whole network
-p50 ≤ 2 s, one site p50 ≤ 150 ms, report ≤ 3 × floor.
+each `--repeats` times (default 5) after one warm-up, printing the warm-up's time (`first`: for the report, the
+request that stores the sums of every whole month not stored yet, as after the upgrade or when old months changed),
+then p50 and p95 of the others (nearest rank), the answer's size, and beside each the floor: one hand-written SQL
+statement (`FLOOR_SQL`) computing the same headline and divide figures per site (activities, workshops, hours,
+anonymous and present participants, learners new and returning, open days and visitors; learners assessed on a socle
+competence, fragile at entry and at the latest assessment; per competence the level distributions at entry and
+latest and who became autonomous; the monthly fragility and activity volume), sent through asyncpg, timed the same
+way. Then the issue's targets: whole network p50 ≤ 2 s, one site p50 ≤ 150 ms, report ≤ 3 × floor.
 
     .venv/bin/python bench/outcomes.py --scale 0.05 --repeats 3
     .venv/bin/python bench/outcomes.py --json        # scale 1.0: about 5 min to build the first time
@@ -94,14 +95,16 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def timed(run, repeats: int) -> dict:
-    run()  # warm-up, discarded
+    began = time.perf_counter()
+    run()  # warm-up, left out of p50/p95: for the report, the one that stores the whole months' sums
+    first = (time.perf_counter() - began) * 1000
     samples, size = [], 0
     for _ in range(repeats):
         began = time.perf_counter()
         size = run()
         samples.append((time.perf_counter() - began) * 1000)
     return {"p50_ms": statistics.median(samples), "p95_ms": percentile(samples, 0.95), "size": size,
-            "runs_ms": [round(sample, 1) for sample in samples]}  # fmt: skip
+            "first_ms": round(first, 1), "runs_ms": [round(sample, 1) for sample in samples]}  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -183,11 +186,14 @@ def main() -> None:
     print(f"dataset: scale {args.scale:g}, {summary['rows']['learner']:,} learners, "
           f"{summary['rows']['activity']:,} activities, {summary['rows']['assessment']:,} assessments; "
           f"period {date_from} → {date_to}; {args.repeats} runs after a warm-up")  # fmt: skip
-    print(f"{'case':<15} {'report p50':>11} {'p95':>9} {'bytes':>11}   {'floor p50':>10} {'p95':>9}   ratio")
+    print(
+        f"{'case':<15} {'first':>9} {'report p50':>11} {'p95':>9} {'bytes':>11}   {'floor p50':>10} {'p95':>9}   ratio"
+    )
     for label, row in results.items():
         report, floor = row["report"], row["floor"]
-        print(f"{label:<15} {report['p50_ms']:>9.0f}ms {report['p95_ms']:>7.0f}ms {report['size']:>11,}   "
-              f"{floor['p50_ms']:>8.0f}ms {floor['p95_ms']:>7.0f}ms   {row['ratio']:.2f}")  # fmt: skip
+        times = f"{report['first_ms']:>7.0f}ms {report['p50_ms']:>9.0f}ms {report['p95_ms']:>7.0f}ms"
+        floors = f"{floor['p50_ms']:>8.0f}ms {floor['p95_ms']:>7.0f}ms"
+        print(f"{label:<15} {times} {report['size']:>11,}   {floors}   {row['ratio']:.2f}")
     targets = {
         "whole network p50 <= 2 s": results["whole network"]["report"]["p50_ms"] <= 2000,
         "one site p50 <= 150 ms": results["largest site"]["report"]["p50_ms"] <= 150,

@@ -35,6 +35,7 @@ from datetime import date
 import asyncpg
 
 from inclusion.learners.retention import cutoff
+from inclusion.reports import month_triggers
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -205,6 +206,8 @@ async def load(url: str, scale: float, seed: int, today: date, seconds: dict, sa
         say(f"indexes: {len(indexes)} rebuilt in {seconds['indexes']:.1f} s (slowest: "
             + ", ".join(f"{n} {s:.1f} s" for n, s in slowest) + ")")  # fmt: skip
         clock = time.perf_counter()
+        await connection.execute(month_triggers.backfill(sqlite=False))  # COPY ran without the app's triggers
+        await connection.execute("ANALYZE report_month")
         await bulk.move_sequences(connection, SMALL + BULK)
         await bulk.vacuum_analyze(url, SMALL + BULK, rows)
         seconds["vacuum_analyze"] = time.perf_counter() - clock

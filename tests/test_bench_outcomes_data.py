@@ -51,6 +51,9 @@ BROKEN = {
     " LEFT JOIN competence c ON c.id = v.competence WHERE a.id IS NULL OR c.id IS NULL",
     "dangling topic": "SELECT count(*) FROM activity_topic t LEFT JOIN activity a ON a.id = t.activity"
     " WHERE a.id IS NULL",
+    "month with activities but no report_month version": "SELECT count(*) FROM (SELECT DISTINCT site,"
+    " to_char(date, 'YYYY-MM') AS month FROM activity) a WHERE NOT EXISTS (SELECT 1 FROM report_month m"
+    " WHERE m.site = a.site AND m.month = a.month)",
     "packed levels not what the triggers would write": "SELECT count(*) FROM assessment a"
     f" WHERE a.levels_packed <> {packed_of('a.id', sqlite=False)}",
 }

@@ -50,10 +50,10 @@ GROUP BY a.site""",
     )
 
 
-async def people(scope: ReportScope) -> list[dict[str, Any]]:
-    """Per site and dimension: learners accompanied (a session's learner or a workshop's present participant),
-    each counted once per site, by arrival (first visit in the period or before), age band, gender, status, QPV."""
-    where, args = scope.clause("a.site", "a.date")
+async def people(scope: ReportScope, seen: str, seen_args: list[Any]) -> list[dict[str, Any]]:
+    """Per site and dimension: learners accompanied, each counted once per site, by arrival (first visit in the
+    period or before), age band, gender, status, QPV. `seen` is SQL of CTEs ending with `seen (site, learner)`,
+    the learners accompanied (see `month_people`)."""
     first_visit, first_args = scope.clause("s.site", "l.first_visit_on")
     dimensions = ("arrival", "age_band", "gender", "social_status", "qpv")
     selects = " UNION ALL ".join(
@@ -62,21 +62,14 @@ async def people(scope: ReportScope) -> list[dict[str, Any]]:
     )
     return await sql.fetch(
         f"""
-WITH seen AS (
-  SELECT a.site AS site, a.learner AS learner FROM activity a WHERE a.learner IS NOT NULL AND {where}
-  UNION
-  SELECT a.site, p.learner FROM activity a JOIN activity_participant p ON p.activity = a.id
-  WHERE p.present = {{}} AND {where}
-), people AS (
+WITH {seen}, people AS (
   SELECT s.site AS site, l.age_band AS age_band, l.gender AS gender, l.social_status AS social_status,
     CASE WHEN l.qpv THEN 'oui' ELSE 'non' END AS qpv,
     CASE WHEN {first_visit} THEN 'nouveau' ELSE 'deja_venu' END AS arrival
   FROM seen s JOIN learner l ON l.id = s.learner AND {scope.sites_clause("l.site")}
 )
 {selects}""",
-        *args,
-        True,
-        *args,
+        *seen_args,
         *first_args,
     )
 

@@ -6,7 +6,7 @@ import asyncio
 from datetime import date
 from typing import Any
 
-from inclusion.reports import queries
+from inclusion.reports import month_people, months, queries
 from inclusion.reports.assemble import Columns, activity_grids, months_between, people_grids, topic_grids, voucher_grids
 from inclusion.reports.divide import default_framework, divide_grids, entry_latest_rows, monthly_rows
 from inclusion.reports.grid import publish
@@ -36,17 +36,17 @@ async def scope_report(scope: ReportScope, k: int) -> dict[str, Any]:
     date_from, date_to = scope.date_from, scope.date_to
     columns = Columns(scope.site_ids)
     framework = await default_framework()
-    volume, present, days, people, topics, referrals, vouchers, divide, monthly = await asyncio.gather(
-        queries.activity_volume(scope),
-        queries.present_participants(scope),
+    plan = months.Plan(scope)
+    await months.refresh(plan)
+    figures, days, people, vouchers, divide, monthly = await asyncio.gather(
+        months.activity_figures(plan),
         queries.site_days(scope),
-        queries.people(scope),
-        queries.topics(scope),
-        queries.referrals(scope),
+        month_people.people(scope, plan),
         queries.vouchers(scope),
         entry_latest_rows(scope, framework),
         monthly_rows(scope, framework),
     )
+    volume, present, topics, referrals = (figures[name] for name in ("volume", "present", "topics", "referrals"))
     grids = [
         *activity_grids(columns, volume, present, days, months_between(date_from, date_to)),
         *people_grids(columns, people),

@@ -1,8 +1,10 @@
-from piccolo.columns import JSON, Date, ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.columns import JSON, BigInt, Date, ForeignKey, OnDelete, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from inclusion.accounts.tables import User
+from inclusion.learners.tables import Learner
+from inclusion.sites.tables import Site
 
 
 class ReportShare(Table):
@@ -19,3 +21,36 @@ class ReportShare(Table):
     token_sha256 = Varchar(length=64)
     created_at = Timestamptz(default=TimestamptzNow())
     revoked_at = Timestamptz(null=True, default=None)
+
+
+class ReportMonth(Table):
+    """A site's month of activities: `version` goes up with every change to them, their topics or their
+    participants (database triggers, see `inclusion.reports.month_triggers`). Unique per (site, month)."""
+
+    site = ForeignKey(Site, on_delete=OnDelete.cascade)
+    month = Varchar(length=7)  # AAAA-MM
+    version = BigInt(default=1)
+
+
+class ReportMonthFigure(Table):
+    """One figure of a site's month as the report computed it from the activities at `version`; it counts only
+    while `report_month` still has that version (see `inclusion.reports.months`). Unique per (site, month,
+    measure, key)."""
+
+    site = ForeignKey(Site, on_delete=OnDelete.cascade)
+    month = Varchar(length=7)
+    version = BigInt()
+    measure = Varchar(length=16)
+    key = Varchar(length=100)
+    n = BigInt()
+
+
+class ReportMonthLearner(Table):
+    """A learner accompanied at a site in a month (a session's learner or a workshop's present participant), as
+    the report found it at `version`; counts only while `report_month` still has that version. Unique per
+    (site, month, learner)."""
+
+    site = ForeignKey(Site, on_delete=OnDelete.cascade)
+    month = Varchar(length=7)
+    version = BigInt()
+    learner = ForeignKey(Learner, on_delete=OnDelete.cascade)

@@ -1,0 +1,105 @@
+"""The report's activity figures stay exact when a month it already summed changes, and edge days of a period
+cut mid-month count only the days inside it (whole months are read from stored sums: `reports/months.py`)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from litestar.testing import AsyncTestClient
+from piccolo.table import Table
+
+from inclusion.app import create_app
+from inclusion.reports.tables import ReportMonthFigure
+
+LAST_MONTH_END = date.today().replace(day=1) - timedelta(days=1)
+LAST_MONTH = LAST_MONTH_END.replace(day=1)
+MONTH_BEFORE = (LAST_MONTH - timedelta(days=1)).replace(day=1)
+
+
+@pytest.fixture
+async def open_client(app, settings):
+    """A client on an app whose K is 0: nothing hidden."""
+    async with AsyncTestClient(app=create_app(settings.with_changes(small_cell_k=0))) as test_client:
+        yield test_client
+
+
+def workshop(learners: list[int], day: date, **changes) -> dict:
+    return {
+        "type": "collectif",
+        "date": day.isoformat(),
+        "duration_minutes": 120,
+        "title": "Sécuriser ses comptes",
+        "digital_topics": ["securite_numerique"],
+        "participants": [{"learner_id": learner, "present": True} for learner in learners],
+        "anonymous_count": 3,
+        "anonymous_breakdown": {"gender": {"feminin": 3}},
+        **changes,
+    }
+
+
+async def headline(client, headers, site: int, start: date, end: date) -> dict[str, float]:
+    """Learners, activities, hours, named participants and people reached on security, for one site and period."""
+    query = f"site={site}&from={start.isoformat()}&to={end.isoformat()}"
+    response = await client.get(f"/api/v1/reports/outcomes?{query}", headers=headers)
+    assert response.status_code == 200, response.text
+    tables = {table["key"]: table for table in response.json()["tables"]}
+
+    def cell(table: str, row: str) -> float:
+        return next(r for r in tables[table]["rows"] if r["key"] == row)["cells"][0]["value"]
+
+    topics = {row["key"]: row["cells"][0]["value"] for row in tables["topics_digital"]["rows"]}
+    return {
+        "learners": tables["learners"]["total"]["cells"][0]["value"],
+        "activities": cell("activity", "activities"),
+        "hours": cell("activity", "hours"),
+        "named": cell("participants", "named"),
+        "security": topics.get("securite_numerique", 0),
+    }
+
+
+async def test_changes_to_a_month_already_summed_show_in_the_next_report(open_client, make):
+    """Recorded, edited, repeated and deleted workshops, and a participation removed straight in the database,
+    each show in the next report over whole months, which reads stored sums in between."""
+    site = await make.site("Espace Carnot")
+    adviser = await make.bearer(await make.user("adviser", site))
+    admin = await make.bearer(await make.user("admin"))
+    learners = [await make.learner(site) for _ in range(2)]
+    period = (site, MONTH_BEFORE, LAST_MONTH_END)
+    created = await open_client.post("/api/v1/activities", json=workshop(learners, LAST_MONTH), headers=adviser)
+    [first] = created.json()
+    assert await headline(open_client, admin, *period) == {"learners": 2, "activities": 1, "hours": 2.0, "named": 2, "security": 5}
+    assert await ReportMonthFigure.count() > 0  # the month is stored: what follows reads it unless it changed
+    assert await headline(open_client, admin, *period) == {"learners": 2, "activities": 1, "hours": 2.0, "named": 2, "security": 5}
+
+    await open_client.patch(f"/api/v1/activities/{first['id']}", json={"duration_minutes": 60}, headers=adviser)
+    assert await headline(open_client, admin, *period) == {"learners": 2, "activities": 1, "hours": 1.0, "named": 2, "security": 5}
+    await open_client.post("/api/v1/activities", json=workshop(learners[:1], MONTH_BEFORE), headers=adviser)
+    assert await headline(open_client, admin, *period) == {"learners": 2, "activities": 2, "hours": 3.0, "named": 3, "security": 9}
+    await Table.raw(f"DELETE FROM activity_participant WHERE activity = {first['id']} AND learner = {learners[1]}")
+    assert await headline(open_client, admin, *period) == {"learners": 1, "activities": 2, "hours": 3.0, "named": 2, "security": 8}
+    assert (await open_client.delete(f"/api/v1/activities/{first['id']}", headers=adviser)).status_code == 204
+    assert await headline(open_client, admin, *period) == {"learners": 1, "activities": 1, "hours": 2.0, "named": 1, "security": 4}
+
+
+async def test_a_period_cut_mid_month_counts_only_its_own_days(open_client, make):
+    """Workshops the day before, the first day and the last day of a period that starts and ends mid-month:
+    only those inside count, activities and learners, whether the months in between are whole or not."""
+    site = await make.site("Espace Carnot")
+    adviser = await make.bearer(await make.user("adviser", site))
+    admin = await make.bearer(await make.user("admin"))
+    start, end = MONTH_BEFORE + timedelta(days=14), LAST_MONTH + timedelta(days=9)
+    for day in (start - timedelta(days=1), start, MONTH_BEFORE + timedelta(days=20), end, end + timedelta(days=1)):
+        learner = await make.learner(site)  # one learner per workshop: learners are counted across the parts
+        response = await open_client.post("/api/v1/activities", json=workshop([learner], day), headers=adviser)
+        assert response.status_code == 201, response.text
+
+    async def counted(first: date, last: date) -> tuple[int, int]:
+        found = await headline(open_client, admin, site, first, last)
+        return found["activities"], found["learners"]
+
+    assert await counted(start, end) == (3, 3)
+    assert await counted(MONTH_BEFORE, LAST_MONTH_END) == (5, 5)
+    assert await counted(start, start) == (1, 1)
+    assert await counted(start + timedelta(days=1), end) == (2, 2)
+    assert await counted(start + timedelta(days=1), start + timedelta(days=5)) == (0, 0)
