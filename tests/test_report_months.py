@@ -49,6 +49,8 @@ async def headline(client, headers, site: int, start: date, end: date) -> dict[s
         return next(r for r in tables[table]["rows"] if r["key"] == row)["cells"][0]["value"]
 
     topics = {row["key"]: row["cells"][0]["value"] for row in tables["topics_digital"]["rows"]}
+    counts = [cell("activity", "activities"), cell("participants", "named"), *topics.values()]
+    assert all(type(value) is int for value in counts), counts  # "12", never "12.0" or "12,00"
     return {
         "learners": tables["learners"]["total"]["cells"][0]["value"],
         "activities": cell("activity", "activities"),

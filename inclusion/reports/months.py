@@ -89,7 +89,7 @@ def _figures(source: str) -> str:
         "named_sessions": "SUM(CASE WHEN type = 'individuel' AND learner IS NOT NULL THEN 1 ELSE 0 END)",
         "anonymous_sessions": "SUM(CASE WHEN type = 'individuel' AND learner IS NULL THEN 1 ELSE 0 END)",
         "anonymous_in_workshops": "SUM(CASE WHEN type = 'collectif' THEN anonymous_count ELSE 0 END)",
-        "minutes": "SUM(minutes)",
+        "minutes": "CAST(SUM(minutes) AS BIGINT)",  # sums of integers only: PostgreSQL's numeric would be Decimal
     }
     volume = " UNION ALL ".join(
         f"SELECT site, month, 'volume', '{name}', {total} FROM acts GROUP BY site, month"
@@ -101,10 +101,10 @@ def _figures(source: str) -> str:
     (SELECT COUNT(*) FROM activity_participant p WHERE p.activity = a.id AND p.present = {{}}) AS present
   FROM {source}
 ), figures AS (
-  SELECT site, month, 'present' AS measure, '' AS key, SUM(present) AS n FROM acts GROUP BY site, month
+  SELECT site, month, 'present' AS measure, '' AS key, CAST(SUM(present) AS BIGINT) AS n FROM acts GROUP BY site, month
   UNION ALL {volume}
   UNION ALL SELECT r.site, r.month, 'topic', t.kind || ':' || t.topic,
-    SUM(CASE WHEN r.type = 'individuel' THEN 1 ELSE r.anonymous_count + r.present END)
+    CAST(SUM(CASE WHEN r.type = 'individuel' THEN 1 ELSE r.anonymous_count + r.present END) AS BIGINT)
     FROM acts r JOIN activity_topic t ON t.activity = r.id GROUP BY r.site, r.month, t.kind, t.topic
   UNION ALL SELECT site, month, 'referral', referral, COUNT(*) FROM acts
     WHERE referral IS NOT NULL AND referral <> '' GROUP BY site, month, referral
@@ -192,7 +192,7 @@ async def _stored(plan: Plan) -> list[dict[str, Any]]:
     """The stored figures of the plan's whole months, summed (volume per month), and a `stale` row for each
     month whose version moved on since: one statement."""
     where, args = plan.month_clause("m.site", "m.month")
-    pivot = ", ".join(f"SUM(CASE WHEN key = '{name}' THEN n ELSE 0 END) AS {name}" for name in VOLUME)
+    pivot = ", ".join(f"CAST(SUM(CASE WHEN key = '{name}' THEN n ELSE 0 END) AS BIGINT) AS {name}" for name in VOLUME)
     zeros = ", ".join(f"0 AS {name}" for name in VOLUME)
     return await sql.fetch(
         f"""
@@ -203,7 +203,7 @@ WITH months AS MATERIALIZED ({fresh_months(where)}), figures AS MATERIALIZED (
 )
 SELECT 'stale' AS measure, site, month, '' AS key, 0 AS n, {zeros} FROM months WHERE fresh = 0
 UNION ALL SELECT 'volume', site, month, '', 0, {pivot} FROM figures WHERE measure = 'volume' GROUP BY site, month
-UNION ALL SELECT measure, site, '', key, SUM(n), {zeros} FROM figures
+UNION ALL SELECT measure, site, '', key, CAST(SUM(n) AS BIGINT), {zeros} FROM figures
   WHERE measure IN ('present', 'topic', 'referral') GROUP BY measure, site, key""",
         *args,
     )
