@@ -91,6 +91,13 @@ async def client(app):
 
 
 @pytest.fixture
+async def open_client(app, settings):
+    """A client on an app whose K is 0: nothing hidden, so every figure can be compared."""
+    async with AsyncTestClient(app=create_app(settings.with_changes(small_cell_k=0))) as test_client:
+        yield test_client
+
+
+@pytest.fixture
 def make(password_hash: str) -> database.Factory:
     return database.Factory(password_hash)
 

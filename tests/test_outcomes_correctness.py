@@ -11,10 +11,8 @@ from datetime import date, timedelta
 from statistics import NormalDist
 
 import pytest
-from litestar.testing import AsyncTestClient
 
 from inclusion.activities.tables import ActivityParticipant, ActivityTopic
-from inclusion.app import create_app
 from inclusion.frameworks.builtin import EVERYDAY
 from inclusion.reports.divide import default_framework
 
@@ -189,13 +187,6 @@ def expected(people: list[Person], events: list[Event], vouchers, site_ids: list
                 add(f"fragility_month:{month}", "total", person.site)
                 add(f"fragility_month:{month}", "fragile", person.site, any(v < 3 for v in levels.values()))
     return found
-
-
-@pytest.fixture
-async def open_client(settings):
-    """A client on an app whose K is 0: nothing hidden, so every figure can be compared."""
-    async with AsyncTestClient(app=create_app(settings.with_changes(small_cell_k=0))) as test_client:
-        yield test_client
 
 
 async def sixteen_competences(client, make) -> None:

@@ -5,20 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-from litestar.testing import AsyncTestClient
 from piccolo.table import Table
 
 from inclusion import db
-from inclusion.app import create_app
 from inclusion.assessments import packing
-
-
-@pytest.fixture
-async def open_client(app, settings):
-    """A client on an app whose K is 0: nothing hidden."""
-    async with AsyncTestClient(app=create_app(settings.with_changes(small_cell_k=0))) as test_client:
-        yield test_client
 
 
 async def levels_at_entry(client, make, site: int) -> dict[str, dict[str, int]]:

@@ -5,23 +5,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-from litestar.testing import AsyncTestClient
 from piccolo.table import Table
 
-from inclusion.app import create_app
 from inclusion.reports.tables import ReportMonthFigure
 
 LAST_MONTH_END = date.today().replace(day=1) - timedelta(days=1)
 LAST_MONTH = LAST_MONTH_END.replace(day=1)
 MONTH_BEFORE = (LAST_MONTH - timedelta(days=1)).replace(day=1)
-
-
-@pytest.fixture
-async def open_client(app, settings):
-    """A client on an app whose K is 0: nothing hidden."""
-    async with AsyncTestClient(app=create_app(settings.with_changes(small_cell_k=0))) as test_client:
-        yield test_client
 
 
 def workshop(learners: list[int], day: date, **changes) -> dict:
@@ -70,18 +60,54 @@ async def test_changes_to_a_month_already_summed_show_in_the_next_report(open_cl
     period = (site, MONTH_BEFORE, LAST_MONTH_END)
     created = await open_client.post("/api/v1/activities", json=workshop(learners, LAST_MONTH), headers=adviser)
     [first] = created.json()
-    assert await headline(open_client, admin, *period) == {"learners": 2, "activities": 1, "hours": 2.0, "named": 2, "security": 5}
+    assert await headline(open_client, admin, *period) == {
+        "learners": 2,
+        "activities": 1,
+        "hours": 2.0,
+        "named": 2,
+        "security": 5,
+    }
     assert await ReportMonthFigure.count() > 0  # the month is stored: what follows reads it unless it changed
-    assert await headline(open_client, admin, *period) == {"learners": 2, "activities": 1, "hours": 2.0, "named": 2, "security": 5}
+    assert await headline(open_client, admin, *period) == {
+        "learners": 2,
+        "activities": 1,
+        "hours": 2.0,
+        "named": 2,
+        "security": 5,
+    }
 
     await open_client.patch(f"/api/v1/activities/{first['id']}", json={"duration_minutes": 60}, headers=adviser)
-    assert await headline(open_client, admin, *period) == {"learners": 2, "activities": 1, "hours": 1.0, "named": 2, "security": 5}
+    assert await headline(open_client, admin, *period) == {
+        "learners": 2,
+        "activities": 1,
+        "hours": 1.0,
+        "named": 2,
+        "security": 5,
+    }
     await open_client.post("/api/v1/activities", json=workshop(learners[:1], MONTH_BEFORE), headers=adviser)
-    assert await headline(open_client, admin, *period) == {"learners": 2, "activities": 2, "hours": 3.0, "named": 3, "security": 9}
+    assert await headline(open_client, admin, *period) == {
+        "learners": 2,
+        "activities": 2,
+        "hours": 3.0,
+        "named": 3,
+        "security": 9,
+    }
     await Table.raw(f"DELETE FROM activity_participant WHERE activity = {first['id']} AND learner = {learners[1]}")
-    assert await headline(open_client, admin, *period) == {"learners": 1, "activities": 2, "hours": 3.0, "named": 2, "security": 8}
+    assert await headline(open_client, admin, *period) == {
+        "learners": 1,
+        "activities": 2,
+        "hours": 3.0,
+        "named": 2,
+        "security": 8,
+    }
     assert (await open_client.delete(f"/api/v1/activities/{first['id']}", headers=adviser)).status_code == 204
-    assert await headline(open_client, admin, *period) == {"learners": 1, "activities": 1, "hours": 2.0, "named": 1, "security": 4}
+    assert await headline(open_client, admin, *period) == {
+        "learners": 1,
+        "activities": 1,
+        "hours": 2.0,
+        "named": 1,
+        "security": 4,
+    }
 
 
 async def test_a_period_cut_mid_month_counts_only_its_own_days(open_client, make):

@@ -1,7 +1,9 @@
-"""The report's figures, each computed by the database with GROUP BY site (never a learner row in Python).
+"""The report's figures that are not stored per month (`months`), each computed by the database with GROUP BY
+site (never a learner row in Python): learners' attributes, vouchers, attendance days, and the divide read
+from every level (`packed` reads it from one integer per assessment).
 
 Every statement reads through the scope's clause on (site, date), served by the (site, date) indexes of
-activity, assessment, voucher and site_day. The same SQL runs on SQLite and PostgreSQL.
+assessment, voucher and site_day. The same SQL runs on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,37 +19,6 @@ USED_STATUSES = ", ".join(f"'{status.value}'" for status in sorted(USED))
 
 def month_of(column: str) -> str:
     return f"substr({column}, 1, 7)" if db.is_sqlite() else f"to_char({column}, 'YYYY-MM')"
-
-
-async def activity_volume(scope: ReportScope) -> list[dict[str, Any]]:
-    """Per site and month: activities, workshops, individual sessions (named or not), minutes, anonymous people."""
-    where, args = scope.clause("a.site", "a.date")
-    return await sql.fetch(
-        f"""
-SELECT a.site AS site, {month_of("a.date")} AS month, COUNT(*) AS activities,
-  SUM(CASE WHEN a.type = 'collectif' THEN 1 ELSE 0 END) AS workshops,
-  SUM(CASE WHEN a.type = 'individuel' AND a.learner IS NOT NULL THEN 1 ELSE 0 END) AS named_sessions,
-  SUM(CASE WHEN a.type = 'individuel' AND a.learner IS NULL THEN 1 ELSE 0 END) AS anonymous_sessions,
-  SUM(CASE WHEN a.type = 'collectif' THEN a.anonymous_count ELSE 0 END) AS anonymous_in_workshops,
-  SUM(a.duration_minutes) AS minutes
-FROM activity a WHERE {where}
-GROUP BY a.site, {month_of("a.date")}""",
-        *args,
-    )
-
-
-async def present_participants(scope: ReportScope) -> list[dict[str, Any]]:
-    """Per site: named participants present at workshops (one per workshop attended)."""
-    where, args = scope.clause("a.site", "a.date")
-    return await sql.fetch(
-        f"""
-SELECT a.site AS site, COUNT(*) AS n
-FROM activity a JOIN activity_participant p ON p.activity = a.id
-WHERE p.present = {{}} AND {where}
-GROUP BY a.site""",
-        True,
-        *args,
-    )
 
 
 async def people(scope: ReportScope, seen: str, seen_args: list[Any]) -> list[dict[str, Any]]:
@@ -71,38 +42,6 @@ WITH {seen}, people AS (
 {selects}""",
         *seen_args,
         *first_args,
-    )
-
-
-async def topics(scope: ReportScope) -> list[dict[str, Any]]:
-    """Per site and topic, people reached: an individual session counts one, a workshop its anonymous participants
-    and its present named ones. Each activity's count is worked out once, then spread over its topics (joining
-    topics and participants together would read every participant once per topic)."""
-    where, args = scope.clause("a.site", "a.date")
-    return await sql.fetch(
-        f"""
-WITH reached AS MATERIALIZED (
-  SELECT a.id AS id, a.site AS site,
-    CASE WHEN a.type = 'individuel' THEN 1 ELSE a.anonymous_count + (
-      SELECT COUNT(*) FROM activity_participant p WHERE p.activity = a.id AND p.present = {{}}) END AS n
-  FROM activity a WHERE {where}
-)
-SELECT r.site AS site, t.kind AS kind, t.topic AS topic, SUM(r.n) AS n
-FROM reached r JOIN activity_topic t ON t.activity = r.id
-GROUP BY r.site, t.kind, t.topic""",
-        True,
-        *args,
-    )
-
-
-async def referrals(scope: ReportScope) -> list[dict[str, Any]]:
-    where, args = scope.clause("a.site", "a.date")
-    return await sql.fetch(
-        f"""
-SELECT a.site AS site, a.referral_type AS value, COUNT(*) AS n
-FROM activity a WHERE a.referral_type IS NOT NULL AND a.referral_type <> '' AND {where}
-GROUP BY a.site, a.referral_type""",
-        *args,
     )
 
 
