@@ -1,12 +1,11 @@
 """Recording an activity: the advisers' most frequent write, kept to a handful of plain statements.
 
-The named learners are read first (their names go in the answer; an unknown one refuses the activity
-before any write). One transaction then inserts the activity, on condition that those learners are
-still live files of the site, its topics and its participants in multi-row INSERTs, and moves the
-present learners' last-contact date. On SQLite that transaction is a plan for the writer thread
-(`sql.transact`), where every statement costs a wait for the event loop to hand the GIL back, so it
-holds as few statements as it can; on PostgreSQL it is one statement. The answer is built from what
-was written, not read back.
+One transaction reads the named learners (their names go in the answer; one that is not a live file of
+the site refuses the activity before any write), then inserts the activity, its topics and its
+participants in multi-row INSERTs, and moves the present learners' last-contact date. On SQLite that
+transaction is a plan for the writer thread (`sql.transact`), where every statement costs a wait for the
+event loop to hand the GIL back, so it holds as few statements as it can; on PostgreSQL it is one
+statement. The answer is built from what was written, not read back.
 """
 
 from __future__ import annotations
@@ -53,29 +52,30 @@ async def create_activities(caller: Caller, data: ActivityCreate) -> list[dict[s
     row["created_at"] = row["updated_at"] = now()
     occurrences = [{**row, "date": data.date + timedelta(weeks=week)} for week in range(data.repeat_weeks)]
     if db.is_sqlite():
-        names = await site_learners(site_id, named_learners(values))
-        found |= learner_problems(values, names)
-        if found:
-            raise InvalidData(found)
-        ids = await sql.transact(_recording(values, occurrences))
+        names, ids = await sql.transact(_recording(values, occurrences, found))
     else:
         names, ids = await _record_in_one_statement(values, occurrences, found)
     adviser_name = caller.display_name if values["adviser_id"] == caller.user_id else await _name_of(row["adviser"])
     return [_shaped({**row, "id": i}, values, names, adviser_name) for row, i in zip(occurrences, ids, strict=True)]
 
 
-def _recording(values: dict[str, Any], occurrences: list[dict[str, Any]]) -> sql.Plan[list[int]]:
-    """Write, unless a named learner has been anonymised or merged since it was read: then nothing."""
+def _recording(
+    values: dict[str, Any], occurrences: list[dict[str, Any]], found: dict[str, str]
+) -> sql.Plan[tuple[dict[int, str], list[int]]]:
+    """Read the named learners, then write unless one of them is not a live file of the site, or `found`
+    holds a problem already: then nothing."""
     named = named_learners(values)
     site_id = occurrences[0]["site"]
+    names = learner_names((yield site_learners_statement(site_id, named))) if named else {}
+    found = found | learner_problems(values, names)
+    if found:
+        raise InvalidData(found)
     present = present_learners(values)
     topics = [("digital", topic) for topic in values["digital_topics"]]
     topics += [("admin", topic) for topic in values["admin_topics"]]
     ids = []
     for occurrence in occurrences:
-        created = yield _insert_if_learners_live(occurrence, site_id, named if not ids else [])
-        if not created:
-            raise InvalidData(learner_problems(values, learner_names((yield site_learners_statement(site_id, named)))))
+        created = yield sql.insert_statement("activity", occurrence)
         activity_id = created[0]["id"]
         ids.append(activity_id)
         if topics:
@@ -86,22 +86,7 @@ def _recording(values: dict[str, Any], occurrences: list[dict[str, Any]]) -> sql
             yield sql.insert_many_statement("activity_participant", ("activity", "learner", "present"), rows)
         if present:
             yield contact_statement(present, occurrence["date"])
-    return ids
-
-
-_LIVE_LEARNERS = """(
-    SELECT count(*) FROM learner
-    WHERE site = {{}} AND anonymised_at IS NULL AND merged_into IS NULL AND id IN ({ids})
-) = {{}}"""
-
-
-def _insert_if_learners_live(activity: dict[str, Any], site_id: int, named: list[int]) -> tuple[str, list[Any]]:
-    """The activity's INSERT, which inserts nothing unless every learner of `named` is a live file of the site."""
-    if not named:
-        return sql.insert_statement("activity", activity)
-    wanted = sorted(set(named))
-    condition = _LIVE_LEARNERS.format(ids=sql.marks(len(wanted)))
-    return sql.insert_statement("activity", activity, condition, site_id, *wanted, len(wanted))
+    return names, ids
 
 
 _ONE_STATEMENT = """
