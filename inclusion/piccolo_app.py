@@ -10,7 +10,13 @@ from inclusion.certificates.tables import Certificate, CertificateFile, Verifica
 from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
 from inclusion.funders.tables import Funder, FunderUser, Grant
 from inclusion.learners.tables import Learner
-from inclusion.reports.tables import ReportMonth, ReportMonthFigure, ReportMonthLearner, ReportShare
+from inclusion.reports.tables import (
+    ReportMonth,
+    ReportMonthChange,
+    ReportMonthFigure,
+    ReportMonthLearner,
+    ReportShare,
+)
 from inclusion.settings import MIGRATIONS_DIR
 from inclusion.sites.tables import Site
 from inclusion.vouchers.tables import Booklet, Claim, SchemeSite, Voucher, VoucherEvent, VoucherScheme
@@ -50,6 +56,7 @@ APP_CONFIG = AppConfig(
         FunderUser,
         ReportShare,
         ReportMonth,
+        ReportMonthChange,
         ReportMonthFigure,
         ReportMonthLearner,
     ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from piccolo.table import Table
 
 from inclusion.reports.tables import ReportMonthFigure
@@ -131,3 +132,49 @@ async def test_a_period_cut_mid_month_counts_only_its_own_days(open_client, make
     assert await counted(start, start) == (1, 1)
     assert await counted(start + timedelta(days=1), end) == (2, 2)
     assert await counted(start + timedelta(days=1), start + timedelta(days=5)) == (0, 0)
+
+
+@pytest.mark.postgres_only
+async def test_two_workshops_written_at_once_at_one_site_do_not_wait_for_each_other(app, make, database_url):
+    """PostgreSQL: while one workshop's transaction is still open, another at the same site and month is written
+    at once; counting the month's changes locks no row that both would need (the month already has a row)."""
+    import asyncpg
+
+    site = await make.site("Espace Carnot")
+    insert = "INSERT INTO activity (site, type, date, duration_minutes) VALUES ($1, 'collectif', $2, 60)"
+    first, second = await asyncpg.connect(database_url), await asyncpg.connect(database_url)
+    try:
+        await first.execute(insert, site, LAST_MONTH)  # the month's first change, committed
+        await first.execute("BEGIN")
+        await first.execute(insert, site, LAST_MONTH)
+        await second.execute("SET lock_timeout = '2s'")
+        await second.execute(insert, site, LAST_MONTH + timedelta(days=1))  # waited on the month's row before
+        await first.execute("COMMIT")
+    finally:
+        await first.close()
+        await second.close()
+    assert await Table.raw("SELECT COUNT(*) AS n FROM activity WHERE site = {}", site) == [{"n": 3}]
+
+
+@pytest.mark.postgres_only
+async def test_a_report_folds_the_changes_it_stored_and_still_reads_the_month_stored(open_client, make):
+    """PostgreSQL: after a report stores a month, the month's pending changes are folded into its version, the
+    next report reads the stored sums (not the activities), and a later change still shows."""
+    site = await make.site("Espace Carnot")
+    adviser = await make.bearer(await make.user("adviser", site))
+    admin = await make.bearer(await make.user("admin"))
+    learners = [await make.learner(site) for _ in range(2)]
+    for learner in learners:
+        response = await open_client.post("/api/v1/activities", json=workshop([learner], LAST_MONTH), headers=adviser)
+        assert response.status_code == 201, response.text
+    pending = "SELECT COUNT(*) AS n FROM report_month_change WHERE site = {}"
+    assert (await Table.raw(pending, site))[0]["n"] == 6  # 2 workshops: activity, topics, participants
+    period = (site, MONTH_BEFORE, LAST_MONTH_END)
+    assert (await headline(open_client, admin, *period))["activities"] == 2
+    assert await Table.raw(pending, site) == [{"n": 0}]
+    await Table.raw("UPDATE activity SET duration_minutes = 999 WHERE site = {}", site)  # the stored sums, not these
+    await Table.raw("DELETE FROM report_month_change WHERE site = {}", site)  # ...had the change not been counted
+    assert (await headline(open_client, admin, *period))["hours"] == 4.0
+    response = await open_client.post("/api/v1/activities", json=workshop([learners[0]], LAST_MONTH), headers=adviser)
+    assert response.status_code == 201, response.text
+    assert (await headline(open_client, admin, *period))["hours"] == 35.3  # 999 + 999 + 120 minutes

@@ -1,12 +1,18 @@
-"""Triggers that bump `report_month.version` for every site and month whose activities change.
+"""Triggers that count the changes to every site's month of activities.
 
 Any insert, update or delete on `activity`, `activity_topic` or `activity_participant`, whatever wrote it,
-bumps the version of the (site, month) of the activity before and after the change in the same transaction,
-so a figure the report stored for an older version is never read again (`inclusion.reports.months`). A child
-row whose activity is already gone (a cascade) bumps nothing: deleting the activity bumped its month.
+counts one more change to the (site, month) of the activity before and after the change, in the same
+transaction, so a figure the report stored at an older count is never read again (`inclusion.reports.months`).
+A child row whose activity is already gone (a cascade) counts nothing: deleting the activity counted.
+
+SQLite has one writer at a time: its row triggers add one to `report_month.version`. On PostgreSQL the count
+is `report_month.version` plus the month's rows in `report_month_change` (`live_months`), which writers only
+insert; a report folds them into the version (`fold`).
 """
 
 from __future__ import annotations
+
+from inclusion import db
 
 UNIQUE_INDEXES = [
     "CREATE UNIQUE INDEX report_month_unique ON report_month (site, month)",
@@ -48,24 +54,39 @@ def sqlite_statements() -> list[str]:
     return [*UNIQUE_INDEXES, *statements, backfill(sqlite=True)]
 
 
-def postgres_statements() -> list[str]:
-    """Statement triggers over transition tables: one bump per (site, month) a statement touched, in a fixed
-    order so that two transactions lock the same versions in the same order."""
+def postgres_functions() -> list[str]:
+    """Statement triggers' functions over transition tables. They only insert: a `report_month` row for a month
+    seen for the first time (none is ever locked), and one `report_month_change` row per (site, month) the
+    statement touched. A version bump instead would lock the month's one row until commit, and every adviser of
+    a site recording at once would queue behind it."""
     month = "to_char({}.date, 'YYYY-MM')"
-    own = "SELECT DISTINCT t.site, {m}, 1 FROM ({rows}) t ORDER BY 1, 2".format(m=month.format("t"), rows="{rows}")
-    child = (
-        "SELECT DISTINCT a.site, {m}, 1 FROM ({rows}) t JOIN activity a ON a.id = t.activity ORDER BY 1, 2"
-    ).format(m=month.format("a"), rows="{rows}")
-    statements = [*UNIQUE_INDEXES]
+    own = "SELECT DISTINCT t.site, {m} FROM ({rows}) t".format(m=month.format("t"), rows="{rows}")
+    child = "SELECT DISTINCT a.site, {m} FROM ({rows}) t JOIN activity a ON a.id = t.activity".format(
+        m=month.format("a"), rows="{rows}"
+    )
+    functions = []
     for name, query in (("activity", own), ("child", child)):
         for kind, rows in (
             ("touched", "SELECT * FROM touched"),
             ("moved", "SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows"),
         ):
-            statements.append(
-                f"CREATE FUNCTION report_month_{name}_{kind}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                f"{_bump(query.format(rows=rows))}; RETURN NULL; END $$"
+            functions.append(
+                f"CREATE OR REPLACE FUNCTION report_month_{name}_{kind}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN WITH months (site, month) AS MATERIALIZED ({query.format(rows=rows)}), "
+                "first_seen AS (INSERT INTO report_month (site, month, version) SELECT site, month, 0 FROM months n "
+                "WHERE NOT EXISTS (SELECT 1 FROM report_month m WHERE m.site = n.site AND m.month = n.month) "
+                "ORDER BY 1, 2 ON CONFLICT (site, month) DO NOTHING) "
+                "INSERT INTO report_month_change (site, month) SELECT site, month FROM months; RETURN NULL; END $$"
             )
+    return functions
+
+
+CHANGE_INDEX = "CREATE INDEX IF NOT EXISTS report_month_change_month ON report_month_change (site, month)"
+
+
+def postgres_statements() -> list[str]:
+    """Unique indexes, the functions and a statement trigger per table and event, and the months already there."""
+    statements = [*UNIQUE_INDEXES, *postgres_functions()]
     for table in ("activity", *CHILDREN):
         name = "activity" if table == "activity" else "child"
         for event, referencing, kind in (
@@ -78,3 +99,23 @@ def postgres_statements() -> list[str]:
                 f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION report_month_{name}_{kind}()"
             )
     return [*statements, backfill(sqlite=False)]
+
+
+def live_months() -> str:
+    """SQL usable as a table: (site, month, version) of every month, version counting every change made so far."""
+    if db.is_sqlite():
+        return "report_month"
+    return """(SELECT m.site AS site, m.month AS month, m.version + (SELECT COUNT(*) FROM report_month_change c
+  WHERE c.site = m.site AND c.month = m.month) AS version FROM report_month m)"""
+
+
+FOLD_LOCK = 7_301_001  # an advisory lock: one report at a time folds changes into versions
+
+
+def fold(where: str) -> str:
+    """PostgreSQL: move the changes of the months `where` keeps (on `c.site`, `c.month`) into their version,
+    which keeps each month's count of changes as it was. Run under FOLD_LOCK."""
+    return f"""WITH gone AS (DELETE FROM report_month_change c WHERE {where} RETURNING c.site, c.month),
+counted AS (SELECT site, month, COUNT(*) AS n FROM gone GROUP BY site, month)
+UPDATE report_month m SET version = m.version + counted.n FROM counted
+WHERE m.site = counted.site AND m.month = counted.month"""

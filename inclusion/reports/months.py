@@ -2,8 +2,8 @@
 summed once per site and month and kept while that month's activities do not change.
 
 A period splits, per site, into whole months and edge days. Each whole month is read from
-`report_month_figure` when its figures were computed at the version `report_month` holds now (triggers bump it
-on every change: `month_triggers`); a month without such figures is computed from the activities and stored
+`report_month_figure` when its figures were computed at the month's version now (its count of changes, kept by
+triggers: `month_triggers`); a month without such figures is computed from the activities and stored
 first. Edge days, and any month that changed in between, are computed from the activities. Every statement
 reads its figures and the versions they stand for in one snapshot, so a stored figure is never newer or
 older than the version it claims.
@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from inclusion import db, sql
+from inclusion.reports.month_triggers import FOLD_LOCK, fold, live_months
 from inclusion.reports.queries import month_of
 from inclusion.reports.scope import ReportScope
 
@@ -136,7 +137,7 @@ def _stale(plan: Plan) -> tuple[str, list[Any]]:
     """SQL selecting the plan's whole months (site, month, version) without figures at their version."""
     where, args = plan.month_clause("m.site", "m.month")
     return (
-        f"""SELECT m.site AS site, m.month AS month, m.version AS version FROM report_month m
+        f"""SELECT m.site AS site, m.month AS month, m.version AS version FROM {live_months()} m
 WHERE ({where}) AND NOT EXISTS (SELECT 1 FROM report_month_figure f
   WHERE f.site = m.site AND f.month = m.month AND f.version = m.version AND f.measure = '{FRESH}')""",
         args,
@@ -171,8 +172,12 @@ ON CONFLICT (site, month, measure, key) DO UPDATE SET version = excluded.version
     if db.is_sqlite():
         yield f"WITH {ctes} {learners}", [*args, True, True]
         yield f"WITH {ctes} {figures}", [*args, True]
-    else:
-        yield f"WITH {ctes}, stored AS ({learners} RETURNING 1) {figures}", [*args, True, True]
+        return
+    yield f"WITH {ctes}, stored AS ({learners} RETURNING 1) {figures}", [*args, True, True]
+    locked = yield f"SELECT pg_try_advisory_xact_lock({FOLD_LOCK}) AS got", []
+    if locked[0]["got"]:  # another report is folding: these changes wait for the next one
+        where, args = plan.month_clause("c.site", "c.month")
+        yield fold(where), args
 
 
 async def _any_stale(plan: Plan) -> bool:
@@ -185,7 +190,7 @@ def fresh_months(where: str) -> str:
     return f"""SELECT m.site AS site, m.month AS month, m.version AS version, CASE WHEN EXISTS (
     SELECT 1 FROM report_month_figure f WHERE f.site = m.site AND f.month = m.month AND f.version = m.version
     AND f.measure = '{FRESH}') THEN 1 ELSE 0 END AS fresh
-  FROM report_month m WHERE {where}"""
+  FROM {live_months()} m WHERE {where}"""
 
 
 async def _stored(plan: Plan) -> list[dict[str, Any]]:

@@ -24,12 +24,22 @@ class ReportShare(Table):
 
 
 class ReportMonth(Table):
-    """A site's month of activities: `version` goes up with every change to them, their topics or their
-    participants (database triggers, see `inclusion.reports.month_triggers`). Unique per (site, month)."""
+    """A site's month of activities, and the number of changes made to them, their topics or their participants
+    (database triggers, see `inclusion.reports.month_triggers`): on SQLite `version` counts them all; on
+    PostgreSQL, `version` plus the month's rows in `report_month_change`. Unique per (site, month)."""
 
     site = ForeignKey(Site, on_delete=OnDelete.cascade)
     month = Varchar(length=7)  # AAAA-MM
     version = BigInt(default=1)
+
+
+class ReportMonthChange(Table):
+    """PostgreSQL: one statement's change to a site's month of activities, not yet added to `report_month.version`.
+    Writers only ever insert here, so two advisers recording at one site never wait on each other; a report that
+    stores figures folds the rows into the version (`inclusion.reports.months`). Unused on SQLite."""
+
+    site = ForeignKey(Site, on_delete=OnDelete.cascade)
+    month = Varchar(length=7)
 
 
 class ReportMonthFigure(Table):
