@@ -134,6 +134,28 @@ async def test_a_period_cut_mid_month_counts_only_its_own_days(open_client, make
     assert await counted(start + timedelta(days=1), start + timedelta(days=5)) == (0, 0)
 
 
+async def test_a_period_ending_mid_month_reads_that_month_stored_until_an_activity_comes_later(open_client, make):
+    """A period ending mid-month with nothing recorded after its end that month counts its month from stored sums
+    (a report up to today); once an activity exists after the end, that one is left out all the same."""
+    site = await make.site("Espace Carnot")
+    adviser = await make.bearer(await make.user("adviser", site))
+    admin = await make.bearer(await make.user("admin"))
+    end = LAST_MONTH + timedelta(days=9)
+    for day in (MONTH_BEFORE, LAST_MONTH, end):
+        response = await open_client.post(
+            "/api/v1/activities", json=workshop([await make.learner(site)], day), headers=adviser
+        )
+        assert response.status_code == 201, response.text
+    stored = "SELECT COUNT(*) AS n FROM report_month_figure WHERE site = {} AND month = {}"
+    assert (await headline(open_client, admin, site, MONTH_BEFORE, end))["activities"] == 3
+    assert (await Table.raw(stored, site, f"{LAST_MONTH:%Y-%m}"))[0]["n"] > 0  # the month ending on day 10: stored
+    later = workshop([await make.learner(site)], end + timedelta(days=1))
+    assert (await open_client.post("/api/v1/activities", json=later, headers=adviser)).status_code == 201
+    found = await headline(open_client, admin, site, MONTH_BEFORE, end)
+    assert (found["activities"], found["learners"]) == (3, 3)
+    assert (await headline(open_client, admin, site, MONTH_BEFORE, LAST_MONTH_END))["activities"] == 4
+
+
 @pytest.mark.postgres_only
 async def test_two_workshops_written_at_once_at_one_site_do_not_wait_for_each_other(app, make, database_url):
     """PostgreSQL: while one workshop's transaction is still open, another at the same site and month is written

@@ -239,6 +239,31 @@ def _shaped(stored: list[dict[str, Any]], computed: list[dict[str, Any]]) -> dic
     return found
 
 
+async def close_open_months(plan: Plan) -> None:
+    """Read as a whole month an edge that starts on the 1st and ends before the month does, when its sites have no
+    activity later that month: a report up to today, as most are, then reads the current month stored (activities
+    cannot be dated after today) instead of summing its days again."""
+    candidates = []
+    for part, (sites, _, edges) in enumerate(plan.parts):
+        for start, end in edges:
+            last = _month_days(0, _month(start))[2]
+            if start.day == 1 and end < last:
+                candidates.append((part, sites, start, end, last))
+    if not candidates:
+        return
+    checks, args = [], []
+    for number, (_, sites, _, end, last) in enumerate(candidates):
+        later = f"SELECT 1 FROM activity a WHERE {_in('a.site', sites)} AND a.date > {{}} AND a.date <= {{}}"
+        checks.append(f"SELECT {number} AS n WHERE EXISTS ({later})")
+        args += [end, last]
+    blocked = {row["n"] for row in await sql.fetch(" UNION ALL ".join(checks), *args)}
+    for number, (part, _, start, end, _) in enumerate(candidates):
+        if number not in blocked:
+            _, whole, edges = plan.parts[part]
+            edges.remove((start, end))
+            whole.append(_month(start))
+
+
 async def refresh(plan: Plan) -> None:
     """Store the figures and learners of the plan's whole months that have none at their current version."""
     if await _any_stale(plan):

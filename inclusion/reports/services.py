@@ -37,6 +37,7 @@ async def scope_report(scope: ReportScope, k: int) -> dict[str, Any]:
     columns = Columns(scope.site_ids)
     framework = await default_framework()
     plan = months.Plan(scope)
+    await months.close_open_months(plan)
     await months.refresh(plan)
     figures, days, people, vouchers, divide, monthly = await asyncio.gather(
         months.activity_figures(plan),
