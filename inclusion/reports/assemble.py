@@ -41,14 +41,33 @@ class Columns:
 
     def total(self, rows: Iterable[dict[str, Any]], field: str) -> list[int]:
         """Per-site sums of one field."""
-        return self.by(rows, lambda row: None, lambda row: row[field]).get(None, self.zeros())
+        return self.totals(rows, [field])[field]
+
+    def totals(self, rows: Iterable[dict[str, Any]], fields: list[str]) -> dict[str, list[int]]:
+        """Per-site sums of each field, in one pass over the rows."""
+        sums = {field: self.zeros() for field in fields}
+        pairs = list(sums.items())
+        position = self.position
+        for row in rows:
+            index = position.get(row["site"])
+            if index is not None:
+                for field, column in pairs:
+                    column[index] += row[field] or 0
+        return sums
 
     def by(self, rows: Iterable[dict[str, Any]], key, value) -> dict[Any, list[int]]:
         """{key(row): per-site sums of value(row)} for the rows of the report's sites."""
         found: dict[Any, list[int]] = {}
+        position, width = self.position, len(self.position)
         for row in rows:
-            if row["site"] in self.position:
-                found.setdefault(key(row), self.zeros())[self.position[row["site"]]] += value(row) or 0
+            index = position.get(row["site"])
+            if index is None:
+                continue
+            group = key(row)
+            sums = found.get(group)
+            if sums is None:  # a national report has 3,000 columns: one list per key, not per row
+                sums = found[group] = [0] * width
+            sums[index] += value(row) or 0
         return found
 
 
@@ -67,7 +86,7 @@ def month_label(month: str) -> str:
 def activity_grids(columns: Columns, volume: list[dict], present: list[dict], days: list[dict], months: list[str]):
     """Headline volumes (never hidden), participants (hidden when small) and the monthly activity trend."""
     names = ("activities", "workshops", "named_sessions", "anonymous_sessions", "anonymous_in_workshops", "minutes")
-    measure = {name: columns.total(volume, name) for name in names}
+    measure = columns.totals(volume, list(names))
     sessions = [a + b for a, b in zip(measure["named_sessions"], measure["anonymous_sessions"], strict=True)]
     hours = [round(minutes / 60, 2) for minutes in measure["minutes"]]
     named = columns.total(present, "n")

@@ -101,7 +101,7 @@ def divide_grids(framework: dict[str, Any] | None, rows: list[dict], monthly: li
     levels = sorted(framework["scale"])
     count = len(levels)
     fragility = [row for row in rows if row["kind"] == "fragility"]
-    measure = {i: columns.total(fragility, f"n{i}") for i in range(3)}
+    measure = {i: column for i, column in enumerate(columns.totals(fragility, ["n0", "n1", "n2"]).values())}
     note = "Niveau de la première puis de la dernière évaluation de la période, compétence par compétence."
     grids = [
         _fragility("fragility_entry", "divide", "Fragilité numérique à l'entrée", measure[0], measure[1], [note]),
@@ -112,7 +112,7 @@ def divide_grids(framework: dict[str, Any] | None, rows: list[dict], monthly: li
     for competence in framework["competences"]:
         code = competence["code"]
         mine = [row for row in per_code if row["code"] == code]
-        found = {i: columns.total(mine, f"n{i}") for i in range(2 * count + 2)}
+        found = dict(enumerate(columns.totals(mine, [f"n{i}" for i in range(2 * count + 2)]).values()))
         assessed = [sum(found[i][site] for i in range(count)) for site in range(len(columns.position))]
         if not sum(assessed):
             continue

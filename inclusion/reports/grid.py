@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from inclusion.reports.suppression import grid_lines, hidden_cells, hidden_in_lines
+from inclusion.reports.suppression import Table, hidden_cells, hidden_in_lines
 
 Z95 = 1.959963984540054  # two-sided 95 %
 
@@ -48,8 +48,15 @@ def number(value: int | float) -> str:
     return str(value)
 
 
-def _cell(value: int | float, hidden: bool, k: int) -> dict[str, Any]:
-    return {"value": None, "display": f"< {k}"} if hidden else {"value": value, "display": number(value)}
+def _cells(values: list[int | float], hidden, k: int) -> list[dict[str, Any]]:
+    """The row's cells; those whose column is in `hidden` shown as "< k"."""
+    if not hidden:
+        return [{"value": value, "display": number(value)} for value in values]
+    masked = f"< {k}"
+    return [
+        {"value": None, "display": masked} if c in hidden else {"value": value, "display": number(value)}
+        for c, value in enumerate(values)
+    ]
 
 
 def _rate(numerator: dict[str, Any], total: dict[str, Any], interval: bool) -> dict[str, Any]:
@@ -68,20 +75,28 @@ def _rate(numerator: dict[str, Any], total: dict[str, Any], interval: bool) -> d
 def link(first: Grid, second: Grid, shared: list[tuple[list[int], int]], k: int) -> None:
     """Suppress two tables together: `shared` lists (rows of `first`, row of `second`) whose sums match column by
     column, so neither table's totals give away a cell hidden in the other."""
-    values, lines = {}, []
-    for key, grid in (("first", first), ("second", second)):
-        found, own = grid_lines(key, [row[2] for row in grid.rows], grid.total[1] if grid.total else None)
-        values |= found
-        lines += own
-    width = len(first.rows[0][2]) if first.rows else 0
+    one = Table("first", [row[2] for row in first.rows], first.total[1] if first.total else None)
+    two = Table("second", [row[2] for row in second.rows], second.total[1] if second.total else None, one.end)
+    lines = [*one.lines, *two.lines]
     for parts, whole in shared:  # parts add up to `whole`; so the other rows plus `whole` add up to first's total
         rest = [r for r in range(len(first.rows)) if r not in parts]
-        for c in range(width):
-            lines.append([*[("first", r, c) for r in parts], ("second", whole, c)])
-            lines.append([*[("first", r, c) for r in rest], ("second", whole, c), ("first", len(first.rows), c)])
-    hidden = hidden_in_lines(values, lines, k)
-    first.hidden = {(r, c) for key, r, c in hidden if key == "first"}
-    second.hidden = {(r, c) for key, r, c in hidden if key == "second"}
+        for c in range(one.width):
+            lines.append([*[one.cell(r, c) for r in parts], two.cell(whole, c)])
+            lines.append([*[one.cell(r, c) for r in rest], two.cell(whole, c), one.cell(len(first.rows), c)])
+    names = _Linked(one, two)
+    hidden = hidden_in_lines([*one.amounts, *two.amounts], lines, k, names)
+    first.hidden = {one.position(cell) for cell in hidden if cell < one.end}
+    second.hidden = {two.position(cell) for cell in hidden if cell >= one.end}
+
+
+class _Linked:
+    """The names of two linked tables' cells, numbered one after the other."""
+
+    def __init__(self, one: Table, two: Table) -> None:
+        self.one, self.two = one, two
+
+    def __getitem__(self, cell: int) -> tuple[str | None, int, int]:
+        return self.one[cell] if cell < self.one.end else self.two[cell]
 
 
 def publish(grid: Grid, k: int) -> dict[str, Any]:
@@ -89,13 +104,16 @@ def publish(grid: Grid, k: int) -> dict[str, Any]:
     values = [row[2] for row in grid.rows]
     total = grid.total[1] if grid.total else None
     hidden = grid.hidden if grid.hidden is not None else set() if grid.protected else hidden_cells(values, total, k)
+    columns: dict[int, set[int]] = {}  # hidden columns by row: a national table has 3,000 cells a row
+    for r, c in hidden:
+        columns.setdefault(r, set()).add(c)
     rows = [
-        {"key": key, "label": label, "cells": [_cell(v, (r, c) in hidden, k) for c, v in enumerate(row)]}
+        {"key": key, "label": label, "cells": _cells(row, columns.get(r, ()), k)}
         for r, (key, label, row) in enumerate(grid.rows)
     ]
     total_row = None
     if grid.total is not None:
-        cells = [_cell(v, (len(rows), c) in hidden, k) for c, v in enumerate(grid.total[1])]
+        cells = _cells(grid.total[1], columns.get(len(rows), ()), k)
         total_row = {"key": "total", "label": grid.total[0], "cells": cells}
     rate = None
     if grid.rate and total_row and rows:

@@ -175,7 +175,7 @@ ON CONFLICT (site, month, measure, key) DO UPDATE SET version = excluded.version
         return
     yield f"WITH {ctes}, stored AS ({learners} RETURNING 1) {figures}", [*args, True, True]
     locked = yield f"SELECT pg_try_advisory_xact_lock({FOLD_LOCK}) AS got", []
-    if locked[0]["got"]:  # another report is folding: these changes wait for the next one
+    if locked[0]["got"]:  # else another report is folding: these changes wait for the next one
         where, args = plan.month_clause("c.site", "c.month")
         yield fold(where), args
 

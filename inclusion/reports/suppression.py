@@ -13,52 +13,66 @@ so a total shared by several tables (learners accompanied…) is hidden in all o
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 
 Position = tuple[int, int]  # (row, column); the total row is row len(rows), the whole set is the last column
 
 
-def hidden_in_lines(values: dict[Hashable, int | float], lines: Sequence[Sequence[Hashable]], k: int) -> set:
-    """The cells to hide: those below k, then complements until no line holds exactly one hidden cell.
+def hidden_in_lines(amounts: Sequence[int | float], lines: Sequence[Sequence[int]], k: int, names: Sequence) -> list:
+    """The cells to hide, numbered 0..n-1 (a national report's tables hold a million cells): those below k, then
+    complements until no line holds exactly one hidden cell. Ties between equal complements go to the smallest
+    `str(names[cell])`, so the choice never depends on the order of the sites.
 
     Each line's count of hidden cells is kept up to date, so a national report (3,000 sites) costs one pass."""
-    hidden = {cell for cell, value in values.items() if value < k}
-    lines_of: dict[Hashable, list[int]] = defaultdict(list)
+    hidden = [amount < k for amount in amounts]
+    lines_of: list[list[int]] = [[] for _ in amounts]
     for index, line in enumerate(lines):
         for cell in line:
             lines_of[cell].append(index)
-    counts = [sum(1 for cell in line if cell in hidden) for line in lines]
+    counts = [sum(hidden[cell] for cell in line) for line in lines]
     waiting = [index for index in reversed(range(len(lines))) if counts[index] == 1]
     while waiting:
         line = lines[index := waiting.pop()]
         if counts[index] != 1:
             continue
-        parts = [cell for cell in line[:-1] if cell not in hidden]
-        candidates = parts or ([line[-1]] if line[-1] not in hidden else [])
+        parts = [cell for cell in line[:-1] if not hidden[cell]]
+        candidates = parts or ([line[-1]] if not hidden[line[-1]] else [])
         if not candidates:
             continue
-        chosen = min(candidates, key=lambda cell: (values[cell], str(cell)))
-        hidden.add(chosen)
+        least = min(amounts[cell] for cell in candidates)
+        chosen = min((cell for cell in candidates if amounts[cell] == least), key=lambda cell: str(names[cell]))
+        hidden[chosen] = True
         for other in lines_of[chosen]:
             counts[other] += 1
             if counts[other] == 1:
                 waiting.append(other)
-    return hidden
+    return [cell for cell, flag in enumerate(hidden) if flag]
 
 
-def grid_lines(key: Hashable, rows: Sequence[Sequence[int | float]], total: Sequence[int] | None):
-    """The cells of one table, keyed (key, row, column), and its lines: rows, then columns when totalled."""
-    grid = [list(row) for row in rows] + ([list(total)] if total is not None else [])
-    values = {(key, r, c): value for r, row in enumerate(grid) for c, value in enumerate(row)}
-    width = len(grid[0]) if grid else 0
-    lines = [[(key, r, c) for c in range(width)] for r in range(len(grid))]
-    if total is not None and rows:
-        lines += [[(key, r, c) for r in range(len(grid))] for c in range(width)]
-    return values, lines
+class Table:
+    """One table's cells numbered row by row from `offset` (the total row last), and its lines: rows, then
+    columns when totalled. `names[cell]` is ("key", row, column), made only when a tie asks for it."""
+
+    def __init__(self, key: str | None, rows: Sequence[Sequence[int | float]], total: Sequence[int] | None, offset=0):
+        grid = [*rows, total] if total is not None else list(rows)
+        self.key, self.offset, self.width = key, offset, len(grid[0]) if grid else 0
+        self.amounts = [value for row in grid for value in row]
+        self.end = offset + len(self.amounts)
+        self.lines = [range(self.cell(r, 0), self.cell(r, self.width)) for r in range(len(grid))]
+        if total is not None and rows:
+            self.lines += [range(self.cell(0, c), self.end, self.width) for c in range(self.width)]
+
+    def cell(self, row: int, column: int) -> int:
+        return self.offset + row * self.width + column
+
+    def position(self, cell: int) -> Position:
+        return divmod(cell - self.offset, self.width)
+
+    def __getitem__(self, cell: int) -> tuple[str | None, int, int]:
+        return (self.key, *self.position(cell))
 
 
 def hidden_cells(rows: Sequence[Sequence[int | float]], total: Sequence[int] | None, k: int) -> set[Position]:
     """The positions to hide in one table (`rows` with one cell per site then the whole set, `total` if given)."""
-    values, lines = grid_lines(None, rows, total)
-    return {(r, c) for _, r, c in hidden_in_lines(values, lines, k)}
+    table = Table(None, rows, total)
+    return {table.position(cell) for cell in hidden_in_lines(table.amounts, table.lines, k, table)}
