@@ -9,6 +9,7 @@ from datetime import timedelta
 from inclusion.certificates.tables import Certificate
 from tests.support.browser import logged_in
 from tests.support.certificates import TODAY, pdf_text, typical_learner
+from tests.support.clock import paris_today
 
 
 async def test_an_adviser_issues_from_the_learner_page_and_downloads_it(client, make, tmp_path):
@@ -65,7 +66,7 @@ async def test_a_coordinator_revokes_after_confirming_with_a_reason(client, make
     done = await client.post(url, data={"csrf_token": token, "reason": "Période erronée"})
     assert done.status_code == 303
     page = (await client.get(done.headers["location"])).text
-    assert "Attestation révoquée." in page and f"Révoquée le {TODAY:%d/%m/%Y}" in page
+    assert "Attestation révoquée." in page and f"Révoquée le {paris_today():%d/%m/%Y}" in page
 
 
 async def test_an_adviser_cannot_open_the_revoke_page(client, make):

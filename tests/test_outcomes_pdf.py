@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import date
 
 from tests.support.browser import logged_in
+from tests.support.clock import paris_today
 from tests.test_outcomes_privacy import PERIOD, crowd
 
 API = "/api/v1/reports/outcomes"
@@ -47,7 +47,7 @@ async def test_the_pdf_matches_the_json_and_names_nobody(client, make, tmp_path)
     fonts = poppler("pdffonts", response.content, tmp_path)
     assert "Inter" in fonts and "DejaVu" not in fonts  # the charts' text too: the bundled face, not the system's
     assert "du 01/01/2025 au 31/12/2025" in text and "Petit site" in text and "Grand site" in text
-    assert "« < 11 » : moins de 11 personnes" in text and f"édité le {date.today().strftime('%d/%m/%Y')}" in text
+    assert "« < 11 » : moins de 11 personnes" in text and f"édité le {paris_today():%d/%m/%Y}" in text
     hidden = 0
     for table in body["tables"]:
         for row in [*table["rows"], *([table["total"]] if table["total"] else [])]:
