@@ -101,7 +101,7 @@ def divide_grids(framework: dict[str, Any] | None, rows: list[dict], monthly: li
     levels = sorted(framework["scale"])
     count = len(levels)
     fragility = [row for row in rows if row["kind"] == "fragility"]
-    measure = {i: column for i, column in enumerate(columns.totals(fragility, ["n0", "n1", "n2"]).values())}
+    measure = dict(enumerate(columns.totals(fragility, ["n0", "n1", "n2"]).values()))
     note = "Niveau de la première puis de la dernière évaluation de la période, compétence par compétence."
     grids = [
         _fragility("fragility_entry", "divide", "Fragilité numérique à l'entrée", measure[0], measure[1], [note]),

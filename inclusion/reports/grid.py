@@ -83,20 +83,10 @@ def link(first: Grid, second: Grid, shared: list[tuple[list[int], int]], k: int)
         for c in range(one.width):
             lines.append([*[one.cell(r, c) for r in parts], two.cell(whole, c)])
             lines.append([*[one.cell(r, c) for r in rest], two.cell(whole, c), one.cell(len(first.rows), c)])
-    names = _Linked(one, two)
-    hidden = hidden_in_lines([*one.amounts, *two.amounts], lines, k, names)
+    name = lambda cell: one.name(cell) if cell < one.end else two.name(cell)  # noqa: E731
+    hidden = hidden_in_lines([*one.amounts, *two.amounts], lines, k, name)
     first.hidden = {one.position(cell) for cell in hidden if cell < one.end}
     second.hidden = {two.position(cell) for cell in hidden if cell >= one.end}
-
-
-class _Linked:
-    """The names of two linked tables' cells, numbered one after the other."""
-
-    def __init__(self, one: Table, two: Table) -> None:
-        self.one, self.two = one, two
-
-    def __getitem__(self, cell: int) -> tuple[str | None, int, int]:
-        return self.one[cell] if cell < self.one.end else self.two[cell]
 
 
 def publish(grid: Grid, k: int) -> dict[str, Any]:

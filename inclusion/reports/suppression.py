@@ -13,15 +13,15 @@ so a total shared by several tables (learners accompanied…) is hidden in all o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 Position = tuple[int, int]  # (row, column); the total row is row len(rows), the whole set is the last column
 
 
-def hidden_in_lines(amounts: Sequence[int | float], lines: Sequence[Sequence[int]], k: int, names: Sequence) -> list:
+def hidden_in_lines(amounts: Sequence[int | float], lines: Sequence[Sequence[int]], k: int, name: Callable) -> list:
     """The cells to hide, numbered 0..n-1 (a national report's tables hold a million cells): those below k, then
     complements until no line holds exactly one hidden cell. Ties between equal complements go to the smallest
-    `str(names[cell])`, so the choice never depends on the order of the sites.
+    `str(name(cell))`, so the same table always hides the same cells.
 
     Each line's count of hidden cells is kept up to date, so a national report (3,000 sites) costs one pass."""
     hidden = [amount < k for amount in amounts]
@@ -40,7 +40,7 @@ def hidden_in_lines(amounts: Sequence[int | float], lines: Sequence[Sequence[int
         if not candidates:
             continue
         least = min(amounts[cell] for cell in candidates)
-        chosen = min((cell for cell in candidates if amounts[cell] == least), key=lambda cell: str(names[cell]))
+        chosen = min((cell for cell in candidates if amounts[cell] == least), key=lambda cell: str(name(cell)))
         hidden[chosen] = True
         for other in lines_of[chosen]:
             counts[other] += 1
@@ -51,7 +51,7 @@ def hidden_in_lines(amounts: Sequence[int | float], lines: Sequence[Sequence[int
 
 class Table:
     """One table's cells numbered row by row from `offset` (the total row last), and its lines: rows, then
-    columns when totalled. `names[cell]` is ("key", row, column), made only when a tie asks for it."""
+    columns when totalled. `name(cell)` is ("key", row, column), made only when a tie asks for it."""
 
     def __init__(self, key: str | None, rows: Sequence[Sequence[int | float]], total: Sequence[int] | None, offset=0):
         grid = [*rows, total] if total is not None else list(rows)
@@ -68,11 +68,11 @@ class Table:
     def position(self, cell: int) -> Position:
         return divmod(cell - self.offset, self.width)
 
-    def __getitem__(self, cell: int) -> tuple[str | None, int, int]:
+    def name(self, cell: int) -> tuple[str | None, int, int]:
         return (self.key, *self.position(cell))
 
 
 def hidden_cells(rows: Sequence[Sequence[int | float]], total: Sequence[int] | None, k: int) -> set[Position]:
     """The positions to hide in one table (`rows` with one cell per site then the whole set, `total` if given)."""
     table = Table(None, rows, total)
-    return {table.position(cell) for cell in hidden_in_lines(table.amounts, table.lines, k, table)}
+    return {table.position(cell) for cell in hidden_in_lines(table.amounts, table.lines, k, table.name)}
