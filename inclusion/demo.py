@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from inclusion import db
+from inclusion import clock, db
 from inclusion.accounts.passwords import hash_password
 from inclusion.accounts.tables import User, UserSite
 from inclusion.demo_learners import seed_learners
@@ -79,7 +79,7 @@ async def seed_funder(site_id: int) -> int:
         return 0
     funder = Funder(name=FUNDER, type="etat_prefecture")
     await funder.save().run()
-    today = date.today()
+    today = clock.today()
     grant = Grant(
         funder=funder.id,
         site=site_id,

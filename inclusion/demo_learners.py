@@ -9,6 +9,7 @@ from typing import Any
 
 from piccolo.table import Table
 
+from inclusion import clock
 from inclusion.assessments.tables import Assessment, AssessmentLevel
 from inclusion.clock import now
 from inclusion.frameworks.builtin import AUTONOMOUS_LEVEL
@@ -190,7 +191,7 @@ async def seed_learners(site_id: int, adviser_id: int | None) -> int:
         await Competence.select(Competence.id, Competence.code).where(Competence.version == version["id"]).run()
     )
     competence_ids = {row["code"]: row["id"] for row in competences}
-    planned, until = plan_learners(date.today()), now()
+    planned, until = plan_learners(clock.today()), now()
     await _insert(
         Learner,
         [

@@ -7,6 +7,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from inclusion import clock
 from inclusion.activities.tables import Activity, ActivityTopic
 from inclusion.audit.tables import AuditEntry
 from inclusion.learners.tables import Learner
@@ -44,7 +45,7 @@ async def seed_vouchers(carnot: int, bus: int, adviser: int | None, coordinator:
     added (the same whatever the day; sessions, claims and history rows follow from them)."""
     if await VoucherScheme.exists().where(VoucherScheme.name.is_in([PASS, CHEQUE])).run():
         return 0
-    today, rng = date.today(), random.Random(SEED)
+    today, rng = clock.today(), random.Random(SEED)
     schemes = {
         PASS: VoucherScheme(
             name=PASS,

@@ -4,8 +4,9 @@ from datetime import date, timedelta
 
 from inclusion.activities.tables import Activity, ActivityParticipant, SiteDay
 from inclusion.learners.tables import Learner
+from tests.support.clock import paris_today, server_zone
 
-TODAY = date.today()
+TODAY = paris_today()
 
 
 async def setup(make):
@@ -107,6 +108,19 @@ async def test_bad_activity_is_refused_field_by_field(client, make):
         }
     ]
     assert await Activity.count() == 0 and await ActivityParticipant.count() == 0
+
+
+async def test_today_is_the_day_in_paris_whatever_the_servers_zone(client, make):
+    """On a server 12 h behind or 14 h ahead of UTC, Paris's today is accepted and Paris's tomorrow refused."""
+    _, headers, learners = await setup(make)
+    today = paris_today()
+    on_today, on_tomorrow = workshop(learners, date=str(today)), workshop(learners, date=str(today + timedelta(1)))
+    for zone in ("Etc/GMT+12", "Etc/GMT-14"):  # at any hour, one of the two is not on Paris's date
+        with server_zone(zone):
+            accepted = await client.post("/api/v1/activities", json=on_today, headers=headers)
+            refused = await client.post("/api/v1/activities", json=on_tomorrow, headers=headers)
+        assert accepted.status_code == 201, (zone, accepted.text)
+        assert refused.status_code == 422 and refused.json()["details"][0]["field"] == "date", (zone, refused.text)
 
 
 async def test_a_refused_activity_names_its_own_problems_and_its_learners_at_once(client, make):

@@ -1,11 +1,12 @@
 """The activity pages: the one-screen form (without JavaScript), the week's list, edit and delete."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from inclusion.activities.tables import Activity, ActivityParticipant
 from tests.support.browser import logged_in
+from tests.support.clock import paris_today
 
-TODAY = date.today()
+TODAY = paris_today()
 
 
 async def adviser(client, make):

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from inclusion.assessments.tables import Assessment
 from inclusion.learners.tables import Learner
+from tests.support.clock import paris_today
 
 
 async def adviser_and_learner(make, **learner_values):
@@ -37,13 +38,13 @@ async def test_assessment_is_recorded_with_its_version(client, make):
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["framework_code"] == "autonomie_quotidien" and body["version_number"] == 1
-    assert body["assessed_on"] == date.today().isoformat() and body["assessor_name"].startswith("Personne")
+    assert body["assessed_on"] == paris_today().isoformat() and body["assessor_name"].startswith("Personne")
     assert [(level["competence"], level["level_label"]) for level in body["levels"]] == [
         ("navigation", "Entièrement accompagné"),
         ("courriel", "Non acquis"),
     ]
     stored = await Learner.select(Learner.last_contact_on).where(Learner.id == learner).first()
-    assert stored["last_contact_on"] == date.today()
+    assert stored["last_contact_on"] == paris_today()
 
 
 async def test_bad_assessment_is_refused_field_by_field(client, make):
@@ -53,7 +54,7 @@ async def test_bad_assessment_is_refused_field_by_field(client, make):
         "learner_id": learner,
         "kind": "initial",
         "levels": {"navigation": 4, "astrologie": 2},
-        "assessed_on": (date.today() + timedelta(days=1)).isoformat(),
+        "assessed_on": (paris_today() + timedelta(days=1)).isoformat(),
     }
     response = await client.post("/api/v1/assessments", json=payload, headers=headers)
     assert response.status_code == 422

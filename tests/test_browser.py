@@ -9,11 +9,12 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.support.clock import paris_today
 from tests.support.processes import cli_env
 
 CHROMIUM = "/usr/bin/chromium"
@@ -136,7 +137,7 @@ def test_record_find_edit_and_export_a_workshop(page):
     with page.expect_download() as download:
         page.click("text=CSV")
     content = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert "Atelier navigateur" in content and date.today().strftime("%d/%m/%Y") in content
+    assert "Atelier navigateur" in content and paris_today().strftime("%d/%m/%Y") in content
 
 
 def test_the_same_path_works_with_the_keyboard_alone(page):
@@ -243,10 +244,10 @@ def certificate_pages(page, learner: str) -> None:
         page.click("form[action$='/edit'] button[type=submit]")
         page.wait_for_url(re.compile(r"saved=1"))
         page.goto(f"{learner}/certificates/new")
-    page.fill("#period_end", (date.today() + timedelta(days=5)).isoformat())
+    page.fill("#period_end", (paris_today() + timedelta(days=5)).isoformat())
     page.click("form[action$='/certificates/new'] button[type=submit]")
     assert_accessible(page, "certificate form with an error")
-    page.fill("#period_end", date.today().isoformat())
+    page.fill("#period_end", paris_today().isoformat())
     page.click("form[action$='/certificates/new'] button[type=submit]")
     page.wait_for_url(re.compile(r"certified="))
     assert_accessible(page, "learner page with a certificate")
@@ -271,7 +272,7 @@ def test_a_shared_report_is_accessible_without_login(page):
     log_in(page, COORDINATOR)
     page.goto("/reports/outcomes")
     assert_accessible(page, "dashboard with the share form")
-    page.fill("#expires_on", (date.today() + timedelta(days=7)).isoformat())
+    page.fill("#expires_on", (paris_today() + timedelta(days=7)).isoformat())
     page.click("form[action='/reports/outcomes/shares'] button[type=submit]")
     url = page.locator("#share-url").input_value()
     assert "/shared/reports/" in url

@@ -8,6 +8,7 @@ from piccolo.table import Table
 from inclusion import db
 from inclusion.accounts.tables import User
 from inclusion.sites.tables import Site
+from tests.support.clock import paris_today
 
 
 @pytest.mark.sqlite_only
@@ -70,7 +71,6 @@ async def test_sqlite_write_transactions_take_the_write_lock_at_once(app):
 
 async def test_simultaneous_workshops_land_whole_and_bad_ones_leave_nothing(client, make):
     """Twenty workshops sent at once, every third naming another site's learner: the good ones land whole."""
-    from datetime import date
 
     from inclusion.activities.tables import Activity, ActivityParticipant, ActivityTopic
 
@@ -83,7 +83,7 @@ async def test_simultaneous_workshops_land_whole_and_bad_ones_leave_nothing(clie
         named = learners + ([stranger] if index % 3 == 0 else [])
         body = {
             "type": "collectif",
-            "date": date.today().isoformat(),
+            "date": paris_today().isoformat(),
             "duration_minutes": 90,
             "title": f"Atelier {index}",
             "digital_topics": ["securite_numerique"],
@@ -151,12 +151,11 @@ async def test_a_write_reaches_the_database_file_itself_within_seconds(client, m
     import shutil
     import sqlite3
     import tempfile
-    from datetime import date
     from pathlib import Path
 
     site = await make.site()
     headers = await make.bearer(await make.user("adviser", site))
-    body = {"type": "collectif", "date": date.today().isoformat(), "duration_minutes": 60, "title": "Courriels"}
+    body = {"type": "collectif", "date": paris_today().isoformat(), "duration_minutes": 60, "title": "Courriels"}
     response = await client.post("/api/v1/activities", json=body, headers=headers)
     assert response.status_code == 201, response.text
     database_file = Path(database_url.removeprefix("sqlite:///"))
@@ -183,7 +182,6 @@ async def test_a_learner_anonymised_while_the_workshop_waits_to_be_written_leave
     import sqlite3
     import threading
     import time
-    from datetime import date
 
     from inclusion.activities.tables import Activity, ActivityParticipant
 
@@ -192,7 +190,7 @@ async def test_a_learner_anonymised_while_the_workshop_waits_to_be_written_leave
     learners = [await make.learner(site, f"P{index}", "Atelier") for index in range(3)]
     body = {
         "type": "collectif",
-        "date": date.today().isoformat(),
+        "date": paris_today().isoformat(),
         "duration_minutes": 60,
         "title": "Courriels",
         "participants": [{"learner_id": learner} for learner in learners],

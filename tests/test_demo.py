@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from inclusion.demo_learners import plan_learners
+from tests.support.clock import paris_today
 from tests.support.processes import cli_env, run_cli
 
 DUMP = """
@@ -52,7 +53,7 @@ def test_demo_adds_learners_who_mostly_progress(fresh_database_url, tmp_path):
     env = cli_env(fresh_database_url, tmp_path)
     first = run_cli("demo", env=env)
     assert first.returncode == 0, first.stderr
-    today = date.today().isoformat()
+    today = paris_today().isoformat()
     data = dump(env)
     learners = {row["id"]: row for row in data["learners"]}
     assert 140 <= len(learners) <= 160

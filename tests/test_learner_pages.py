@@ -5,6 +5,7 @@ from datetime import date
 from inclusion.assessments.tables import Assessment
 from inclusion.learners.tables import Learner
 from tests.support.browser import logged_in
+from tests.support.clock import paris_today
 
 
 async def adviser(client, make):
@@ -84,7 +85,7 @@ async def test_assessment_form_records_taps_and_shows_previous_levels(client, ma
     assert "Précédemment : Entièrement accompagné (01/02/2025)" in form.text and "Jamais évaluée" in form.text
     version_id = form.text.split('name="version_id" value="')[1].split('"')[0]
     data = {
-        "csrf_token": csrf, "version_id": version_id, "kind": "intermediaire", "assessed_on": date.today().isoformat(),
+        "csrf_token": csrf, "version_id": version_id, "kind": "intermediaire", "assessed_on": paris_today().isoformat(),
         "level_navigation": "2", "level_courriel": "3", "level_visio": "",
     }  # fmt: skip
     response = await client.post(f"/learners/{learner}/assess", data=data)

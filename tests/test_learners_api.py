@@ -3,6 +3,7 @@
 from datetime import date
 
 from inclusion.learners.tables import Learner
+from tests.support.clock import paris_today
 
 NADIA = {"first_name": "Nadia", "last_name": "Benali", "birth_year": 1960, "gender": "feminin"}
 
@@ -19,7 +20,7 @@ async def test_adviser_creates_a_learner_file(client, make):
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["site_id"] == site and body["display_name"] == "Nadia Benali"
-    assert body["age_band"] == "soixante_soixante_neuf" and body["first_visit_on"] == date.today().isoformat()
+    assert body["age_band"] == "soixante_soixante_neuf" and body["first_visit_on"] == paris_today().isoformat()
     assert body["last_contact_on"] == body["first_visit_on"]
 
 

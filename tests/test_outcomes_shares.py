@@ -16,6 +16,7 @@ from inclusion.reports.share_tokens import new_token
 from inclusion.reports.tables import ReportShare
 from tests.conftest import TEST_SECRET
 from tests.support.browser import csrf_from, logged_in
+from tests.support.clock import paris_today
 from tests.test_outcomes_privacy import PERIOD, crowd
 
 API = "/api/v1/reports/outcomes"
@@ -40,7 +41,7 @@ async def test_a_link_opens_the_report_without_login_in_every_format(client, mak
     headers = await make.bearer(await make.user("coordinator", small, large))
     created = await share(client, headers, sites=[small, large])
     assert created["from"] == "2025-01-01" and created["to"] == "2025-12-31"
-    assert created["expires_on"] == (date.today() + timedelta(days=30)).isoformat()
+    assert created["expires_on"] == (paris_today() + timedelta(days=30)).isoformat()
     assert [site["name"] for site in created["sites"]] == ["Grand site", "Petit site"]
     path = path_of(created)
     assert path.startswith("/shared/reports/")
@@ -68,9 +69,9 @@ async def test_an_expired_link_answers_410_in_french(client, make):
     """Past its expiry date, the link answers 410 with a French page; its files too."""
     site = await make.site()
     headers = await make.bearer(await make.user("coordinator", site))
-    created = await share(client, headers, expires_on=date.today().isoformat())
+    created = await share(client, headers, expires_on=paris_today().isoformat())
     assert (await client.get(path_of(created))).status_code == 200  # valid through its last day
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = paris_today() - timedelta(days=1)
     await ReportShare.update({ReportShare.expires_on: yesterday}).where(ReportShare.id == created["id"]).run()
     for suffix in ("", ".pdf", ".csv"):
         response = await client.get(path_of(created) + suffix)
@@ -131,7 +132,7 @@ async def test_advisers_may_not_share_and_expiry_dates_are_checked(client, make)
     assert response.status_code == 403
     assert (await client.get(SHARES, headers=adviser)).status_code == 403
     headers = await make.bearer(await make.user("coordinator", site))
-    for expires_on in (date.today() - timedelta(days=1), date.today() + timedelta(days=367)):
+    for expires_on in (paris_today() - timedelta(days=1), paris_today() + timedelta(days=367)):
         response = await client.post(SHARES, headers=headers, json={"expires_on": expires_on.isoformat()})
         assert response.status_code == 422, response.text
         assert response.json()["details"][0]["field"] == "expires_on"
@@ -168,7 +169,7 @@ async def test_the_dashboard_shares_without_javascript_and_revokes_after_confirm
     await logged_in(client, await make.user("coordinator", site))
     dashboard = await client.get(f"/reports/outcomes?{PERIOD}")
     assert "Partager ce rapport" in dashboard.text
-    expires_on = (date.today() + timedelta(days=10)).isoformat()
+    expires_on = (paris_today() + timedelta(days=10)).isoformat()
     form = {"csrf_token": csrf_from(dashboard), "from": "2025-01-01", "to": "2025-12-31", "expires_on": expires_on}
     response = await client.post("/reports/outcomes/shares", data=form)
     assert response.status_code == 201, response.text

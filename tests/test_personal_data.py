@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from inclusion.audit.tables import AuditEntry
 from inclusion.learners.retention import cutoff
 from inclusion.learners.tables import Learner
+from tests.support.clock import paris_today
 from tests.support.processes import cli_env, run_cli
 
 
@@ -46,9 +47,9 @@ def test_retention_cutoff_counts_calendar_months():
 async def test_purge_anonymises_files_without_recent_contact(app, make, database_url, tmp_path):
     """`inclusion purge --dry-run` counts, `inclusion purge` anonymises only files past retention."""
     site = await make.site()
-    old_contact = date.today() - timedelta(days=800)
+    old_contact = paris_today() - timedelta(days=800)
     stale = await make.learner(site, "Ancien", "Contact", first_visit_on=old_contact, age_band="soixante_dix_plus")
-    recent = await make.learner(site, "Récent", "Contact", first_visit_on=date.today() - timedelta(days=30))
+    recent = await make.learner(site, "Récent", "Contact", first_visit_on=paris_today() - timedelta(days=30))
     env = cli_env(database_url, tmp_path, INCLUSION_RETENTION_MONTHS="24")
     dry = run_cli("purge", "--dry-run", env=env)
     assert dry.returncode == 0, dry.stderr
@@ -74,7 +75,7 @@ async def test_running_server_purges_once_started(settings, make):
     from inclusion.app import create_app
 
     site = await make.site()
-    stale = await make.learner(site, "Ancien", "Contact", first_visit_on=date.today() - timedelta(days=800))
+    stale = await make.learner(site, "Ancien", "Contact", first_visit_on=paris_today() - timedelta(days=800))
     app = create_app(settings.with_changes(daily_jobs=True))
     async with AsyncTestClient(app=app):
         for _ in range(50):

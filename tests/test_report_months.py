@@ -9,8 +9,9 @@ import pytest
 from piccolo.table import Table
 
 from inclusion.reports.tables import ReportMonthFigure
+from tests.support.clock import paris_today
 
-LAST_MONTH_END = date.today().replace(day=1) - timedelta(days=1)
+LAST_MONTH_END = paris_today().replace(day=1) - timedelta(days=1)
 LAST_MONTH = LAST_MONTH_END.replace(day=1)
 MONTH_BEFORE = (LAST_MONTH - timedelta(days=1)).replace(day=1)
 

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from litestar.routes import HTTPRoute
 
+from tests.support.clock import paris_today
 from tests.support.database import Factory
 
 API = "/api/v1"
@@ -105,14 +106,13 @@ async def _grant_of(make: Factory, site_id: int) -> int:
 
 
 async def _share_of(make: Factory, site_id: int) -> int:
-    from datetime import date
 
     from inclusion.reports import shares
     from inclusion.scoping import Caller, Role
 
     owner = await make.user("coordinator", site_id)
     creator = Caller(owner["id"], owner["email"], "", Role.coordinator, frozenset({site_id}), "token")
-    created = await shares.create_share(creator, "clé", "", [], (None, None), None, date.today())
+    created = await shares.create_share(creator, "clé", "", [], (None, None), None, paris_today())
     return created["id"]
 
 

@@ -6,6 +6,7 @@ import subprocess
 from datetime import date
 
 from inclusion.vouchers.tables import Voucher, VoucherEvent
+from tests.support.clock import paris_today
 from tests.test_pdf import pdf_text
 
 API = "/api/v1"
@@ -164,7 +165,7 @@ async def test_recording_the_payment_reimburses_the_claims_vouchers_once(client,
     """The payment marks the claim paid and its vouchers `reimbursed`; a second payment is refused."""
     m = await march(make)
     claim = (await client.post(f"{API}/claims", json=m["body"], headers=m["headers"])).json()
-    payment = {"amount_cents": 3000, "paid_on": date.today().isoformat()}
+    payment = {"amount_cents": 3000, "paid_on": paris_today().isoformat()}
     response = await client.post(f"{API}/claims/{claim['id']}/payment", json=payment, headers=m["headers"])
     assert response.status_code == 201, response.text
     assert response.json()["status"] == "paid" and response.json()["paid_amount_cents"] == 3000

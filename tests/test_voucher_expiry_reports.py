@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from inclusion.vouchers.expiry import expire
 from inclusion.vouchers.tables import Voucher, VoucherEvent
+from tests.support.clock import paris_today
 from tests.support.processes import cli_env, run_cli
 
 API = "/api/v1"
@@ -36,7 +37,7 @@ async def test_vouchers_expire_after_the_end_of_validity_plus_tolerance(app, mak
 async def test_the_expire_command_prints_the_count(app, make, database_url, tmp_path):
     """`inclusion vouchers expire` marks lapsed vouchers and says how many."""
     site = await make.site()
-    scheme = await make.scheme(site, valid_until=date.today() - timedelta(days=5), tolerance_days=2)
+    scheme = await make.scheme(site, valid_until=paris_today() - timedelta(days=5), tolerance_days=2)
     await make.voucher(site, scheme, "LATE-1")
     await make.voucher(site, scheme, "LATE-2")
     done = run_cli("vouchers", "expire", env=cli_env(database_url, tmp_path))

@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from inclusion.activities.tables import ActivityParticipant
 from inclusion.vouchers.tables import Booklet, Claim, Voucher, VoucherScheme
 from tests.support.browser import logged_in
+from tests.support.clock import paris_today
 
 
 async def staff(client, make, role: str = "adviser") -> dict:
     site = await make.site("Espace Carnot")
-    scheme = await make.scheme(site, name="Pass numérique", valid_until=date.today() + timedelta(days=10))
+    scheme = await make.scheme(site, name="Pass numérique", valid_until=paris_today() + timedelta(days=10))
     csrf = await logged_in(client, await make.user(role, site))
     return {"site": site, "scheme": scheme, "csrf": csrf}
 
@@ -21,7 +22,7 @@ async def test_stock_page_shows_booklets_and_what_expires_soon(client, make):
     """Stock by scheme and booklet, and the vouchers ending within 30, 15 or 7 days with their counts."""
     w = await staff(client, make, "coordinator")
     await make.booklet(w["site"], w["scheme"], ["PN-1", "PN-2", "PN-3"], number="CAF-7", prescriber_name="CAF 62")
-    later = await make.scheme(w["site"], name="Chèque départemental", valid_until=date.today() + timedelta(days=90))
+    later = await make.scheme(w["site"], name="Chèque départemental", valid_until=paris_today() + timedelta(days=90))
     await make.booklet(w["site"], later, ["CD-1"], number="DEP-1", prescriber_type="departement")
     page = await client.get("/vouchers")
     assert page.status_code == 200
@@ -49,14 +50,14 @@ async def test_hand_a_voucher_from_the_learner_page_then_redeem_it_from_the_acti
     assert form.status_code == 200 and "Remettre un Pass à Colette Lemaire" in form.text
     bad = await client.post(f"/learners/{learner}/vouchers/issue", data={"csrf_token": w["csrf"], "number": "PN-99"})
     assert bad.status_code == 404 and "Aucun Pass n° PN-99 sur vos sites." in bad.text
-    today = date.today().isoformat()
+    today = paris_today().isoformat()
     handed = await client.post(
         f"/learners/{learner}/vouchers/issue", data={"csrf_token": w["csrf"], "number": "pn-10", "issued_on": today}
     )
     assert handed.status_code == 303
     file = await client.get(handed.headers["location"])
     assert "Pass n° PN-10 remis." in file.text and "PN-10" in file.text
-    workshop = await make.activity(w["site"], date=date.today(), duration_minutes=60, title="Atelier courriel")
+    workshop = await make.activity(w["site"], date=paris_today(), duration_minutes=60, title="Atelier courriel")
     redeem_form = await client.get(f"/activities/{workshop}/vouchers")
     assert redeem_form.status_code == 200 and "Aucun Pass utilisé pour cette activité." in redeem_form.text
     absent = await client.post(f"/activities/{workshop}/vouchers", data={"csrf_token": w["csrf"], "number": "PN-10"})
@@ -91,7 +92,7 @@ async def test_cancelling_asks_for_confirmation(client, make):
 async def test_claim_pages_open_a_claim_and_record_the_payment_after_confirming(client, make):
     """Open a claim for last month, see its lines and links, then confirm the payment in two steps."""
     w = await staff(client, make, "coordinator")
-    day = date.today().replace(day=1) - timedelta(days=3)
+    day = paris_today().replace(day=1) - timedelta(days=3)
     activity = await make.activity(w["site"], date=day)
     await make.voucher(
         w["site"], w["scheme"], "PN-30", learner=await make.learner(w["site"]), status="redeemed",
@@ -108,7 +109,7 @@ async def test_claim_pages_open_a_claim_and_record_the_payment_after_confirming(
     nothing = await client.post("/claims", data=body)
     assert nothing.status_code == 409 and "Rien à réclamer" in nothing.text
     claim_id = (await Claim.select(Claim.id).first())["id"]
-    payment = {"csrf_token": w["csrf"], "amount": "10,00", "paid_on": date.today().isoformat()}
+    payment = {"csrf_token": w["csrf"], "amount": "10,00", "paid_on": paris_today().isoformat()}
     confirm = await client.post(f"/claims/{claim_id}/payment", data=payment)
     assert confirm.status_code == 200 and "Confirmer le paiement" in confirm.text
     assert (await Claim.select(Claim.status).first())["status"] == "open"

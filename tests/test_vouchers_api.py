@@ -12,6 +12,7 @@ from inclusion.errors import Conflict
 from inclusion.vocabulary import VoucherStatus
 from inclusion.vouchers import lifecycle
 from inclusion.vouchers.tables import Voucher, VoucherEvent
+from tests.support.clock import paris_today
 
 API = "/api/v1"
 
@@ -377,8 +378,8 @@ async def test_lists_filter_by_status_and_expiry(client, make):
 
     site = await make.site()
     headers = await make.bearer(await make.user("coordinator", site))
-    soon = await make.scheme(site, valid_until=date.today() + timedelta(days=10), name="Bientôt")
-    later = await make.scheme(site, valid_until=date.today() + timedelta(days=60), name="Plus tard")
+    soon = await make.scheme(site, valid_until=paris_today() + timedelta(days=10), name="Bientôt")
+    later = await make.scheme(site, valid_until=paris_today() + timedelta(days=60), name="Plus tard")
     await make.voucher(site, soon, "S-1")
     await make.voucher(site, soon, "S-2", status="redeemed")
     await make.voucher(site, later, "L-1")

@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import File, Stream
 from msgspec import convert
 
+from inclusion import clock
 from inclusion.accounts.guards import PERSONAL, STAFF
 from inclusion.activities import attendance, export, recording, services
 from inclusion.activities.schemas import (
@@ -62,7 +63,7 @@ async def export_csv(caller: CurrentCaller, filters: ActivityFilters) -> Stream:
     return Stream(
         export.csv_chunks(caller, filters),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="activites-{date.today()}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="activites-{clock.today()}.csv"'},
     )
 
 
@@ -77,7 +78,7 @@ async def export_xlsx(caller: CurrentCaller, filters: ActivityFilters) -> File:
     path = await export.xlsx_file(caller, filters)
     return File(
         path,
-        filename=f"activites-{date.today()}.xlsx",
+        filename=f"activites-{clock.today()}.xlsx",
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         background=BackgroundTask(os.remove, path),
     )
@@ -137,7 +138,7 @@ class AttendanceApi(Controller):
         date_to: FromQuery[date | None] = None,
     ) -> list[SiteDayOut]:
         """The last 30 days unless a range is given."""
-        date_to = date_to or date.today()
+        date_to = date_to or clock.today()
         date_from = date_from or date_to - timedelta(days=30)
         rows = await attendance.list_days(caller, site_id, date_from, date_to)
         return [convert(row, SiteDayOut) for row in rows]

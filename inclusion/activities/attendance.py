@@ -7,7 +7,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from inclusion import db
+from inclusion import clock, db
 from inclusion.activities.schemas import SiteDayIn
 from inclusion.activities.tables import Activity, SiteDay
 from inclusion.errors import InvalidData
@@ -16,7 +16,7 @@ from inclusion.scoping import Caller, require_site
 
 async def record_day(caller: Caller, site_id: int, day: date, data: SiteDayIn) -> dict[str, Any]:
     require_site(caller, site_id)
-    if day > date.today():
+    if day > clock.today():
         raise InvalidData({"day": "La fréquentation se saisit le jour même ou après, pas à l'avance."})
     values = {"open": data.open, "visitors": data.visitors if data.open else 0, "note": data.note.strip()}
     async with db.write_transaction():

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
+from inclusion import clock
 from inclusion.activities.tables import Activity, ActivityTopic
 from inclusion.learners.services import list_learners, names_of
 from inclusion.pagination import PageRequest
@@ -56,11 +56,16 @@ async def remembered(caller: Caller) -> dict[str, Any]:
         .run()
     )
     if last is None:
-        return {"type": "collectif", "date": date.today().isoformat(), "duration_minutes": 90, "place": "lieu_activite"}
+        return {
+            "type": "collectif",
+            "date": clock.today().isoformat(),
+            "duration_minutes": 90,
+            "place": "lieu_activite",
+        }
     topics = await ActivityTopic.select(ActivityTopic.topic).where(ActivityTopic.activity == last["id"]).run()
     return {
         "type": "collectif",
-        "date": date.today().isoformat(),
+        "date": clock.today().isoformat(),
         "duration_minutes": last["duration_minutes"],
         "place": last["place"],
         "device": last["device"],

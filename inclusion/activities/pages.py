@@ -9,6 +9,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
+from inclusion import clock
 from inclusion import vocabulary as v
 from inclusion.accounts.guards import PERSONAL, STAFF
 from inclusion.activities import attendance, recording, services
@@ -49,9 +50,9 @@ async def activity_list(
 ) -> Template:
     """One week at a time (Monday to Sunday), newest first; empty filters mean none."""
     try:
-        start = monday_of(date.fromisoformat(week)) if week else monday_of(date.today())
+        start = monday_of(date.fromisoformat(week)) if week else monday_of(clock.today())
     except ValueError:
-        start = monday_of(date.today())
+        start = monday_of(clock.today())
     filters = {
         "date_from": start,
         "date_to": start + timedelta(days=6),
@@ -150,7 +151,7 @@ ACTIVITY_PAGES = [activity_list, create_form, create, edit_form, edit, confirm_d
 @get("/sites/{site_id:int}/attendance", include_in_schema=False)
 async def attendance_page(request: Request, caller: CurrentCaller, site_id: FromPath[int]) -> Template:
     """The last 14 days of a site: open or closed, visitors, activities; today's line is a form."""
-    today = date.today()
+    today = clock.today()
     days = {row["day"]: row for row in await attendance.list_days(caller, site_id, today - timedelta(days=13), today)}
     rows = [days.get(today - timedelta(days=n), {"day": today - timedelta(days=n)}) for n in range(14)]
     return page(request, "pages/attendance.html", site_id=site_id, rows=rows, today=today)
@@ -161,7 +162,7 @@ async def record_attendance(request: Request, caller: CurrentCaller, site_id: Fr
     form = await request.form()
     visitors = str(form.get("visitors", "0")).strip()
     data = SiteDayIn(open=form.get("open") == "on", visitors=int(visitors) if visitors.isdigit() else 0)
-    day = date.fromisoformat(str(form.get("day"))) if str(form.get("day", "")) else date.today()
+    day = date.fromisoformat(str(form.get("day"))) if str(form.get("day", "")) else clock.today()
     await attendance.record_day(caller, site_id, day, data)
     return Redirect(f"/sites/{site_id}/attendance?saved=1", status_code=303)
 

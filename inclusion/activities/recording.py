@@ -25,7 +25,7 @@ from inclusion.activities.rules import (
     site_learners_statement,
 )
 from inclusion.activities.schemas import ActivityCreate
-from inclusion.clock import now
+from inclusion.clock import now, today
 from inclusion.errors import InvalidData
 from inclusion.learners.services import contact_statement
 from inclusion.scoping import Caller, Role, site_for_new_record
@@ -35,7 +35,7 @@ REFERRAL_COLUMNS = {"type": "referral_type", "name": "referral_name", "note": "r
 PLAIN_FIELDS = ("type", "duration_minutes", "place", "device", "note", "autonomy", "title", "level", "anonymous_count")
 
 
-def clock(text: str | None) -> time | None:
+def time_of_day(text: str | None) -> time | None:
     return time.fromisoformat(text) if text else None
 
 
@@ -44,11 +44,11 @@ async def create_activities(caller: Caller, data: ActivityCreate) -> list[dict[s
     values = msgspec.to_builtins(data, builtin_types=(date,))
     values["adviser_id"] = data.adviser_id or caller.user_id
     site_id = site_for_new_record(caller, data.site_id, "de l'activité")
-    found = shape_problems(values, date.today(), data.repeat_weeks)
+    found = shape_problems(values, today(), data.repeat_weeks)
     if data.adviser_id not in (None, caller.user_id) and caller.role == Role.adviser:
         found["adviser_id"] = "Un conseiller enregistre ses propres activités."
     row = activity_columns(values) | {"site": site_id, "series": secrets.token_hex(8) if data.repeat_weeks > 1 else ""}
-    row["start_time"] = clock(data.start_time)
+    row["start_time"] = time_of_day(data.start_time)
     row["created_at"] = row["updated_at"] = now()
     occurrences = [{**row, "date": data.date + timedelta(weeks=week)} for week in range(data.repeat_weeks)]
     if db.is_sqlite():

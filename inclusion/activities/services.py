@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from piccolo.columns.combination import WhereRaw
 
-from inclusion import db
+from inclusion import clock, db
 from inclusion.activities import recording
 from inclusion.activities.rules import learner_problems, shape_problems, site_learners
 from inclusion.activities.schemas import ActivityCreate, ActivityPatch
@@ -134,10 +134,10 @@ async def update_activity(caller: Caller, activity_id: int, patch: ActivityPatch
     if "date" in changes:
         changes["date"] = patch.date
     if "start_time" in changes:
-        changes["start_time"] = recording.clock(changes["start_time"])
+        changes["start_time"] = recording.time_of_day(changes["start_time"])
     merged = {**current, **changes}
     names = await site_learners(current["site"], recording.named_learners(changes))
-    found = shape_problems(merged, date.today()) | learner_problems(changes, names)
+    found = shape_problems(merged, clock.today()) | learner_problems(changes, names)
     if found:
         raise InvalidData(found)
     async with db.write_transaction():
@@ -163,7 +163,7 @@ async def duplicate_activity(caller: Caller, activity_id: int, on: date | None) 
     source = await get_activity(caller, activity_id)
     fields = set(ActivityCreate.__struct_fields__) - {"repeat_weeks", "site_id"}
     values = {name: source[name] for name in fields if name in source}
-    values |= {"date": on or date.today(), "site_id": source["site_id"]}
+    values |= {"date": on or clock.today(), "site_id": source["site_id"]}
     values["participants"] = [{"learner_id": p["learner_id"], "present": p["present"]} for p in source["participants"]]
     data = msgspec.convert(values, ActivityCreate, strict=False)
     return (await recording.create_activities(caller, data))[0]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from inclusion import clock
 from inclusion.accounts.guards import PERSONAL
 from inclusion.assessments import services
 from inclusion.assessments.progression import progression
@@ -29,7 +29,7 @@ async def _form(
     progress = await progression(caller, learner_id, version["framework_code"], audit=False)
     previous = {row["code"]: row["latest"] for row in progress["competences"]}
     values.setdefault("kind", AssessmentKind.intermediaire.value if previous else AssessmentKind.initial.value)
-    values.setdefault("assessed_on", date.today().isoformat())
+    values.setdefault("assessed_on", clock.today().isoformat())
     return page(
         request,
         "pages/assessment_form.html",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from inclusion import db
+from inclusion import clock, db
 from inclusion.assessments.schemas import AssessmentCreate
 from inclusion.assessments.tables import Assessment, AssessmentLevel
 from inclusion.audit.services import Action, record
@@ -53,7 +53,7 @@ def problems(data: AssessmentCreate, version: dict[str, Any], learner: dict[str,
 
 
 async def create_assessment(caller: Caller, data: AssessmentCreate) -> dict[str, Any]:
-    today = date.today()
+    today = clock.today()
     learner = await fetch_learner(caller, data.learner_id)
     if learner["anonymised_at"] is not None or learner["merged_into"] is not None:
         raise InvalidData({"learner_id": "Cette fiche est anonymisée ou fusionnée : elle ne reçoit plus d'évaluation."})

@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from inclusion import clock
 from inclusion.accounts.tables import User
 from inclusion.accounts.users import caller_columns, caller_from, normalise_email
 from inclusion.certificates import batches, rendering, services
@@ -96,7 +97,7 @@ async def issue_batch(
             return learner, content, await loop.run_in_executor(pool, rendering.render_sync, content)
 
         tasks = []
-        start, end = since, date.today()
+        start, end = since, clock.today()
         async for learner_id, learner, content in batches.prepared(caller, learner_ids, start, end, settings.base_url):
             if learner is None:
                 refused.append((learner_id, str(content)))

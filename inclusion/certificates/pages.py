@@ -3,7 +3,6 @@ and the public verification page (no login, rate-limited, PDF upload check)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from litestar import MediaType, Request, Response, get, post
@@ -12,6 +11,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from msgspec import convert
 
+from inclusion import clock
 from inclusion.accounts.guards import STAFF
 from inclusion.certificates import batches, codes, services, verification
 from inclusion.certificates.api import REVOKERS
@@ -32,7 +32,7 @@ def _client_ip(request: Request) -> str:
 
 async def _issue_form(request: Request, caller, learner_id: int, values: dict, status_code: int = 200, **context):
     learner = await get_learner(caller, learner_id)
-    values = {"period_start": learner["first_visit_on"].isoformat(), "period_end": date.today().isoformat(), **values}
+    values = {"period_start": learner["first_visit_on"].isoformat(), "period_end": clock.today().isoformat(), **values}
     return page(request, "pages/certificate_form.html", status_code, learner=learner, values=values, **context)
 
 

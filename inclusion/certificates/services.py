@@ -6,7 +6,7 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from inclusion import db
+from inclusion import clock, db
 from inclusion.audit.services import Action, record
 from inclusion.certificates import codes, rendering, snapshot
 from inclusion.certificates.schemas import CertificateCreate
@@ -54,7 +54,7 @@ async def prepare(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The learner and the frozen snapshot of a new certificate (not yet rendered nor stored)."""
     learner = await snapshot.learner_for_certificate(caller, learner_id)
-    start, end = snapshot.checked_period(learner, start, end, date.today())
+    start, end = snapshot.checked_period(learner, start, end, clock.today())
     code = codes.new_code()
     content = await snapshot.build(
         caller,
@@ -63,7 +63,7 @@ async def prepare(
         end,
         code=code,
         verify_url=f"{base_url}/verify/{code}",
-        issued_on=date.today(),
+        issued_on=clock.today(),
         adviser_name=caller.display_name,
     )
     return learner, content

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from datetime import date
 
+from inclusion import clock
 from inclusion.learners.lifecycle import anonymise
 from inclusion.learners.tables import Learner
 
@@ -26,7 +27,7 @@ def cutoff(today: date, months: int) -> date:
 
 
 async def stale_learners(months: int, today: date | None = None) -> list[dict]:
-    limit = cutoff(today or date.today(), months)
+    limit = cutoff(today or clock.today(), months)
     return (
         await Learner.select(Learner.id, Learner.site)
         .where(Learner.last_contact_on < limit, Learner.anonymised_at.is_null(), Learner.merged_into.is_null())

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from inclusion import db, sql
+from inclusion import clock, db, sql
 from inclusion.audit.services import Action, record
 from inclusion.clock import now
 from inclusion.errors import Conflict, InvalidData
@@ -138,7 +138,7 @@ def _duplicate_error(existing: dict[str, Any]) -> Conflict:
 
 
 async def create_learner(caller: Caller, data: LearnerCreate) -> dict[str, Any]:
-    today = date.today()
+    today = clock.today()
     site_id = site_for_new_record(caller, data.site_id, "de l'apprenant")
     values = _derived(msgspec.to_builtins(data, builtin_types=(date,)), today)
     confirm = values.pop("confirm_duplicate")
@@ -163,7 +163,7 @@ async def create_learner(caller: Caller, data: LearnerCreate) -> dict[str, Any]:
 
 
 async def update_learner(caller: Caller, learner_id: int, patch: LearnerPatch) -> dict[str, Any]:
-    today = date.today()
+    today = clock.today()
     current = await fetch_learner(caller, learner_id)
     if current["anonymised_at"] is not None:
         raise Conflict("Cette fiche est anonymisée : elle ne peut plus être modifiée.")

@@ -3,7 +3,6 @@
 Advisers may too, for their sites: they already read every record behind these figures (DESIGN §2), so the
 aggregates show them nothing new, and they can follow their own work."""
 
-from datetime import date
 from typing import Annotated, Any
 
 from litestar import Request, get
@@ -11,6 +10,7 @@ from litestar.params import QueryParameter
 from litestar.response import Response
 from msgspec import convert
 
+from inclusion import clock
 from inclusion.clock import now
 from inclusion.reports import exports, services
 from inclusion.reports.document import filename, report_pdf
@@ -49,7 +49,7 @@ async def download(report: dict[str, Any], extension: str, headers: dict[str, st
 async def _report(request: Request, caller, sites, date_from, date_to) -> dict[str, Any]:
     k = request.app.state.settings.small_cell_k
     period = parse_day(date_from, "from"), parse_day(date_to, "to")
-    return await services.outcomes_report(caller, sites or [], *period, k, date.today())
+    return await services.outcomes_report(caller, sites or [], *period, k, clock.today())
 
 
 @get("/reports/outcomes", tags=["Rapports"], summary="Rapport d'impact : la fracture numérique se réduit-elle ?")

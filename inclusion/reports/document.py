@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from inclusion import pdf
+from inclusion import clock, pdf
 from inclusion.reports.charts import dashboard_charts
 from inclusion.reports.exports import SECTIONS
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = clock.ZONE
 WIDE_FROM_SITES = 4  # with this many sites or more, the per-site tables go on landscape pages
 
 

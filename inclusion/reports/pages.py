@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -10,6 +9,7 @@ from litestar import Request, get
 from litestar.params import QueryParameter
 from litestar.response import Template
 
+from inclusion import clock
 from inclusion.errors import InvalidData
 from inclusion.reports import services, shares
 from inclusion.reports.document import printed_context
@@ -35,7 +35,7 @@ async def dashboard(
     try:
         period = parse_day(date_from, "from"), parse_day(date_to, "to")
         k = request.app.state.settings.small_cell_k
-        report = await services.outcomes_report(caller, chosen, *period, k, date.today())
+        report = await services.outcomes_report(caller, chosen, *period, k, clock.today())
     except InvalidData as exc:
         return page(request, "pages/outcomes.html", 422, form=form, choices=choices, errors=exc.fields)
     query = urlencode(
@@ -48,7 +48,7 @@ async def dashboard(
         choices=choices,
         query=query,
         downloads="/api/v1/reports/outcomes",
-        share_expiry=shares.expiry(None, date.today()).isoformat(),
+        share_expiry=shares.expiry(None, clock.today()).isoformat(),
         can_share=caller.role in shares.SHARERS,
         errors={},
         **printed_context(report),

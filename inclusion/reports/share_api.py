@@ -4,11 +4,10 @@ Advisers may read the report (see `api`) but not publish it outside the service:
 to coordinators and aggregate reports to funders, and an adviser's part is the learners' records. The routes are
 closed to their role whatever the link (403, which reveals nothing), as every role-closed route is."""
 
-from datetime import date
-
 from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, JSONBody
 
+from inclusion import clock
 from inclusion.reports import shares
 from inclusion.reports.schemas import ShareCreate, ShareCreated, ShareOut, ShareSite
 from inclusion.web.params import CurrentCaller
@@ -34,13 +33,13 @@ class ShareApi(Controller):
             data.sites,
             (data.date_from, data.date_to),
             data.expires_on,
-            date.today(),
+            clock.today(),
         )
         return ShareCreated(**(created | {"sites": _sites(created)}))
 
     @get("/", summary="Vos liens de partage (administrateur : tous)", opt=SHARING)
     async def list_shares(self, caller: CurrentCaller) -> list[ShareOut]:
-        return [ShareOut(**(row | {"sites": _sites(row)})) for row in await shares.list_shares(caller, date.today())]
+        return [ShareOut(**(row | {"sites": _sites(row)})) for row in await shares.list_shares(caller, clock.today())]
 
     @delete("/{share_id:int}", summary="Révoquer un de vos liens de partage", opt=SHARING)
     async def revoke_share(self, caller: CurrentCaller, share_id: FromPath[int]) -> None:

@@ -3,13 +3,13 @@ confirmation step), and the public read-only report a link opens (no login, rate
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from litestar import MediaType, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from inclusion import clock
 from inclusion.certificates.verification import count_lookup
 from inclusion.errors import InvalidData
 from inclusion.reports import services, shares
@@ -29,7 +29,7 @@ def _client_ip(request: Request) -> str:
 
 
 async def _list_page(request: Request, caller, status_code: int = 200, **context: Any) -> Template:
-    links = await shares.list_shares(caller, date.today())
+    links = await shares.list_shares(caller, clock.today())
     return page(request, "pages/outcome_shares.html", status_code, links=links, **context)
 
 
@@ -48,7 +48,7 @@ async def share_create(request: Request, caller: CurrentCaller) -> Template:
         period = parse_day(str(form.get("from", "")), "from"), parse_day(str(form.get("to", "")), "to")
         expires_on = parse_day(str(form.get("expires_on", "")).strip(), "expires_on")
         created = await shares.create_share(
-            caller, settings.secret_key, settings.base_url, site_ids, period, expires_on, date.today()
+            caller, settings.secret_key, settings.base_url, site_ids, period, expires_on, clock.today()
         )
     except InvalidData as exc:
         return await _list_page(request, caller, 422, errors=exc.fields)
@@ -57,7 +57,7 @@ async def share_create(request: Request, caller: CurrentCaller) -> Template:
 
 @get("/reports/outcomes/shares/{share_id:int}/revoke", include_in_schema=False, opt=SHARING)
 async def share_confirm_revoke(request: Request, caller: CurrentCaller, share_id: FromPath[int]) -> Template:
-    link = await shares.get_share(caller, share_id, date.today())
+    link = await shares.get_share(caller, share_id, clock.today())
     return page(request, "pages/outcome_share_revoke.html", link=link)
 
 
@@ -74,7 +74,7 @@ async def shared_report(request: Request, token: FromPath[str]) -> Template | Re
     token, extension = (token[:-4], token[-3:]) if token.endswith((".pdf", ".csv")) else (token, "")
     share_id = shares.checked_share_id(settings.secret_key, token)  # before any database work
     await count_lookup(settings, f"partage {_client_ip(request)}", settings.share_max_views, "consultations")
-    share, scope = await shares.shared_scope(share_id, token, date.today())
+    share, scope = await shares.shared_scope(share_id, token, clock.today())
     report = await services.scope_report(scope, settings.small_cell_k)
     if extension:
         return await download(report, extension, PRIVATE)

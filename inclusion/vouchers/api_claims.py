@@ -9,6 +9,7 @@ from litestar import Controller, MediaType, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import convert
 
+from inclusion import clock
 from inclusion.accounts.guards import STAFF
 from inclusion.errors import NotFound
 from inclusion.pagination import DEFAULT_PER_PAGE
@@ -72,7 +73,7 @@ class ClaimApi(Controller):
 
 def _period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
     """The period asked for; by default from 1 January to today."""
-    today = date.today()
+    today = clock.today()
     return date_from or date(today.year, 1, 1), date_to or today
 
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from typing import Any
 
-from inclusion import db
+from inclusion import clock, db
 from inclusion.errors import InvalidData
 from inclusion.scoping import Caller
 from inclusion.vocabulary import PRESCRIBER_TYPE_LABELS, PrescriberType
@@ -102,7 +101,7 @@ def _group(rows: list[dict[str, Any]], errors: dict[int, list[str]]) -> dict[str
 
 async def import_booklets(caller: Caller, data: BookletImport) -> dict[str, Any]:
     site_id, scheme = await stock_site(caller, data.site_id, data.scheme_id)
-    if data.received_on and data.received_on > date.today():
+    if data.received_on and data.received_on > clock.today():
         raise InvalidData({"received_on": "La date de réception ne peut pas être dans le futur."})
     rows, errors = parse(data.csv)
     booklets = _group(rows, errors)
@@ -128,7 +127,7 @@ async def import_booklets(caller: Caller, data: BookletImport) -> dict[str, Any]
                 "number": number,
                 "prescriber_name": group[0]["prescriber"],
                 "prescriber_type": group[0]["type"],
-                "received_on": data.received_on or date.today(),
+                "received_on": data.received_on or clock.today(),
             }
             ids.append(await insert_booklet(caller, site_id, scheme, values, [row["number"] for row in group]))
     created = [await get_booklet(caller, booklet_id) for booklet_id in ids]

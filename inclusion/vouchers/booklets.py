@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from inclusion import db
+from inclusion import clock, db
 from inclusion.errors import InvalidData, NotFound
 from inclusion.pagination import PageRequest, PageResult, fetch_page
 from inclusion.scoping import Caller, one_in_scope, site_filter, site_for_new_record
@@ -78,7 +77,7 @@ async def create_booklet(caller: Caller, data: BookletCreate) -> dict[str, Any]:
         found["number"] = reason
     elif await booklet_exists(scheme["id"], number):
         found["number"] = f"Le carnet n° {number} existe déjà pour ce dispositif."
-    if data.received_on and data.received_on > date.today():
+    if data.received_on and data.received_on > clock.today():
         found["received_on"] = "La date de réception ne peut pas être dans le futur."
     if not data.prescriber_name.strip():
         found["prescriber_name"] = "Indiquez le prescripteur (nom de l'organisme)."
@@ -92,7 +91,7 @@ async def create_booklet(caller: Caller, data: BookletCreate) -> dict[str, Any]:
         "number": number,
         "prescriber_name": data.prescriber_name.strip(),
         "prescriber_type": data.prescriber_type.value,
-        "received_on": data.received_on or date.today(),
+        "received_on": data.received_on or clock.today(),
     }
     async with db.write_transaction():
         booklet_id = await insert_booklet(caller, site_id, scheme, values, wanted)

@@ -6,10 +6,9 @@ another claim took in the meantime makes the whole claim fail rather than appear
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from inclusion import db
+from inclusion import clock, db
 from inclusion.errors import Conflict, InvalidData, NotFound
 from inclusion.pagination import PageRequest, PageResult, fetch_page
 from inclusion.scoping import Caller, one_in_scope, site_filter, site_for_new_record
@@ -140,7 +139,7 @@ async def record_payment(caller: Caller, claim_id: int, data: PaymentRequest) ->
     claim = await _fetch(caller, claim_id)
     if claim["status"] == ClaimStatus.paid.value:
         raise Conflict(f"Le paiement de cette demande a déjà été enregistré (le {claim['paid_on']:%d/%m/%Y}).")
-    if data.paid_on > date.today():
+    if data.paid_on > clock.today():
         raise InvalidData({"paid_on": "La date de paiement ne peut pas être dans le futur."})
     if data.paid_on < claim["created_at"].date():
         raise InvalidData({"paid_on": "La date de paiement précède la demande."})

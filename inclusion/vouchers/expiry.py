@@ -10,7 +10,7 @@ import asyncio
 import logging
 from datetime import date, timedelta
 
-from inclusion import db
+from inclusion import clock, db
 from inclusion.vocabulary import VoucherStatus
 from inclusion.vouchers.lifecycle import move_many
 from inclusion.vouchers.lookup import LIVE
@@ -29,7 +29,7 @@ async def lapsed_scheme_ids(today: date) -> list[int]:
 
 async def expire(today: date | None = None) -> int:
     """Mark every lapsed live voucher `expired`, with its history row; return how many."""
-    today = today or date.today()
+    today = today or clock.today()
     schemes = await lapsed_scheme_ids(today)
     if not schemes:
         return 0

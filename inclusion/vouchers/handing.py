@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from inclusion import db
+from inclusion import clock, db
 from inclusion.audit.services import Action, record
 from inclusion.errors import Conflict, InvalidData
 from inclusion.learners.services import record_contact
@@ -23,7 +22,7 @@ async def issue(caller: Caller, number: str, scheme_id: int | None, data: IssueR
     """in_stock → issued, to a live file of the voucher's site, on a day the voucher is still valid."""
     voucher = await find_voucher(caller, number, scheme_id)
     lifecycle.check(voucher, VoucherStatus.issued)
-    issued_on = data.issued_on or date.today()
+    issued_on = data.issued_on or clock.today()
     learner = (
         await Learner.select(Learner.id)
         .where(
@@ -38,7 +37,7 @@ async def issue(caller: Caller, number: str, scheme_id: int | None, data: IssueR
     found = {}
     if learner is None:
         found["learner_id"] = "Apprenant inconnu sur le site de ce Pass (ou fiche anonymisée)."
-    if issued_on > date.today():
+    if issued_on > clock.today():
         found["issued_on"] = "La date de remise ne peut pas être dans le futur."
     if found:
         raise InvalidData(found)
@@ -60,6 +59,6 @@ async def cancel(caller: Caller, number: str, scheme_id: int | None, data: Cance
     """in_stock or issued → cancelled (lost, spoilt); a used voucher cannot be cancelled."""
     voucher = await find_voucher(caller, number, scheme_id)
     async with db.write_transaction():
-        changes = {"ended_on": date.today()}
+        changes = {"ended_on": clock.today()}
         await lifecycle.move(caller, voucher, VoucherStatus.cancelled, changes, note=data.reason.strip())
     return await voucher_by_id(voucher["id"])

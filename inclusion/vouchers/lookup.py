@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from inclusion import clock
 from inclusion.errors import Conflict, NotFound
 from inclusion.learners.names import display_name
 from inclusion.pagination import PageRequest, PageResult, fetch_page
@@ -126,7 +127,7 @@ async def list_vouchers(caller: Caller, page: PageRequest, filters: dict[str, An
             clauses.append(column == filters[name])
     if (within := filters.get("expiring_within")) is not None:
         clauses.append(Voucher.status.is_in(list(LIVE)))
-        clauses.append(Voucher.scheme.is_in(await expiring_scheme_ids(date.today(), within) or [0]))
+        clauses.append(Voucher.scheme.is_in(await expiring_scheme_ids(clock.today(), within) or [0]))
     order = [Voucher.scheme.name, Voucher.number]
     result = await fetch_page(Voucher, voucher_columns(), clauses, order, page)
     return PageResult(shaped_vouchers(result.rows), result.total, result.page, result.per_page)

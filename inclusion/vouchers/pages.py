@@ -10,6 +10,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
+from inclusion import clock
 from inclusion.accounts.guards import PERSONAL, STAFF
 from inclusion.activities.services import get_activity
 from inclusion.errors import Conflict, DomainError, InvalidData, NotFound
@@ -153,7 +154,7 @@ async def redeem(request: Request, caller: CurrentCaller, activity_id: FromPath[
 async def _issue_page(request: Request, caller, learner_id: int, status: int = 200, **context: Any) -> Template:
     row = await fetch_learner(caller, learner_id)
     name = display_name(row["first_name"], row["last_name"], row["pseudonym"], row["anonymised_at"] is not None)
-    context.setdefault("issued_on", date.today().isoformat())
+    context.setdefault("issued_on", clock.today().isoformat())
     return page(
         request,
         "pages/voucher_issue.html",

@@ -10,6 +10,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
+from inclusion import clock
 from inclusion.errors import Conflict, InvalidData
 from inclusion.pagination import PageRequest
 from inclusion.scoping import Role
@@ -59,7 +60,7 @@ async def claim_list(
     status: Annotated[str, QueryParameter(max_length=8)] = "",
     page_number: Annotated[int, QueryParameter(name="page", ge=1)] = 1,
 ) -> Template:
-    start, end = last_month(date.today())
+    start, end = last_month(clock.today())
     values = {"date_from": start.isoformat(), "date_to": end.isoformat()}
     return await _list_page(request, caller, status, page_number, values)
 
@@ -103,7 +104,7 @@ async def record_payment(request: Request, caller: CurrentCaller, claim_id: From
         data = convert_form(
             {"amount_cents": euros_to_cents(values["amount"]), "paid_on": values["paid_on"]}, PaymentRequest
         )
-        if data.paid_on > date.today():
+        if data.paid_on > clock.today():
             raise InvalidData({"paid_on": "La date de paiement ne peut pas être dans le futur."})
         if form.get("confirm") != "1":
             return page(request, "pages/claim_payment.html", claim=claim, data=data, values=values, euros=euros)

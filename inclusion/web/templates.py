@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
 
+from inclusion import clock
 from inclusion.scoping import ROLE_LABELS
 from inclusion.settings import TEMPLATES_DIR
 from inclusion.sites.schemas import KIND_LABELS
 from inclusion.vocabulary import AGE_BAND_LABELS, VOUCHER_STATUS_LABELS
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = clock.ZONE
 
 
 def date_fr(value: datetime | None, with_time: bool = True) -> str:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from inclusion.frameworks.builtin import EVERYDAY
 from inclusion.vocabulary import AdminTopic, DigitalTopic
+from tests.support.clock import paris_today
 from tests.support.database import Factory
 
-TODAY = date.today()
+TODAY = paris_today()
 SOCLE = [c["code"] for c in EVERYDAY["competences"] if c["socle"]]
 OTHERS = [c["code"] for c in EVERYDAY["competences"] if not c["socle"]]
 

@@ -20,6 +20,7 @@ from inclusion.piccolo_app import APP_CONFIG
 from inclusion.scoping import Role
 from inclusion.settings import Settings
 from inclusion.sites.tables import Site
+from tests.support.clock import paris_today
 
 TEST_PASSWORD = "mot-de-passe-de-test"
 _counter = itertools.count(1)
@@ -257,7 +258,7 @@ class Factory:
 
         site = (await Learner.select(Learner.site).where(Learner.id == learner_id).first())["site"]
         code = values.pop("code", new_code())
-        snapshot = {"issued_on": date.today().isoformat(), "learner": {"public_name": "Marie M."}, "code": code}
+        snapshot = {"issued_on": paris_today().isoformat(), "learner": {"public_name": "Marie M."}, "code": code}
         certificate = Certificate(
             site=site,
             learner=learner_id,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from datetime import date
 
 import httpx
+
+from tests.support.clock import paris_today
 
 
 @dataclass
@@ -60,7 +61,7 @@ async def issued_voucher(client: httpx.AsyncClient, world: dict, number: str) ->
             "numbers": [number],
         },
     )
-    today = date.today().isoformat()
+    today = paris_today().isoformat()
     await post(f"/api/v1/vouchers/{number}/issue", {"learner_id": world["learner"], "issued_on": today})
     activities = await post(
         "/api/v1/activities",
