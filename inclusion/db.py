@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -34,12 +35,38 @@ class DatabaseUnreachable(Exception):
 
 
 class _PostgresEngine(PostgresEngine):
-    """PostgresEngine that does not connect while it is being built."""
+    """PostgresEngine that does not connect while it is being built, and keeps one pool per event loop: an app
+    opens its pool on the loop that serves it, and code on any other loop (a test's own, a one-off command's)
+    opens a connection per query instead of borrowing connections bound to another loop."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._pools: dict[asyncio.AbstractEventLoop, asyncpg.Pool] = {}
+        super().__init__(*args, **kwargs)
+
+    @property
+    def pool(self) -> asyncpg.Pool | None:
+        loop = _running_loop()
+        return None if loop is None else self._pools.get(loop)
+
+    @pool.setter
+    def pool(self, pool: asyncpg.Pool | None) -> None:
+        loop = _running_loop()
+        if pool is not None and loop is not None:
+            self._pools[loop] = pool
+        elif loop is not None:
+            self._pools.pop(loop, None)
 
     async def check_version(self) -> None:
         return None
 
     async def prep_database(self) -> None:
+        return None
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
         return None
 
 
@@ -178,7 +205,7 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
 async def running(engine: Engine, pool_size: int) -> AsyncIterator[Engine]:
     """Open the PostgreSQL pool for the life of the app; SQLite has none."""
     started = False
-    if isinstance(engine, PostgresEngine) and pool_size > 0:
+    if isinstance(engine, PostgresEngine) and pool_size > 0 and engine.pool is None:
         try:
             await engine.start_connection_pool(min_size=1, max_size=pool_size, reset=_keep_session)
             started = True

@@ -58,7 +58,7 @@ def test_settings(database_url: str, data_dir) -> Settings:
         database_url=database_url,
         secret_key=TEST_SECRET,
         data_dir=data_dir,
-        database_pool_size=0,  # the test client runs the app on its own event loop
+        database_pool_size=4,  # each test client's app pools on its own loop; the test's code connects per query
         daily_jobs=False,  # tests run the retention purge themselves
     )
 
