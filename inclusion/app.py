@@ -32,6 +32,7 @@ from inclusion.health import health
 from inclusion.learners.api import LearnerApi
 from inclusion.learners.pages import LEARNER_PAGES
 from inclusion.learners.retention import run_daily
+from inclusion.reports import month_fold
 from inclusion.reports.api import outcomes, outcomes_csv, outcomes_pdf, outcomes_xlsx
 from inclusion.reports.pages import REPORT_PAGES
 from inclusion.reports.share_api import ShareApi
@@ -110,10 +111,11 @@ def create_app(settings: Settings) -> Litestar:
             logging.getLogger("inclusion").error("Base de données injoignable au démarrage.")
         async with db.running(engine, settings.database_pool_size):
             jobs = []
-            if settings.daily_jobs:  # each worker runs them; both are idempotent
+            if settings.daily_jobs:  # each worker runs them; all are idempotent
                 jobs = [
                     asyncio.create_task(run_daily(settings.retention_months)),
                     asyncio.create_task(expiry.run_daily()),
+                    asyncio.create_task(month_fold.run_daily()),
                 ]
             try:
                 yield

@@ -201,3 +201,28 @@ async def test_a_report_folds_the_changes_it_stored_and_still_reads_the_month_st
     response = await open_client.post("/api/v1/activities", json=workshop([learners[0]], LAST_MONTH), headers=adviser)
     assert response.status_code == 201, response.text
     assert (await headline(open_client, admin, *period))["hours"] == 35.3  # 999 + 999 + 120 minutes
+
+
+@pytest.mark.postgres_only
+async def test_the_daily_fold_empties_pending_changes_and_keeps_stored_months_fresh(open_client, make):
+    """PostgreSQL: the daily job folds every month's pending changes, of months no report read since, and a
+    month stored before stays read from its stored sums (its count of changes did not move)."""
+    from inclusion.reports import month_fold
+
+    site = await make.site("Espace Carnot")
+    adviser = await make.bearer(await make.user("adviser", site))
+    admin = await make.bearer(await make.user("admin"))
+    learner = await make.learner(site)
+    for day in (MONTH_BEFORE, LAST_MONTH):
+        response = await open_client.post("/api/v1/activities", json=workshop([learner], day), headers=adviser)
+        assert response.status_code == 201, response.text
+    period = (site, LAST_MONTH, LAST_MONTH_END)
+    assert (await headline(open_client, admin, *period))["activities"] == 1  # stores and folds LAST_MONTH only
+    pending = "SELECT month, COUNT(*) AS n FROM report_month_change WHERE site = {} GROUP BY month"
+    assert await Table.raw(pending, site) == [{"month": MONTH_BEFORE.isoformat()[:7], "n": 3}]
+    assert await month_fold.fold_pending() == 3
+    assert await Table.raw(pending, site) == []
+    await Table.raw("UPDATE activity SET duration_minutes = 999 WHERE site = {}", site)  # counted: both months move
+    await Table.raw("DELETE FROM report_month_change WHERE site = {}", site)  # ...had the change not been counted
+    assert (await headline(open_client, admin, *period))["hours"] == 2.0  # still the stored sums
+    assert (await headline(open_client, admin, site, MONTH_BEFORE, MONTH_BEFORE.replace(day=28)))["activities"] == 1
