@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from piccolo.table import Table
 
+from inclusion.frameworks.builtin import EVERYDAY
 from inclusion.reports.tables import ReportMonthFigure
 from tests.support.clock import paris_today
 
@@ -226,3 +227,53 @@ async def test_the_daily_fold_empties_pending_changes_and_keeps_stored_months_fr
     await Table.raw("DELETE FROM report_month_change WHERE site = {}", site)  # ...had the change not been counted
     assert (await headline(open_client, admin, *period))["hours"] == 2.0  # still the stored sums
     assert (await headline(open_client, admin, site, MONTH_BEFORE, MONTH_BEFORE.replace(day=28)))["activities"] == 1
+
+
+SOCLE_AUTONOMOUS = {"appareil": 3, "navigation": 3, "courriel": 3, "comptes": 3, "demarche": 3, "arnaques": 3}
+
+
+async def trend(client, headers, site: int) -> dict[str, tuple[int, int]]:
+    """The monthly fragility trend of LAST_MONTH alone: {month: (learners assessed on the socle, fragile)}."""
+    query = f"site={site}&from={LAST_MONTH.isoformat()}&to={LAST_MONTH_END.isoformat()}"
+    response = await client.get(f"/api/v1/reports/outcomes?{query}", headers=headers)
+    assert response.status_code == 200, response.text
+    return {
+        table["key"].split(":", 1)[1]: (
+            table["total"]["cells"][0]["value"],
+            next(row for row in table["rows"] if row["key"] == "fragile")["cells"][0]["value"],
+        )
+        for table in response.json()["tables"]
+        if table["key"].startswith("fragility_month:")
+    }
+
+
+async def test_the_monthly_trend_is_stored_and_follows_new_assessments_and_a_new_socle(open_client, make):
+    """A whole month's fragility trend is read from stored figures; an assessment added to that month, then a new
+    framework version that takes `courriel` out of the socle, each show in the next report."""
+    site = await make.site("Espace Carnot")
+    adviser = await make.bearer(await make.user("adviser", site))
+    admin = await make.bearer(await make.user("admin"))
+    first, second = [await make.learner(site, first_visit_on=MONTH_BEFORE) for _ in range(2)]
+
+    async def assess(learner: int, day: date, **levels: int) -> None:
+        payload = {"learner_id": learner, "kind": "intermediaire", "assessed_on": day.isoformat(),
+                   "levels": SOCLE_AUTONOMOUS | levels}  # fmt: skip
+        response = await open_client.post("/api/v1/assessments", json=payload, headers=adviser)
+        assert response.status_code == 201, response.text
+
+    month = LAST_MONTH.isoformat()[:7]
+    await assess(first, LAST_MONTH, courriel=1)
+    assert await trend(open_client, admin, site) == {month: (1, 1)}
+    stored = ReportMonthFigure.update({ReportMonthFigure.n: ReportMonthFigure.n + 5}).where(
+        (ReportMonthFigure.site == site) & (ReportMonthFigure.measure == "fragility")
+    )
+    await stored  # a report that read the assessments again would not see these
+    assert await trend(open_client, admin, site) == {month: (6, 6)}
+    await assess(first, LAST_MONTH + timedelta(days=1))  # autonomous by the month's last rating
+    assert await trend(open_client, admin, site) == {month: (1, 0)}
+    await assess(second, LAST_MONTH + timedelta(days=2), courriel=0)
+    assert await trend(open_client, admin, site) == {month: (2, 1)}
+    competences = [c | {"socle": False} if c["code"] == "courriel" else c for c in EVERYDAY["competences"]]
+    upload = await open_client.post("/api/v1/frameworks", json=EVERYDAY | {"competences": competences}, headers=admin)
+    assert upload.status_code == 201, upload.text
+    assert await trend(open_client, admin, site) == {month: (2, 0)}  # no assessment changed: the socle did

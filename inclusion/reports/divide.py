@@ -85,16 +85,6 @@ async def entry_latest_rows(scope: ReportScope, framework: dict[str, Any] | None
     return [row | {"code": framework["code_of"].get(row["competence"], "")} for row in rows]
 
 
-async def monthly_rows(scope: ReportScope, framework: dict[str, Any] | None) -> list[dict[str, Any]]:
-    if framework is None:
-        return []
-    if framework["packed"]:
-        socle_slots = sorted(framework["slots"][code] for code in framework["socle_codes"])
-        return await packed.fragility_by_month(scope, framework["version_ids"], socle_slots, AUTONOMOUS_LEVEL)
-    args = (scope, framework["version_ids"], framework["same_code"], framework["socle_ids"])
-    return await queries.fragility_by_month(*args, AUTONOMOUS_LEVEL)
-
-
 def divide_grids(framework: dict[str, Any] | None, rows: list[dict], monthly: list[dict], columns: Columns, k: int):
     if framework is None:
         return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from inclusion.reports import months, queries
+from inclusion.reports import month_plan, months, queries
 from inclusion.reports.scope import ReportScope
 
 
@@ -17,12 +17,12 @@ def _contacted(joins: str, where: str) -> str:
   WHERE ({where}) AND p.present = {{}}"""
 
 
-def seen(plan: months.Plan) -> tuple[str, list[Any]]:
+def seen(plan: month_plan.Plan) -> tuple[str, list[Any]]:
     """CTEs ending with `seen (site, learner)` for the plan's sites and days, and their arguments."""
     whole, whole_args = plan.month_clause("m.site", "m.month")
-    edges, edge_args = months.days_clause(list(plan.edge_pairs()))
-    changed = f"months m JOIN activity a ON a.site = m.site AND {months.within_month('a.date', 'm.month')}"
-    sql = f"""months AS MATERIALIZED ({months.fresh_months(whole)}), seen AS (
+    edges, edge_args = month_plan.days_clause(list(plan.edge_pairs()))
+    changed = f"months m JOIN activity a ON a.site = m.site AND {month_plan.within_month('a.date', 'm.month')}"
+    sql = f"""months AS MATERIALIZED ({months.fresh_months(whole, plan.key)}), seen AS (
   SELECT r.site AS site, r.learner AS learner FROM months m
   JOIN report_month_learner r ON r.site = m.site AND r.month = m.month AND r.version = m.version WHERE m.fresh = 1
   UNION {_contacted("activity a", edges)}
@@ -31,5 +31,5 @@ def seen(plan: months.Plan) -> tuple[str, list[Any]]:
     return sql, [*whole_args, *edge_args, *edge_args, True, True]
 
 
-async def people(scope: ReportScope, plan: months.Plan) -> list[dict[str, Any]]:
+async def people(scope: ReportScope, plan: month_plan.Plan) -> list[dict[str, Any]]:
     return await queries.people(scope, *seen(plan))

@@ -1,8 +1,9 @@
-"""Triggers that count the changes to every site's month of activities.
+"""Triggers that count the changes to every site's month of activities and assessments.
 
-Any insert, update or delete on `activity`, `activity_topic` or `activity_participant`, whatever wrote it,
-counts one more change to the (site, month) of the activity before and after the change, in the same
-transaction, so a figure the report stored at an older count is never read again (`inclusion.reports.months`).
+Any insert, update or delete on `activity`, `activity_topic`, `activity_participant` or `assessment` (which
+every write of its levels updates: `inclusion.assessments.packing`), whatever wrote it, counts one more change
+to the (site, month) of the row before and after the change, in the same transaction, so a figure the report
+stored at an older count is never read again (`inclusion.reports.months`).
 A child row whose activity is already gone (a cascade) counts nothing: deleting the activity counted.
 
 SQLite has one writer at a time: its row triggers add one to `report_month.version`. On PostgreSQL the count
@@ -70,18 +71,69 @@ def postgres_functions() -> list[str]:
             ("touched", "SELECT * FROM touched"),
             ("moved", "SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows"),
         ):
-            functions.append(
-                f"CREATE OR REPLACE FUNCTION report_month_{name}_{kind}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN WITH months (site, month) AS MATERIALIZED ({query.format(rows=rows)}), "
-                "first_seen AS (INSERT INTO report_month (site, month, version) SELECT site, month, 0 FROM months n "
-                "WHERE NOT EXISTS (SELECT 1 FROM report_month m WHERE m.site = n.site AND m.month = n.month) "
-                "ORDER BY 1, 2 ON CONFLICT (site, month) DO NOTHING) "
-                "INSERT INTO report_month_change (site, month) SELECT site, month FROM months; RETURN NULL; END $$"
-            )
+            functions.append(_change_function(f"{name}_{kind}", query.format(rows=rows)))
     return functions
 
 
+def _change_function(name: str, months: str) -> str:
+    """The trigger function `report_month_{name}`: the (site, month) rows that `months` selects get a month row if
+    they had none, and one change each."""
+    return (
+        f"CREATE OR REPLACE FUNCTION report_month_{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN WITH months (site, month) AS MATERIALIZED ({months}), "
+        "first_seen AS (INSERT INTO report_month (site, month, version) SELECT site, month, 0 FROM months n "
+        "WHERE NOT EXISTS (SELECT 1 FROM report_month m WHERE m.site = n.site AND m.month = n.month) "
+        "ORDER BY 1, 2 ON CONFLICT (site, month) DO NOTHING) "
+        "INSERT INTO report_month_change (site, month) SELECT site, month FROM months; RETURN NULL; END $$"
+    )
+
+
+def assessment_sqlite_statements() -> list[str]:
+    """Row triggers on `assessment` (a level written or changed repacks its assessment, an UPDATE: counted too),
+    and a month row for every month that has assessments but no activity."""
+    statements = []
+    for event, rows in (("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
+        bumps = " ".join(
+            _bump(f"SELECT {row}.site, substr({row}.assessed_on, 1, 7), 1 WHERE true") + ";" for row in rows
+        )
+        statements.append(
+            f"CREATE TRIGGER report_month_assessment_{event.lower()} AFTER {event} ON assessment BEGIN {bumps} END"
+        )
+    return [*statements, _assessment_backfill("substr(assessed_on, 1, 7)")]
+
+
+def assessment_postgres_statements() -> list[str]:
+    """Statement triggers on `assessment`, as on `activity`: changes counted in `report_month_change`."""
+    month = "to_char(t.assessed_on, 'YYYY-MM')"
+    statements = []
+    for kind, rows in (
+        ("touched", "SELECT * FROM touched"),
+        ("moved", "SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows"),
+    ):
+        statements.append(_change_function(f"assessment_{kind}", f"SELECT DISTINCT t.site, {month} FROM ({rows}) t"))
+    for event, referencing, kind in _EVENTS:
+        statements.append(
+            f"CREATE TRIGGER report_month_assessment_{event.lower()} AFTER {event} ON assessment "
+            f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION report_month_assessment_{kind}()"
+        )
+    return [*statements, _assessment_backfill("to_char(assessed_on, 'YYYY-MM')")]
+
+
+def _assessment_backfill(month: str) -> str:
+    return (
+        f"INSERT INTO report_month (site, month, version) SELECT DISTINCT site, {month}, 1 FROM assessment WHERE true "
+        "ON CONFLICT (site, month) DO NOTHING"
+    )
+
+
 CHANGE_INDEX = "CREATE INDEX IF NOT EXISTS report_month_change_month ON report_month_change (site, month)"
+
+
+_EVENTS = (
+    ("INSERT", "NEW TABLE AS touched", "touched"),
+    ("DELETE", "OLD TABLE AS touched", "touched"),
+    ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows", "moved"),
+)
 
 
 def postgres_statements() -> list[str]:
@@ -89,11 +141,7 @@ def postgres_statements() -> list[str]:
     statements = [*UNIQUE_INDEXES, *postgres_functions()]
     for table in ("activity", *CHILDREN):
         name = "activity" if table == "activity" else "child"
-        for event, referencing, kind in (
-            ("INSERT", "NEW TABLE AS touched", "touched"),
-            ("DELETE", "OLD TABLE AS touched", "touched"),
-            ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows", "moved"),
-        ):
+        for event, referencing, kind in _EVENTS:
             statements.append(
                 f"CREATE TRIGGER report_month_{table}_{event.lower()} AFTER {event} ON {table} "
                 f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION report_month_{name}_{kind}()"

@@ -1,84 +1,28 @@
-"""The report's activity figures (volume per month, present participants, people reached per topic, referrals),
-summed once per site and month and kept while that month's activities do not change.
+"""The report's month figures (activity volume per month, present participants, people reached per topic,
+referrals, and the monthly fragility trend), summed once per site and month and kept while that month's
+activities and assessments do not change.
 
-A period splits, per site, into whole months and edge days. Each whole month is read from
+A period splits, per site, into whole months and edge days (`month_plan`). Each whole month is read from
 `report_month_figure` when its figures were computed at the month's version now (its count of changes, kept by
-triggers: `month_triggers`); a month without such figures is computed from the activities and stored
-first. Edge days, and any month that changed in between, are computed from the activities. Every statement
-reads its figures and the versions they stand for in one snapshot, so a stored figure is never newer or
-older than the version it claims.
+triggers: `month_triggers`) and, for the trend, under the current framework's key (`month_fragility`); a month
+without such figures is computed from the records and stored first. Edge days, and any month that changed in
+between, are computed from the records. Every statement reads its figures and the versions they stand for in
+one snapshot, so a stored figure is never newer or older than the version it claims.
 """
 
 from __future__ import annotations
 
-from calendar import monthrange
-from collections.abc import Iterator
-from datetime import date, timedelta
+import asyncio
 from typing import Any
 
 from inclusion import db, sql
+from inclusion.reports import month_fragility
+from inclusion.reports.month_plan import Plan, days_clause, month_days, within_month
 from inclusion.reports.month_triggers import FOLD_LOCK, fold, live_months
 from inclusion.reports.queries import month_of
-from inclusion.reports.scope import ReportScope
 
 VOLUME = ("activities", "workshops", "named_sessions", "anonymous_sessions", "anonymous_in_workshops", "minutes")
 FRESH = "_fresh"  # the row stored with a month's figures: the month was computed at this version
-
-
-def _month(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def _split(start: date, end: date) -> tuple[list[str], list[tuple[date, date]]]:
-    """The whole months of [start, end] and the days left at its edges."""
-    first = start if start.day == 1 else (start.replace(day=1) + timedelta(days=32)).replace(day=1)
-    last = end if end.day == monthrange(end.year, end.month)[1] else end.replace(day=1) - timedelta(days=1)
-    if first > last:
-        return [], [(start, end)]
-    months, day = [], first
-    while day <= last:
-        months.append(_month(day))
-        day = (day + timedelta(days=32)).replace(day=1)
-    edges = [(start, first - timedelta(days=1))] if start < first else []
-    edges += [(last + timedelta(days=1), end)] if end > last else []
-    return months, edges
-
-
-class Plan:
-    """Per group of sites sharing their windows: whole months and edge days (`None`: every site)."""
-
-    def __init__(self, scope: ReportScope) -> None:
-        groups: dict[tuple, list[int] | None] = {}
-        if scope.every_site:
-            groups[((scope.date_from, scope.date_to),)] = None
-        else:
-            for site in scope.site_ids:
-                groups.setdefault(tuple(scope.windows[site]), []).append(site)
-        self.parts: list[tuple[list[int] | None, list[str], list[tuple[date, date]]]] = []
-        for windows, sites in groups.items():
-            months, edges = [], []
-            for start, end in windows:
-                whole, left = _split(start, end)
-                months += whole
-                edges += left
-            self.parts.append((sites, months, edges))
-
-    def month_clause(self, site: str, month: str) -> tuple[str, list[Any]]:
-        parts, args = [], []
-        for sites, months, _ in self.parts:
-            if months:
-                parts.append(f"({_in(site, sites)} AND {month} IN ({', '.join('{}' for _ in months)}))")
-                args += months
-        return (" OR ".join(parts) or "1 = 0"), args
-
-    def edge_pairs(self) -> Iterator[tuple[list[int] | None, date, date]]:
-        for sites, _, edges in self.parts:
-            for start, end in edges:
-                yield sites, start, end
-
-
-def _in(column: str, sites: list[int] | None) -> str:
-    return "1 = 1" if sites is None else f"{column} IN ({', '.join(str(int(site)) for site in sites) or '0'})"
 
 
 def _figures(source: str) -> str:
@@ -112,34 +56,14 @@ def _figures(source: str) -> str:
 )"""
 
 
-def days_clause(pairs: list[tuple[list[int] | None, date, date]]) -> tuple[str, list[Any]]:
-    parts, args = [], []
-    for sites, start, end in pairs:
-        parts.append(f"({_in('a.site', sites)} AND a.date BETWEEN {{}} AND {{}})")
-        args += [start, end]
-    return (" OR ".join(parts) or "1 = 0"), args
-
-
-def _month_days(site: int, month: str) -> tuple[list[int], date, date]:
-    year, number = int(month[:4]), int(month[5:])
-    return [site], date(year, number, 1), date(year, number, monthrange(year, number)[1])
-
-
-def within_month(day: str, month: str) -> str:
-    """SQL: the date `day` falls in the month `month` (AAAA-MM), in a form the (site, date) index serves."""
-    if db.is_sqlite():
-        return f"{day} >= {month} || '-01' AND {day} < date({month} || '-01', '+1 month')"
-    first = f"to_date({month}, 'YYYY-MM')"
-    return f"{day} >= {first} AND {day} < ({first} + interval '1 month')::date"
-
-
 def _stale(plan: Plan) -> tuple[str, list[Any]]:
     """SQL selecting the plan's whole months (site, month, version) without figures at their version."""
     where, args = plan.month_clause("m.site", "m.month")
     return (
         f"""SELECT m.site AS site, m.month AS month, m.version AS version FROM {live_months()} m
 WHERE ({where}) AND NOT EXISTS (SELECT 1 FROM report_month_figure f
-  WHERE f.site = m.site AND f.month = m.month AND f.version = m.version AND f.measure = '{FRESH}')""",
+  WHERE f.site = m.site AND f.month = m.month AND f.version = m.version AND f.measure = '{FRESH}'
+  AND f.key = '{plan.key}')""",
         args,
     )
 
@@ -157,7 +81,9 @@ def _store(plan: Plan):
     them: one statement on PostgreSQL, one transaction of the single writer on SQLite."""
     stale, args = _stale(plan)
     source = f"stale s JOIN activity a ON a.site = s.site AND {within_month('a.date', 's.month')}"
-    ctes = f"stale AS MATERIALIZED ({stale}), {_figures(source)}"
+    assessments = f"stale s JOIN assessment a ON a.site = s.site AND {within_month('a.assessed_on', 's.month')}"
+    fragility = month_fragility.ctes(plan.framework, assessments, "1 = 1")
+    ctes = f"stale AS MATERIALIZED ({stale}), {_figures(source)}, {fragility}"
     learners = f"""INSERT INTO report_month_learner (site, month, version, learner)
 SELECT c.site, c.month, s.version, c.learner
 FROM ({_contacts("acts")}) c JOIN stale s ON s.site = c.site AND s.month = c.month
@@ -166,7 +92,11 @@ ON CONFLICT (site, month, learner) DO UPDATE SET version = excluded.version"""
     figures = f"""INSERT INTO report_month_figure (site, month, version, measure, key, n)
 SELECT f.site, f.month, s.version, f.measure, f.key, f.n
 FROM figures f JOIN stale s ON s.site = f.site AND s.month = f.month
-UNION ALL SELECT site, month, version, '{FRESH}', '', 0 FROM stale
+UNION ALL SELECT g.site, g.month, s.version, 'fragility', '{plan.key}:assessed', g.assessed
+  FROM fragility g JOIN stale s ON s.site = g.site AND s.month = g.month
+UNION ALL SELECT g.site, g.month, s.version, 'fragility', '{plan.key}:fragile', g.fragile
+  FROM fragility g JOIN stale s ON s.site = g.site AND s.month = g.month
+UNION ALL SELECT site, month, version, '{FRESH}', '{plan.key}', 0 FROM stale
 ORDER BY 1, 2, 4, 5
 ON CONFLICT (site, month, measure, key) DO UPDATE SET version = excluded.version, n = excluded.n"""
     if db.is_sqlite():
@@ -185,11 +115,12 @@ async def _any_stale(plan: Plan) -> bool:
     return bool(await sql.fetch(f"{stale} LIMIT 1", *args))
 
 
-def fresh_months(where: str) -> str:
-    """SQL: the whole months `where` keeps (on `m`), with their version and whether figures were stored at it."""
+def fresh_months(where: str, key: str) -> str:
+    """SQL: the whole months `where` keeps (on `m`), with their version and whether figures were stored at it
+    under the framework key `key`."""
     return f"""SELECT m.site AS site, m.month AS month, m.version AS version, CASE WHEN EXISTS (
     SELECT 1 FROM report_month_figure f WHERE f.site = m.site AND f.month = m.month AND f.version = m.version
-    AND f.measure = '{FRESH}') THEN 1 ELSE 0 END AS fresh
+    AND f.measure = '{FRESH}' AND f.key = '{key}') THEN 1 ELSE 0 END AS fresh
   FROM {live_months()} m WHERE {where}"""
 
 
@@ -201,7 +132,7 @@ async def _stored(plan: Plan) -> list[dict[str, Any]]:
     zeros = ", ".join(f"0 AS {name}" for name in VOLUME)
     return await sql.fetch(
         f"""
-WITH months AS MATERIALIZED ({fresh_months(where)}), figures AS MATERIALIZED (
+WITH months AS MATERIALIZED ({fresh_months(where, plan.key)}), figures AS MATERIALIZED (
   SELECT f.site AS site, f.month AS month, f.measure AS measure, f.key AS key, f.n AS n
   FROM months m JOIN report_month_figure f ON f.site = m.site AND f.month = m.month AND f.version = m.version
   WHERE m.fresh = 1
@@ -209,14 +140,25 @@ WITH months AS MATERIALIZED ({fresh_months(where)}), figures AS MATERIALIZED (
 SELECT 'stale' AS measure, site, month, '' AS key, 0 AS n, {zeros} FROM months WHERE fresh = 0
 UNION ALL SELECT 'volume', site, month, '', 0, {pivot} FROM figures WHERE measure = 'volume' GROUP BY site, month
 UNION ALL SELECT measure, site, '', key, CAST(SUM(n) AS BIGINT), {zeros} FROM figures
-  WHERE measure IN ('present', 'topic', 'referral') GROUP BY measure, site, key""",
+  WHERE measure IN ('present', 'topic', 'referral') GROUP BY measure, site, key
+UNION ALL SELECT measure, site, month, key, n, {zeros} FROM figures
+  WHERE measure = 'fragility' AND key IN ('{plan.key}:assessed', '{plan.key}:fragile')""",
         *args,
     )
 
 
-def _shaped(stored: list[dict[str, Any]], computed: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """The rows `queries` would give: volume per site and month, present, topics and referrals per site."""
+def _shaped(
+    stored: list[dict[str, Any]], computed: list[dict[str, Any]], fragility: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Volume per site and month, present, topics and referrals per site, and the monthly fragility trend
+    (`monthly`: site, month, assessed, fragile)."""
     found: dict[str, list[dict[str, Any]]] = {"volume": [], "present": [], "topics": [], "referrals": []}
+    trend: dict[tuple[int, str], dict[str, Any]] = {}
+    for row in stored:
+        if row["measure"] == "fragility":
+            month = trend.setdefault((row["site"], row["month"]), {"site": row["site"], "month": row["month"]})
+            month[row["key"].rsplit(":", 1)[1]] = row["n"]
+    found["monthly"] = [*trend.values(), *fragility]
     for row in stored:
         if row["measure"] == "volume":
             found["volume"].append({"site": row["site"], "month": row["month"]} | {k: row[k] for k in VOLUME})
@@ -239,31 +181,6 @@ def _shaped(stored: list[dict[str, Any]], computed: list[dict[str, Any]]) -> dic
     return found
 
 
-async def close_open_months(plan: Plan) -> None:
-    """Read as a whole month an edge that starts on the 1st and ends before the month does, when its sites have no
-    activity later that month: a report up to today, as most are, then reads the current month stored (activities
-    cannot be dated after today) instead of summing its days again."""
-    candidates = []
-    for part, (sites, _, edges) in enumerate(plan.parts):
-        for start, end in edges:
-            last = _month_days(0, _month(start))[2]
-            if start.day == 1 and end < last:
-                candidates.append((part, sites, start, end, last))
-    if not candidates:
-        return
-    checks, args = [], []
-    for number, (_, sites, _, end, last) in enumerate(candidates):
-        later = f"SELECT 1 FROM activity a WHERE {_in('a.site', sites)} AND a.date > {{}} AND a.date <= {{}}"
-        checks.append(f"SELECT {number} AS n WHERE EXISTS ({later})")
-        args += [end, last]
-    blocked = {row["n"] for row in await sql.fetch(" UNION ALL ".join(checks), *args)}
-    for number, (part, _, start, end, _) in enumerate(candidates):
-        if number not in blocked:
-            _, whole, edges = plan.parts[part]
-            edges.remove((start, end))
-            whole.append(_month(start))
-
-
 async def refresh(plan: Plan) -> None:
     """Store the figures and learners of the plan's whole months that have none at their current version."""
     if await _any_stale(plan):
@@ -271,12 +188,20 @@ async def refresh(plan: Plan) -> None:
 
 
 async def activity_figures(plan: Plan) -> dict[str, list[dict[str, Any]]]:
-    """Volume per site and month, and per site present participants, people reached per topic, referrals."""
+    """Volume per site and month, per site present participants, people reached per topic, referrals, and the
+    monthly fragility trend."""
     stored = await _stored(plan)
     again = [(row["site"], row["month"]) for row in stored if row["measure"] == "stale"]
-    pairs = [*plan.edge_pairs(), *(_month_days(site, month) for site, month in again)]
-    computed = []
+    pairs = [*plan.edge_pairs(), *(month_days(site, month) for site, month in again)]
+    computed, fragility = [], []
     if pairs:
         where, args = days_clause(pairs)
-        computed = await sql.fetch(f"WITH {_figures(f'activity a WHERE {where}')} SELECT * FROM figures", True, *args)
-    return _shaped(stored, computed)
+        rated, rated_args = days_clause(pairs, "a.assessed_on")
+        computed, fragility = await asyncio.gather(
+            sql.fetch(f"WITH {_figures(f'activity a WHERE {where}')} SELECT * FROM figures", True, *args),
+            sql.fetch(
+                f"WITH {month_fragility.ctes(plan.framework, 'assessment a', rated)} SELECT * FROM fragility",
+                *rated_args,
+            ),  # fmt: skip
+        )
+    return _shaped(stored, computed, fragility)

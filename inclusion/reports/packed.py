@@ -1,6 +1,6 @@
 """The divide read from `assessment.levels_packed`: one row per assessment instead of one per level.
 
-Same figures as `queries.divide` and `queries.fragility_by_month`, in the same row shapes, for a framework whose
+Same figures as `queries.divide`, in the same row shape, for a framework whose
 slots and levels fit the packed integers (`inclusion.assessments.packing`). A learner's entry level in a
 competence is the 4-bit field of the first assessment of the period that has it set, the latest level that of
 the last one: MIN() and MAX() of an integer that sorts like (day, assessment id) and ends with the field.
@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from inclusion import db, sql
-from inclusion.reports.queries import id_list, month_of
+from inclusion.reports.queries import id_list
 from inclusion.reports.scope import ReportScope
 
 
-def _rated(where: str, extra: str = "") -> str:
+def _rated(where: str) -> str:
     """The period's assessments with `k`, an integer that sorts like (day, id), times 16 (computed once a row)."""
     if db.is_sqlite():
         day = "CAST(julianday(a.assessed_on) - 2451544.5 AS INTEGER)"
@@ -24,7 +24,7 @@ def _rated(where: str, extra: str = "") -> str:
         day = "(a.assessed_on - DATE '2000-01-01')"
         materialized = ""
     return f"""rated AS {materialized}(
-  SELECT a.site AS site, a.learner AS learner, {extra}a.levels_packed AS p, ({day} * 4294967296 + a.id) * 16 AS k
+  SELECT a.site AS site, a.learner AS learner, a.levels_packed AS p, ({day} * 4294967296 + a.id) * 16 AS k
   FROM assessment a WHERE {where}
 )"""
 
@@ -92,22 +92,3 @@ SELECT site, {", ".join(outer)} FROM learners GROUP BY site""",
             counts = {f"n{i}": row[f"c{index}_{i}"] or 0 for i in range(width)}
             found.append({"kind": "competence", "site": row["site"], "competence": 0, "code": code} | counts)
     return found
-
-
-async def fragility_by_month(
-    scope: ReportScope, version_ids: list[int], socle_slots: list[int], autonomous: int
-) -> list[dict[str, Any]]:
-    """`queries.fragility_by_month`'s rows: per site and month, learners with a socle competence rated that
-    month, and those below autonome in one of them by its last rating of the month."""
-    where, args = scope.clause("a.site", "a.assessed_on")
-    mask = sum(15 << (4 * int(slot)) for slot in socle_slots)
-    last = ", ".join(f"{_last(slot)} AS l{slot}" for slot in socle_slots)
-    fragile = " OR ".join(f"l{slot} BETWEEN 1 AND {int(autonomous)}" for slot in socle_slots) or "1 = 0"
-    kept = f"a.version IN ({id_list(version_ids)}) AND (a.levels_packed & {mask}) <> 0 AND {where}"
-    return await sql.fetch(
-        f"""
-WITH {_rated(kept, f"{month_of('a.assessed_on')} AS month, ")},
-months AS (SELECT site, month, {last or "0 AS none"} FROM rated GROUP BY site, learner, month)
-SELECT site, month, COUNT(*) AS assessed, {_count(fragile)} AS fragile FROM months GROUP BY site, month""",
-        *args,
-    )

@@ -80,7 +80,7 @@ def id_list(values: list[int]) -> str:
     return ", ".join(str(int(value)) for value in values) or "0"
 
 
-def _ordered_level(days: str, assessment_id: str, level: str) -> str:
+def ordered_level(days: str, assessment_id: str, level: str) -> str:
     """One integer per rating that sorts like (day, assessment id) and carries the level in its last 4 bits:
     MIN() of it gives the first rating's level (% 16), MAX() the last one's, in one pass without sorting."""
     day_number = f"({days} - DATE '2000-01-01')"
@@ -89,7 +89,7 @@ def _ordered_level(days: str, assessment_id: str, level: str) -> str:
     return f"(({day_number} * 4294967296 + {assessment_id}) * 16 + {level})"
 
 
-def _same_competence(column: str, same_code: dict[int, int]) -> str:
+def same_competence(column: str, same_code: dict[int, int]) -> str:
     """The competence a rating counts for: versions of a framework that share a code share one id here (the
     lowest of that code), so ratings made under an older version follow on from the current one's."""
     if not same_code:
@@ -121,8 +121,8 @@ async def divide(
     counts = ", ".join(f"{expression} AS n{i}" for i, expression in enumerate(entry + latest + moved))
     fragility = ["COUNT(*)", "SUM(fragile_entry)", "SUM(fragile_latest)"] + ["0"] * (width - 3)
     fragility_columns = ", ".join(f"{expression} AS n{i}" for i, expression in enumerate(fragility))
-    ordered = _ordered_level("a.assessed_on", "a.id", "l.level")
-    competence = _same_competence("l.competence", same_code)
+    ordered = ordered_level("a.assessed_on", "a.id", "l.level")
+    competence = same_competence("l.competence", same_code)
     return await sql.fetch(
         f"""
 WITH pairs AS (
@@ -142,31 +142,5 @@ WITH pairs AS (
 SELECT 'fragility' AS kind, site, 0 AS competence, {fragility_columns} FROM learners GROUP BY site
 UNION ALL
 SELECT 'competence' AS kind, site, competence, {counts} FROM pairs GROUP BY site, competence""",
-        *args,
-    )
-
-
-async def fragility_by_month(
-    scope: ReportScope, version_ids: list[int], same_code: dict[int, int], socle_ids: list[int], autonomous: int
-) -> list[dict[str, Any]]:
-    """Per site and month: learners with a socle competence rated that month, and those fragile by the month's
-    last rating of each socle competence."""
-    where, args = scope.clause("a.site", "a.assessed_on")
-    month = month_of("a.assessed_on")
-    ordered = _ordered_level("a.assessed_on", "a.id", "l.level")
-    competence = _same_competence("l.competence", same_code)
-    return await sql.fetch(
-        f"""
-WITH last AS (
-  SELECT a.site AS site, a.learner AS learner, {month} AS month, MAX({ordered}) % 16 AS level
-  FROM assessment a JOIN assessment_level l ON l.assessment = a.id
-  WHERE a.version IN ({id_list(version_ids)}) AND l.competence IN ({id_list(socle_ids)}) AND {where}
-  GROUP BY a.site, a.learner, {month}, {competence}
-), learners AS (
-  SELECT site, learner, month, MAX(CASE WHEN level < {int(autonomous)} THEN 1 ELSE 0 END) AS fragile
-  FROM last
-  GROUP BY site, learner, month
-)
-SELECT site, month, COUNT(*) AS assessed, SUM(fragile) AS fragile FROM learners GROUP BY site, month""",
         *args,
     )

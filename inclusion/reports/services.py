@@ -6,9 +6,9 @@ import asyncio
 from datetime import date
 from typing import Any
 
-from inclusion.reports import month_people, months, queries
+from inclusion.reports import month_people, month_plan, months, queries
 from inclusion.reports.assemble import Columns, activity_grids, months_between, people_grids, topic_grids, voucher_grids
-from inclusion.reports.divide import default_framework, divide_grids, entry_latest_rows, monthly_rows
+from inclusion.reports.divide import default_framework, divide_grids, entry_latest_rows
 from inclusion.reports.grid import publish
 from inclusion.reports.scope import ReportScope, check_period, resolve_scope
 from inclusion.scoping import Caller
@@ -36,18 +36,18 @@ async def scope_report(scope: ReportScope, k: int) -> dict[str, Any]:
     date_from, date_to = scope.date_from, scope.date_to
     columns = Columns(scope.site_ids)
     framework = await default_framework()
-    plan = months.Plan(scope)
-    await months.close_open_months(plan)
+    plan = month_plan.Plan(scope, framework)
+    await month_plan.close_open_months(plan)
     await months.refresh(plan)
-    figures, days, people, vouchers, divide, monthly = await asyncio.gather(
+    figures, days, people, vouchers, divide = await asyncio.gather(
         months.activity_figures(plan),
         queries.site_days(scope),
         month_people.people(scope, plan),
         queries.vouchers(scope),
         entry_latest_rows(scope, framework),
-        monthly_rows(scope, framework),
     )
-    volume, present, topics, referrals = (figures[name] for name in ("volume", "present", "topics", "referrals"))
+    names = ("volume", "present", "topics", "referrals", "monthly")
+    volume, present, topics, referrals, monthly = (figures[name] for name in names)
     grids = [
         *activity_grids(columns, volume, present, days, months_between(date_from, date_to)),
         *people_grids(columns, people),
