@@ -1,18 +1,26 @@
-"""The daily fold: on PostgreSQL, every month's pending changes (`report_month_change`) move into its version.
+"""The report's daily upkeep of its stored months, run by every worker:
 
-A report folds the months it reads; months nobody reports on would keep their rows (three per workshop) and
-every version count would scan them. Folding keeps each month's count as it was, so a stored figure stays
-exactly as fresh or stale as before. Several workers may run it: one at a time holds the fold's lock, the
-others find it taken and leave the rows to it.
+- on PostgreSQL, every month's pending changes (`report_month_change`) move into its version. A report folds
+  the months it reads; months nobody reports on would keep their rows (three per workshop) and every version
+  count would scan them. Folding keeps each month's count as it was, so a stored figure stays exactly as fresh
+  or stale as before;
+- every site's whole months of the default period (the last 12 months) are stored where they are not, so the
+  first whole-network report after an upgrade or a new framework does not store 36,000 months itself.
+
+Several workers may run it: one at a time holds each lock, the others find it taken and leave the work to it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import date
 
-from inclusion import db, sql
+from inclusion import clock, db, sql
+from inclusion.reports import month_plan, months
+from inclusion.reports.divide import default_framework
 from inclusion.reports.month_triggers import FOLD_LOCK, fold
+from inclusion.reports.scope import ReportScope, check_period
 
 logger = logging.getLogger("inclusion.reports")
 DAY_SECONDS = 24 * 3600
@@ -34,13 +42,21 @@ async def fold_pending() -> int:
     return await sql.transact(_plan())
 
 
+async def warm(today: date) -> int:
+    """Store the whole months of the default period up to `today` at every site; the number of sites stored."""
+    date_from, date_to = check_period(None, None, today)
+    plan = month_plan.Plan(ReportScope(date_from, date_to, [], {}, every_site=True), await default_framework())
+    await month_plan.close_open_months(plan)
+    return await months.refresh(plan, alone=True)
+
+
 async def run_daily() -> None:
-    """The server's daily fold; a failed run must not stop tomorrow's."""
+    """The server's daily upkeep; a failed run must not stop tomorrow's."""
     while True:
         try:
-            count = await fold_pending()
-            if count:
-                logger.info("Rapports : %d changement(s) reporté(s) dans les versions des mois.", count)
+            folded, stored = await fold_pending(), await warm(clock.today())
+            if folded or stored:
+                logger.info("Rapports : %d changement(s) reporté(s), mois de %d site(s) enregistrés.", folded, stored)
         except Exception:  # noqa: BLE001
-            logger.exception("Le report quotidien des changements de mois a échoué.")
+            logger.exception("L'entretien quotidien des mois du rapport a échoué.")
         await asyncio.sleep(DAY_SECONDS)

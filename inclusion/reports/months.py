@@ -17,12 +17,17 @@ from typing import Any
 
 from inclusion import db, sql
 from inclusion.reports import month_fragility
-from inclusion.reports.month_plan import Plan, days_clause, month_days, within_month
+from inclusion.reports.month_plan import Plan, days_clause, month_days, sites_in, within_month
 from inclusion.reports.month_triggers import FOLD_LOCK, fold, live_months
 from inclusion.reports.queries import month_of
 
 VOLUME = ("activities", "workshops", "named_sessions", "anonymous_sessions", "anonymous_in_workshops", "minutes")
 FRESH = "_fresh"  # the row stored with a month's figures: the month was computed at this version
+# The first report after an upgrade or a new framework stores every month of its sites (the whole network:
+# 36,000 months, 77 s here): one transaction per 100 sites keeps what a cancelled request stored, and holds
+# SQLite's single writer for a moment at a time instead of the whole minute.
+SITES_PER_STORE = 100
+STORE_LOCK = 7_301_002  # an advisory lock: one background job at a time stores months (`month_fold.warm`)
 
 
 def _figures(source: str) -> str:
@@ -56,12 +61,13 @@ def _figures(source: str) -> str:
 )"""
 
 
-def _stale(plan: Plan) -> tuple[str, list[Any]]:
-    """SQL selecting the plan's whole months (site, month, version) without figures at their version."""
+def _stale(plan: Plan, sites: list[int] | None = None) -> tuple[str, list[Any]]:
+    """SQL selecting the plan's whole months (site, month, version) without figures at their version, of `sites`
+    only if given."""
     where, args = plan.month_clause("m.site", "m.month")
     return (
         f"""SELECT m.site AS site, m.month AS month, m.version AS version FROM {live_months()} m
-WHERE ({where}) AND NOT EXISTS (SELECT 1 FROM report_month_figure f
+WHERE ({where}) AND {sites_in("m.site", sites)} AND NOT EXISTS (SELECT 1 FROM report_month_figure f
   WHERE f.site = m.site AND f.month = m.month AND f.version = m.version AND f.measure = '{FRESH}'
   AND f.key = '{plan.key}')""",
         args,
@@ -76,10 +82,15 @@ def _contacts(acts: str) -> str:
   WHERE p.present = {{}}"""
 
 
-def _store(plan: Plan):
-    """The figures and learners of every stale whole month, and its FRESH row, each with the version read with
-    them: one statement on PostgreSQL, one transaction of the single writer on SQLite."""
-    stale, args = _stale(plan)
+def _store(plan: Plan, sites: list[int], alone: bool):
+    """The figures and learners of the stale whole months of `sites`, and their FRESH rows, each with the version
+    read with them: one statement on PostgreSQL, one transaction of the single writer on SQLite. `alone`: on
+    PostgreSQL, store nothing (False) while another transaction holds STORE_LOCK, and hold it while storing."""
+    if alone and not db.is_sqlite():
+        locked = yield f"SELECT pg_try_advisory_xact_lock({STORE_LOCK}) AS got", []
+        if not locked[0]["got"]:
+            return False
+    stale, args = _stale(plan, sites)
     source = f"stale s JOIN activity a ON a.site = s.site AND {within_month('a.date', 's.month')}"
     assessments = f"stale s JOIN assessment a ON a.site = s.site AND {within_month('a.assessed_on', 's.month')}"
     fragility = month_fragility.ctes(plan.framework, assessments, "1 = 1")
@@ -102,17 +113,13 @@ ON CONFLICT (site, month, measure, key) DO UPDATE SET version = excluded.version
     if db.is_sqlite():
         yield f"WITH {ctes} {learners}", [*args, True, True]
         yield f"WITH {ctes} {figures}", [*args, True]
-        return
+        return True
     yield f"WITH {ctes}, stored AS ({learners} RETURNING 1) {figures}", [*args, True, True]
     locked = yield f"SELECT pg_try_advisory_xact_lock({FOLD_LOCK}) AS got", []
     if locked[0]["got"]:  # else another report is folding: these changes wait for the next one
         where, args = plan.month_clause("c.site", "c.month")
-        yield fold(where), args
-
-
-async def _any_stale(plan: Plan) -> bool:
-    stale, args = _stale(plan)
-    return bool(await sql.fetch(f"{stale} LIMIT 1", *args))
+        yield fold(f"({where}) AND {sites_in('c.site', sites)}"), args
+    return True
 
 
 def fresh_months(where: str, key: str) -> str:
@@ -181,10 +188,16 @@ def _shaped(
     return found
 
 
-async def refresh(plan: Plan) -> None:
-    """Store the figures and learners of the plan's whole months that have none at their current version."""
-    if await _any_stale(plan):
-        await sql.transact(_store(plan))
+async def refresh(plan: Plan, sites_per_store: int = SITES_PER_STORE, alone: bool = False) -> int:
+    """Store the figures and learners of the plan's whole months that have none at their current version, in one
+    transaction per `sites_per_store` sites; the number of sites stored. `alone` (a background job): stop at
+    once when another job is storing (PostgreSQL), so several workers do not all store the same months."""
+    stale, args = _stale(plan)
+    sites = [row["site"] for row in await sql.fetch(f"SELECT DISTINCT site FROM ({stale}) s ORDER BY site", *args)]
+    for start in range(0, len(sites), sites_per_store):
+        if not await sql.transact(_store(plan, sites[start : start + sites_per_store], alone)):
+            return start
+    return len(sites)
 
 
 async def activity_figures(plan: Plan) -> dict[str, list[dict[str, Any]]]:
