@@ -71,3 +71,17 @@ async def test_a_second_worker_leaves_the_upkeep_to_the_first(app, make, databas
         await other.close()
     assert await stored_sites(LAST_MONTH.isoformat()[:7]) == set()
     assert await month_fold.warm(paris_today()) == 3
+
+
+async def test_without_a_default_framework_the_report_answers_without_the_divide(app, open_client, make):
+    """No framework marked default: the report over a period cut mid-month still answers, with no divide."""
+    from inclusion.frameworks.tables import Framework
+
+    sites = await three_sites_with_a_workshop_last_month(make)
+    await Framework.update({Framework.is_default: False}, force=True)
+    admin = await make.bearer(await make.user("admin"))
+    query = f"site={sites[0]}&from={LAST_MONTH + timedelta(days=1)}&to={paris_today()}"
+    response = await open_client.get(f"/api/v1/reports/outcomes?{query}", headers=admin)
+    assert response.status_code == 200, response.text
+    keys = {table["key"] for table in response.json()["tables"]}
+    assert "activity" in keys and not any(key.startswith(("fragility", "levels:")) for key in keys)

@@ -34,8 +34,9 @@ def key(framework: dict[str, Any] | None) -> str:
 def ctes(framework: dict[str, Any] | None, joins: str, where: str) -> str:
     """CTEs ending with `fragility (site, month, assessed, fragile)`, counting the assessments that `joins` (a
     FROM clause naming them `a`) and `where` keep; the placeholders are `where`'s."""
-    if framework is None:
-        return "fragility AS (SELECT 0 AS site, '' AS month, 0 AS assessed, 0 AS fragile WHERE 1 = 0)"
+    if framework is None:  # no trend, but the same placeholders
+        empty = f"SELECT a.site AS site, '' AS month, 0 AS assessed, 0 AS fragile FROM {joins} WHERE ({where})"
+        return f"fragility AS ({empty} AND 1 = 0)"
     if framework["packed"]:
         return _packed(framework, joins, where)
     return _levels(framework, joins, where)
