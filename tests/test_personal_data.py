@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from inclusion.audit.tables import AuditEntry
-from inclusion.learners.retention import cutoff
+from inclusion.learners.retention import cutoff, purge
 from inclusion.learners.tables import Learner
 from tests.support.clock import paris_today
 from tests.support.processes import cli_env, run_cli
@@ -64,6 +64,16 @@ async def test_purge_anonymises_files_without_recent_contact(app, make, database
     entry = await AuditEntry.select().where(AuditEntry.action == "anonymise").first().output(load_json=True)
     assert entry["actor"] is None and entry["detail"] == {"motif": "aucun contact depuis 24 mois"}
     assert "0 fiche(s)" in run_cli("purge", env=env).stdout
+
+
+async def test_two_workers_purging_at_once_anonymise_and_audit_each_file_once(app, make):
+    """Every worker runs the daily purge: two at once anonymise a stale file once, with one audit entry."""
+    import asyncio
+
+    site = await make.site()
+    await make.learner(site, "Ancien", "Contact", first_visit_on=paris_today() - timedelta(days=800))
+    assert await asyncio.gather(purge(24), purge(24)) == [1, 1]
+    assert await AuditEntry.count().where(AuditEntry.action == "anonymise") == 1
 
 
 async def test_running_server_purges_once_started(settings, make):

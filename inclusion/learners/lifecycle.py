@@ -77,13 +77,17 @@ _FILLABLE = {"birth_year", "insee_code", "phone", "email", "consent_on", "pseudo
 
 
 async def anonymise(caller: Caller | None, learner_id: int, site_id: int, reason: str = "demande") -> None:
-    """Erase names, contacts, notes and birth year; keep age band, gender, status and every record."""
+    """Erase names, contacts, notes and birth year; keep age band, gender, status and every record. A file
+    already anonymised (by another worker's daily purge a moment before) is left as it is, and audited once."""
     async with db.write_transaction():
-        await (
+        erased = await (
             Learner.update({**ERASED, "anonymised_at": now(), "updated_at": now()})
             .where(Learner.id == learner_id, Learner.anonymised_at.is_null())
+            .returning(Learner.id)
             .run()
         )
+        if not erased:
+            return
         await erase_for_learner(learner_id)  # the name printed on certificates goes too
         await record(caller, Action.anonymise, TARGET, learner_id, site_id, {"motif": reason})
 
