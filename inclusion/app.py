@@ -13,7 +13,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 
-from inclusion import __version__, db
+from inclusion import __version__, clock, db
 from inclusion.accounts.api import TokenApi, UserApi, me
 from inclusion.accounts.auth import AuthenticationMiddleware
 from inclusion.accounts.pages import ACCOUNT_PAGES
@@ -99,6 +99,7 @@ def provide_caller(request: Request) -> Caller:
 
 
 def create_app(settings: Settings) -> Litestar:
+    clock.use_zone(settings.time_zone)
     engine = db.create_engine(settings)
     db.bind(engine)
     logging.getLogger("inclusion").setLevel(settings.log_level)

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from inclusion import db
+from inclusion import clock, db
 from inclusion import migrate as migrations
 from inclusion.db import DatabaseUnreachable
 from inclusion.errors import DomainError, InvalidData
@@ -28,10 +28,12 @@ def fail(message: str, code: int = 1) -> None:
 
 def load_settings() -> Settings:
     try:
-        return Settings.from_env()
+        settings = Settings.from_env()
     except SettingsError as error:
         fail(str(error), 2)
         raise  # unreachable
+    clock.use_zone(settings.time_zone)
+    return settings
 
 
 def run(coroutine: Coroutine[Any, Any, Any]) -> Any:

@@ -1,10 +1,22 @@
-"""The service's sense of time. Stored instants are UTC; days are French days: the site's adviser records
-"today" as Paris sees it, whatever zone the server runs in."""
+"""The service's sense of time. Stored instants are UTC; days are the service's days: an adviser records "today"
+as the service's time zone sees it (INCLUSION_TIME_ZONE, Europe/Paris unless told), whatever zone the server
+runs in. `create_app` and the command line set it from the settings."""
 
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-ZONE = ZoneInfo("Europe/Paris")
+DEFAULT_ZONE = "Europe/Paris"
+_zone = ZoneInfo(DEFAULT_ZONE)
+
+
+def use_zone(name: str) -> None:
+    """The service's time zone from now on (an IANA name the settings checked)."""
+    global _zone
+    _zone = ZoneInfo(name)
+
+
+def zone() -> ZoneInfo:
+    return _zone
 
 
 def now() -> datetime:
@@ -13,5 +25,5 @@ def now() -> datetime:
 
 
 def today() -> date:
-    """Today's date in Paris (between 23:00 and midnight UTC in winter, Paris is already on the next day)."""
-    return datetime.now(ZONE).date()
+    """Today's date in the service's zone (in Paris, between 23:00 and midnight UTC in winter, already tomorrow)."""
+    return datetime.now(_zone).date()

@@ -9,6 +9,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from inclusion.clock import DEFAULT_ZONE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
@@ -51,6 +54,7 @@ class Settings:
     small_cell_k: int = 11
     daily_jobs: bool = True
     log_level: str = "INFO"
+    time_zone: str = DEFAULT_ZONE
 
     @property
     def is_production(self) -> bool:
@@ -113,7 +117,20 @@ class Settings:
             verify_window_minutes=_int(get, "VERIFY_WINDOW_MINUTES", 10),
             share_max_views=_int(get, "SHARE_MAX_VIEWS", 60),
             small_cell_k=_small_cell_k(_int(get, "SMALL_CELL_K", 11)),
+            time_zone=time_zone(get("TIME_ZONE", DEFAULT_ZONE)),
         )
+
+
+def time_zone(name: str) -> str:
+    """The service's IANA time zone: the day an adviser records as "today" (an overseas network: its own)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"INCLUSION_TIME_ZONE vaut « {name} » : indiquez un fuseau IANA, par exemple Europe/Paris, "
+            "Indian/Reunion ou America/Martinique."
+        ) from None
+    return name
 
 
 def public_url(raw: str, production: bool) -> str:

@@ -123,6 +123,33 @@ async def test_today_is_the_day_in_paris_whatever_the_servers_zone(client, make)
         assert refused.status_code == 422 and refused.json()["details"][0]["field"] == "date", (zone, refused.text)
 
 
+async def test_an_overseas_service_records_its_own_today(app, settings, make):
+    """A service set to a zone 13 h ahead of Paris or 12 h behind accepts its own today and refuses its own
+    tomorrow (at any hour, one of the two is not on Paris's date)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from litestar.testing import AsyncTestClient
+
+    from inclusion import clock
+    from inclusion.app import create_app
+
+    _, headers, learners = await setup(make)
+    try:
+        for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+            local = datetime.now(ZoneInfo(zone)).date()
+            async with AsyncTestClient(app=create_app(settings.with_changes(time_zone=zone))) as client:
+                accepted = await client.post(
+                    "/api/v1/activities", json=workshop(learners, date=str(local)), headers=headers
+                )
+                tomorrow = workshop(learners, date=str(local + timedelta(1)))
+                refused = await client.post("/api/v1/activities", json=tomorrow, headers=headers)
+            assert accepted.status_code == 201, (zone, accepted.text)
+            assert refused.status_code == 422 and refused.json()["details"][0]["field"] == "date", (zone, refused.text)
+    finally:
+        clock.use_zone(clock.DEFAULT_ZONE)
+
+
 async def test_a_refused_activity_names_its_own_problems_and_its_learners_at_once(client, make):
     """Zero minutes and a participant of another site in one request: both named, nothing written."""
     _, headers, learners = await setup(make)

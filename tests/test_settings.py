@@ -73,3 +73,12 @@ def test_development_secret_is_made_once_and_shared(tmp_path):
     assert (tmp_path / "secret_key").read_text().strip() == secrets[0]
     assert Settings.from_env({"INCLUSION_DATA_DIR": str(tmp_path)}).secret_key == secrets[0]
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
+
+
+def test_the_service_time_zone_is_paris_unless_told_and_must_exist(tmp_path):
+    """INCLUSION_TIME_ZONE: Europe/Paris by default, an overseas zone if told, one sentence for an unknown one."""
+    base = {"INCLUSION_DATA_DIR": str(tmp_path)}
+    assert Settings.from_env(base).time_zone == "Europe/Paris"
+    assert Settings.from_env({**base, "INCLUSION_TIME_ZONE": "Indian/Reunion"}).time_zone == "Indian/Reunion"
+    with pytest.raises(SettingsError, match="INCLUSION_TIME_ZONE vaut « Mars/Olympus » : indiquez un fuseau IANA"):
+        Settings.from_env({**base, "INCLUSION_TIME_ZONE": "Mars/Olympus"})

@@ -10,7 +10,6 @@ from inclusion import clock, pdf
 from inclusion.reports.charts import dashboard_charts
 from inclusion.reports.exports import SECTIONS
 
-PARIS = clock.ZONE
 WIDE_FROM_SITES = 4  # with this many sites or more, the per-site tables go on landscape pages
 
 
@@ -36,7 +35,7 @@ async def report_pdf(report: dict[str, Any], generated_at: datetime) -> bytes:
     context = printed_context(report, font="Inter") | {  # the bundled face, declared by pdf/base.css
         "title": pdf_title(report),
         "author": "Inclusion numérique",
-        "generated_at": generated_at.astimezone(PARIS),
+        "generated_at": generated_at.astimezone(clock.zone()),
         "wide": len(report["sites"]) >= WIDE_FROM_SITES,
     }
     return await pdf.render_pdf("pdf/outcomes.html", context)

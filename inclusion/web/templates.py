@@ -16,13 +16,11 @@ from inclusion.settings import TEMPLATES_DIR
 from inclusion.sites.schemas import KIND_LABELS
 from inclusion.vocabulary import AGE_BAND_LABELS, VOUCHER_STATUS_LABELS
 
-PARIS = clock.ZONE
-
 
 def date_fr(value: datetime | None, with_time: bool = True) -> str:
     if value is None:
         return "—"
-    local = value.astimezone(PARIS)
+    local = value.astimezone(clock.zone())
     return local.strftime("%d/%m/%Y à %H:%M" if with_time else "%d/%m/%Y")
 
 
