@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from inclusion import db
 from inclusion.frameworks.builtin import AUTONOMOUS_LEVEL
+from inclusion.reports import packed
 from inclusion.reports.queries import id_list, month_of, ordered_level, same_competence
 
 
@@ -42,28 +42,17 @@ def ctes(framework: dict[str, Any] | None, joins: str, where: str) -> str:
     return _levels(framework, joins, where)
 
 
-def _count(condition: str) -> str:
-    return f"COUNT(*) FILTER (WHERE {condition})"
-
-
 def _packed(framework: dict[str, Any], joins: str, where: str) -> str:
     socle = sorted(framework["slots"][code] for code in framework["socle_codes"])
     mask = sum(15 << (4 * int(slot)) for slot in socle)
-    field = "((p >> {}) & 15)"
-    last = ", ".join(
-        f"MAX(CASE WHEN {field.format(4 * s)} > 0 THEN k + {field.format(4 * s)} END) % 16 AS l{s}" for s in socle
-    )
-    fragile = " OR ".join(f"l{s} BETWEEN 1 AND {int(AUTONOMOUS_LEVEL)}" for s in socle) or "1 = 0"
-    materialized = "MATERIALIZED " if db.is_sqlite() else ""  # else SQLite computes k once per use
-    return f"""fragility_rated AS {materialized}(
-  SELECT a.site AS site, a.learner AS learner, {month_of("a.assessed_on")} AS month, a.levels_packed AS p,
-    {ordered_level("a.assessed_on", "a.id", "0")} AS k
-  FROM {joins} WHERE ({where}) AND a.version IN ({id_list(framework["version_ids"])})
-    AND (a.levels_packed & {mask}) <> 0
-), fragility_learners AS (
+    last = ", ".join(f"{packed.last_level(slot)} AS l{slot}" for slot in socle)
+    fragile = " OR ".join(f"l{slot} BETWEEN 1 AND {int(AUTONOMOUS_LEVEL)}" for slot in socle) or "1 = 0"
+    kept = f"({where}) AND a.version IN ({id_list(framework['version_ids'])}) AND (a.levels_packed & {mask}) <> 0"
+    return f"""{packed.rated("fragility_rated", joins, kept, month=True)}, fragility_learners AS (
   SELECT site, month, {last or "0 AS none"} FROM fragility_rated GROUP BY site, learner, month
 ), fragility AS (
-  SELECT site, month, COUNT(*) AS assessed, {_count(fragile)} AS fragile FROM fragility_learners GROUP BY site, month
+  SELECT site, month, COUNT(*) AS assessed, {packed.count_where(fragile)} AS fragile
+  FROM fragility_learners GROUP BY site, month
 )"""
 
 

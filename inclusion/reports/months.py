@@ -61,15 +61,19 @@ def _figures(source: str) -> str:
 )"""
 
 
+def _stored_at_version(key: str) -> str:
+    """SQL: the month `m` has figures stored at its current version, under the framework key `key`."""
+    return f"""EXISTS (SELECT 1 FROM report_month_figure f WHERE f.site = m.site AND f.month = m.month
+  AND f.version = m.version AND f.measure = '{FRESH}' AND f.key = '{key}')"""
+
+
 def _stale(plan: Plan, sites: list[int] | None = None) -> tuple[str, list[Any]]:
     """SQL selecting the plan's whole months (site, month, version) without figures at their version, of `sites`
     only if given."""
     where, args = plan.month_clause("m.site", "m.month")
     return (
         f"""SELECT m.site AS site, m.month AS month, m.version AS version FROM {live_months()} m
-WHERE ({where}) AND {sites_in("m.site", sites)} AND NOT EXISTS (SELECT 1 FROM report_month_figure f
-  WHERE f.site = m.site AND f.month = m.month AND f.version = m.version AND f.measure = '{FRESH}'
-  AND f.key = '{plan.key}')""",
+WHERE ({where}) AND {sites_in("m.site", sites)} AND NOT {_stored_at_version(plan.key)}""",
         args,
     )
 
@@ -125,9 +129,8 @@ ON CONFLICT (site, month, measure, key) DO UPDATE SET version = excluded.version
 def fresh_months(where: str, key: str) -> str:
     """SQL: the whole months `where` keeps (on `m`), with their version and whether figures were stored at it
     under the framework key `key`."""
-    return f"""SELECT m.site AS site, m.month AS month, m.version AS version, CASE WHEN EXISTS (
-    SELECT 1 FROM report_month_figure f WHERE f.site = m.site AND f.month = m.month AND f.version = m.version
-    AND f.measure = '{FRESH}' AND f.key = '{key}') THEN 1 ELSE 0 END AS fresh
+    return f"""SELECT m.site AS site, m.month AS month, m.version AS version,
+    CASE WHEN {_stored_at_version(key)} THEN 1 ELSE 0 END AS fresh
   FROM {live_months()} m WHERE {where}"""
 
 

@@ -11,21 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from inclusion import db, sql
-from inclusion.reports.queries import id_list
+from inclusion.reports.queries import id_list, month_of, ordered_level
 from inclusion.reports.scope import ReportScope
 
 
-def _rated(where: str) -> str:
-    """The period's assessments with `k`, an integer that sorts like (day, id), times 16 (computed once a row)."""
-    if db.is_sqlite():
-        day = "CAST(julianday(a.assessed_on) - 2451544.5 AS INTEGER)"
-        materialized = "MATERIALIZED "
-    else:
-        day = "(a.assessed_on - DATE '2000-01-01')"
-        materialized = ""
-    return f"""rated AS {materialized}(
-  SELECT a.site AS site, a.learner AS learner, a.levels_packed AS p, ({day} * 4294967296 + a.id) * 16 AS k
-  FROM assessment a WHERE {where}
+def rated(name: str, joins: str, where: str, month: bool = False) -> str:
+    """CTE `name`: the assessments `joins` (naming them `a`) and `where` keep, with `p`, their packed levels, and
+    `k`, an integer that sorts like (day, id), times 16 (computed once a row); with `month` (AAAA-MM) if asked."""
+    materialized = "MATERIALIZED " if db.is_sqlite() else ""  # else SQLite computes k once per use
+    extra = f"{month_of('a.assessed_on')} AS month, " if month else ""
+    return f"""{name} AS {materialized}(
+  SELECT a.site AS site, a.learner AS learner, {extra}a.levels_packed AS p,
+    {ordered_level("a.assessed_on", "a.id", "0")} AS k
+  FROM {joins} WHERE {where}
 )"""
 
 
@@ -33,16 +31,18 @@ def _field(slot: int) -> str:
     return f"((p >> {4 * int(slot)}) & 15)"
 
 
-def _first(slot: int) -> str:
+def first_level(slot: int) -> str:
+    """Aggregate over `rated` rows: the slot's field (level + 1) in the first row that has it set, else 0."""
     return f"MIN(CASE WHEN {_field(slot)} > 0 THEN k + {_field(slot)} END) % 16"
 
 
-def _last(slot: int) -> str:
+def last_level(slot: int) -> str:
+    """Aggregate over `rated` rows: the slot's field (level + 1) in the last row that has it set, else 0."""
     return f"MAX(CASE WHEN {_field(slot)} > 0 THEN k + {_field(slot)} END) % 16"
 
 
-def _count(condition: str) -> str:
-    """Learners meeting `condition`: a filter skips the others' rows, where SUM(CASE …) adds a zero for each
+def count_where(condition: str) -> str:
+    """Rows meeting `condition`: a filter skips the others' rows, where SUM(CASE …) adds a zero for each
     (largest site's divide on PostgreSQL: 144 → 124 ms)."""
     return f"COUNT(*) FILTER (WHERE {condition})"
 
@@ -66,18 +66,20 @@ async def divide(
             f"{latest} = {int(level) + 1}" for level in levels
         ]
         counts += [f"{entry} {below}", f"{entry} {below} AND {latest} > {int(autonomous)}"]
-        outer += [f"{_count(condition)} AS c{index}_{i}" for i, condition in enumerate(counts)]
+        outer += [f"{count_where(condition)} AS c{index}_{i}" for i, condition in enumerate(counts)]
     socle = [slots[code] for code in codes if code in socle_codes]
     outer += [
-        f"{_count(' OR '.join(f'e{slot} > 0' for slot in socle) or '1 = 0')} AS f0",
-        f"{_count(' OR '.join(f'e{slot} {below}' for slot in socle) or '1 = 0')} AS f1",
-        f"{_count(' OR '.join(f'l{slot} {below}' for slot in socle) or '1 = 0')} AS f2",
+        f"{count_where(' OR '.join(f'e{slot} > 0' for slot in socle) or '1 = 0')} AS f0",
+        f"{count_where(' OR '.join(f'e{slot} {below}' for slot in socle) or '1 = 0')} AS f1",
+        f"{count_where(' OR '.join(f'l{slot} {below}' for slot in socle) or '1 = 0')} AS f2",
     ]
-    per_learner = ", ".join(f"{_first(slot)} AS e{slot}, {_last(slot)} AS l{slot}" for slot in sorted(slots.values()))
+    per_learner = ", ".join(
+        f"{first_level(slot)} AS e{slot}, {last_level(slot)} AS l{slot}" for slot in sorted(slots.values())
+    )
     kept = f"a.version IN ({id_list(version_ids)}) AND a.levels_packed <> 0 AND {where}"
     rows = await sql.fetch(
         f"""
-WITH {_rated(kept)},
+WITH {rated("rated", "assessment a", kept)},
 learners AS (SELECT site, {per_learner} FROM rated GROUP BY site, learner)
 SELECT site, {", ".join(outer)} FROM learners GROUP BY site""",
         *args,
