@@ -32,6 +32,7 @@ from inclusion.health import health
 from inclusion.learners.api import LearnerApi
 from inclusion.learners.pages import LEARNER_PAGES
 from inclusion.learners.retention import run_daily
+from inclusion.memory import tune_collector
 from inclusion.reports import month_fold
 from inclusion.reports.api import outcomes, outcomes_csv, outcomes_pdf, outcomes_xlsx
 from inclusion.reports.pages import REPORT_PAGES
@@ -100,6 +101,7 @@ def provide_caller(request: Request) -> Caller:
 
 def create_app(settings: Settings) -> Litestar:
     clock.use_zone(settings.time_zone)
+    tune_collector()
     engine = db.create_engine(settings)
     db.bind(engine)
     logging.getLogger("inclusion").setLevel(settings.log_level)

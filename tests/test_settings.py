@@ -1,9 +1,11 @@
 """Settings come from INCLUSION_* variables only, and a wrong one stops the start with one sentence."""
 
+import gc
 import multiprocessing
 
 import pytest
 
+from inclusion.app import create_app
 from inclusion.settings import Settings, SettingsError, development_secret
 
 PRODUCTION = {
@@ -82,3 +84,10 @@ def test_the_service_time_zone_is_paris_unless_told_and_must_exist(tmp_path):
     assert Settings.from_env({**base, "INCLUSION_TIME_ZONE": "Indian/Reunion"}).time_zone == "Indian/Reunion"
     with pytest.raises(SettingsError, match="INCLUSION_TIME_ZONE vaut « Mars/Olympus » : indiquez un fuseau IANA"):
         Settings.from_env({**base, "INCLUSION_TIME_ZONE": "Mars/Olympus"})
+
+
+def test_the_app_collects_young_garbage_every_10000_objects_not_700(settings):
+    """Building the app raises CPython's young-generation threshold: a national report's cells are scanned less."""
+    gc.set_threshold(700, 10, 10)
+    create_app(settings)
+    assert gc.get_threshold() == (10_000, 10, 10)
