@@ -21,8 +21,7 @@ from typing import Any
 
 from piccolo.engine.sqlite import dict_factory
 
-from inclusion.sqlite_checkpoints import WRITER_PRAGMA as CHECKPOINT_ELSEWHERE
-from inclusion.sqlite_checkpoints import Checkpointer
+from inclusion.sqlite_checkpoints import WRITER_PRAGMAS, Checkpointer
 
 MAX_BATCH = 32
 CONNECTION_PRAGMAS = ("PRAGMA foreign_keys = 1", "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY")
@@ -48,9 +47,10 @@ class PlanWriter:
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
-        self.checkpointer = Checkpointer(connect)
         self.gate = threading.Lock()
-        """Held by the thread around each transaction, and by the event loop's own write transactions."""
+        """Held by the thread around each transaction, by the event loop's own write transactions, and by a
+        checkpoint that restarts the log."""
+        self.checkpointer = Checkpointer(connect, self.gate)
 
     async def run(self, plan: Plan) -> Any:
         loop = asyncio.get_running_loop()
@@ -96,7 +96,8 @@ class PlanWriter:
             with self.gate:
                 if connection is None:
                     connection = open_configured(self._connect)
-                    connection.execute(CHECKPOINT_ELSEWHERE)
+                    for pragma in WRITER_PRAGMAS:
+                        connection.execute(pragma)
                 if not _run_batch(connection, batch):
                     connection.close()  # state unknown after a failed COMMIT or ROLLBACK: never reuse it
                     connection = None

@@ -1,6 +1,7 @@
 """Concurrent writers neither fail nor half-write, on SQLite (WAL, immediate transactions) and PostgreSQL."""
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from piccolo.table import Table
@@ -213,3 +214,43 @@ async def test_a_learner_anonymised_while_the_workshop_waits_to_be_written_leave
     fields = {detail["field"] for detail in response.json()["details"]}
     assert fields == {"participants[1].learner_id"}
     assert await Activity.count() == 0 and await ActivityParticipant.count() == 0
+
+
+@pytest.mark.sqlite_only
+async def test_the_sqlite_log_stays_bounded_under_writes_that_never_pause(app, database_url, monkeypatch):
+    """Writes without a pause for 3 s: the log is restarted past its limit instead of growing all along."""
+    from litestar.testing import AsyncTestClient
+
+    from inclusion import sqlite_checkpoints
+
+    file_limit = sqlite_checkpoints.MAX_LOG_FRAMES * 4096  # the writer's journal_size_limit
+    monkeypatch.setattr(sqlite_checkpoints, "MAX_LOG_FRAMES", 200)
+    log = Path(database_url.removeprefix("sqlite:///") + "-wal")
+    engine = db.current_engine()
+    payload = "x" * 3000  # about one page a row
+    sizes = []
+    async with AsyncTestClient(app=app):
+        await engine._run_in_new_connection("CREATE TABLE IF NOT EXISTS log_probe (id INTEGER PRIMARY KEY, t TEXT)")
+        try:
+            deadline = asyncio.get_running_loop().time() + 3
+
+            async def write() -> None:
+                while asyncio.get_running_loop().time() < deadline:
+                    await engine._run_in_new_connection("INSERT INTO log_probe (t) VALUES (?)", [payload])
+
+            async def watch() -> None:
+                while asyncio.get_running_loop().time() < deadline:
+                    sizes.append(log.stat().st_size)
+                    await asyncio.sleep(0.1)
+
+            await asyncio.gather(watch(), *(write() for _ in range(8)))
+            written = (await Table.raw("SELECT COUNT(*) AS n FROM log_probe"))[0]["n"]
+            await asyncio.sleep(1.5)  # the checkpoint after the last writes restarts the log...
+            await engine._run_in_new_connection("DELETE FROM log_probe WHERE id = 1")  # ...and this write cuts it
+            after = log.stat().st_size
+        finally:
+            await engine._run_in_new_connection("DROP TABLE log_probe")
+    written_bytes = written * 4096  # each row fills about one page of log
+    assert written > 3000, "too few writes to tell"
+    assert max(sizes) < written_bytes / 2, f"log reached {max(sizes):,} bytes for {written:,} rows written"
+    assert after <= file_limit, f"log file left at {after:,} bytes"
