@@ -5,7 +5,8 @@ into a fresh SQLite file migrated by `inclusion migrate`: that site's learners, 
 activities with their topics and participants, attendance days and vouchers, plus every site, account and
 framework row (small tables, copied whole so ids stay the same). Then it starts `inclusion serve --no-demo` on
 the file and times `GET /api/v1/reports/outcomes?site=…` over the last `--months` months with the dataset's
-administrator token, `--repeats` times after one warm-up, as `bench/outcomes.py` does on PostgreSQL.
+administrator token, `--repeats` times after one warm-up, as `bench/outcomes.py` does on PostgreSQL; then, for
+information, with the site's stored share of the report deleted before each run (`no stored share`).
 
     .venv/bin/python bench/outcomes_sqlite.py --scale 1          # builds the PostgreSQL dataset first if needed
 
@@ -87,6 +88,16 @@ async def copy_site(pg_url: str, path: str, site_id: int) -> dict[str, int]:
     return counts
 
 
+def forget_shares(path: str) -> None:
+    """Delete the site's stored share of the report, so the next request counts it again from its stored months."""
+    connection = sqlite3.connect(path, timeout=30)
+    try:
+        with connection:
+            connection.execute("DELETE FROM report_site_part")
+    finally:
+        connection.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=outcomes_data.DEFAULT_URL, help="the PostgreSQL dataset")
@@ -117,12 +128,14 @@ def main() -> None:
         with report_server(env, summary["admin_email"]) as (port, token):
             query = f"from={date_from.isoformat()}&to={date_to.isoformat()}&site={site_id}"
             report = timed(report_request(port, token, query), args.repeats)
+            afresh = timed(report_request(port, token, query), args.repeats, before=lambda: forget_shares(path))
 
     copied_rows = ", ".join(f"{table} {count:,}" for table, count in counts.items() if table in OF_SITE)
     how = "reused from" if reused else "copied into"
     print(f"site {site_id} (scale {args.scale:g}) {how} {path} in {copied:.1f} s ({size_mib:.0f} MiB): {copied_rows}")
     print(f"period {date_from} → {date_to}; {args.repeats} runs after a warm-up")
     print(f"report p50 {report['p50_ms']:.0f} ms, p95 {report['p95_ms']:.0f} ms, {report['size']:,} bytes")
+    print(f"no stored share (information): p50 {afresh['p50_ms']:.0f} ms, p95 {afresh['p95_ms']:.0f} ms")
     print(f"  {'PASS' if report['p50_ms'] <= 500 else 'FAIL'}  one 50,000-learner site on SQLite p50 <= 500 ms")
 
 

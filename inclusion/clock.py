@@ -2,7 +2,7 @@
 as the service's time zone sees it (INCLUSION_TIME_ZONE, Europe/Paris unless told), whatever zone the server
 runs in. `create_app` and the command line set it from the settings."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 DEFAULT_ZONE = "Europe/Paris"
@@ -27,3 +27,12 @@ def now() -> datetime:
 def today() -> date:
     """Today's date in the service's zone (in Paris, between 23:00 and midnight UTC in winter, already tomorrow)."""
     return datetime.now(_zone).date()
+
+
+def seconds_until(hour: int, minute: int, at: datetime | None = None) -> float:
+    """Seconds from `at` (now) until the next hour:minute in the service's zone: a daily job runs then."""
+    local = (at or now()).astimezone(_zone)
+    target = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if target <= local:
+        target = (local + timedelta(days=1)).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return (target.astimezone(UTC) - local.astimezone(UTC)).total_seconds()

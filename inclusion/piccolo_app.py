@@ -16,6 +16,7 @@ from inclusion.reports.tables import (
     ReportMonthFigure,
     ReportMonthLearner,
     ReportShare,
+    ReportSitePart,
 )
 from inclusion.settings import MIGRATIONS_DIR
 from inclusion.sites.tables import Site
@@ -59,6 +60,7 @@ APP_CONFIG = AppConfig(
         ReportMonthChange,
         ReportMonthFigure,
         ReportMonthLearner,
+        ReportSitePart,
     ],
     migration_dependencies=[],
     commands=[],

@@ -91,3 +91,18 @@ def test_the_app_collects_young_garbage_every_10000_objects_not_700(settings):
     gc.set_threshold(700, 10, 10)
     create_app(settings)
     assert gc.get_threshold() == (10_000, 10, 10)
+
+
+def test_daily_jobs_wait_for_five_past_midnight_in_the_service_zone():
+    """From 23:00 in Paris the report's upkeep waits 65 minutes, across a daylight-saving change too."""
+    from datetime import UTC, datetime
+
+    from inclusion import clock
+
+    clock.use_zone("Europe/Paris")
+    assert clock.seconds_until(0, 5, datetime(2026, 11, 23, 22, 0, tzinfo=UTC)) == 65 * 60  # 23:00 in Paris
+    assert clock.seconds_until(0, 5, datetime(2026, 11, 23, 23, 30, tzinfo=UTC)) == 24 * 3600 - 25 * 60
+    assert clock.seconds_until(0, 5, datetime(2026, 3, 28, 23, 5, tzinfo=UTC)) == 23 * 3600  # spring forward
+    clock.use_zone("Pacific/Kiritimati")
+    assert clock.seconds_until(0, 5, datetime(2026, 11, 23, 10, 0, tzinfo=UTC)) == 5 * 60  # 00:00 there
+    clock.use_zone("Europe/Paris")

@@ -5,7 +5,9 @@
   count would scan them. Folding keeps each month's count as it was, so a stored figure stays exactly as fresh
   or stale as before;
 - every site's whole months of the default period (the last 12 months) are stored where they are not, so the
-  first whole-network report after an upgrade or a new framework does not store 36,000 months itself.
+  first whole-network report after an upgrade or a new framework does not store 36,000 months itself;
+- then every site's share of the whole network's report over that period (`site_parts`), so the day's first
+  national report reads them instead of computing them; shares not computed for a week are deleted.
 
 Several workers may run it: one at a time holds each lock, the others find it taken and leave the work to it.
 """
@@ -17,13 +19,16 @@ import logging
 from datetime import date
 
 from inclusion import clock, db, sql
-from inclusion.reports import month_plan, months
+from inclusion.reports import month_plan, months, site_parts
 from inclusion.reports.divide import default_framework
 from inclusion.reports.month_triggers import FOLD_LOCK, fold
 from inclusion.reports.scope import ReportScope, check_period
+from inclusion.sites.tables import Site
 
 logger = logging.getLogger("inclusion.reports")
-DAY_SECONDS = 24 * 3600
+RUN_AT = (0, 5)
+"""After the first run at start, the job runs daily at 00:05 in the service's zone: the default period has just
+moved on a day, so every site's share is computed for it before the day's first report asks."""
 
 
 def _plan():
@@ -50,13 +55,32 @@ async def warm(today: date) -> int:
     return await months.refresh(plan, alone=True)
 
 
+async def warm_shares(today: date) -> int:
+    """Compute every site's share of the whole network's report over the default period where it does not hold
+    any more, and delete old shares; the number of sites computed."""
+    from inclusion.reports.services import site_shares
+
+    date_from, date_to = check_period(None, None, today)
+    sites = await Site.select(Site.id, Site.name).order_by(Site.id).run()
+    windows = {site["id"]: [(date_from, date_to)] for site in sites}
+    scope = ReportScope(date_from, date_to, sites, windows, every_site=True)
+    _, computed = await site_shares(scope, await default_framework(), today)
+    await site_parts.forget_old(today)
+    return computed
+
+
 async def run_daily() -> None:
-    """The server's daily upkeep; a failed run must not stop tomorrow's."""
+    """The server's upkeep, at start then daily at RUN_AT; a failed run must not stop tomorrow's."""
     while True:
         try:
-            folded, stored = await fold_pending(), await warm(clock.today())
-            if folded or stored:
-                logger.info("Rapports : %d changement(s) reporté(s), mois de %d site(s) enregistrés.", folded, stored)
+            today = clock.today()
+            folded, stored = await fold_pending(), await warm(today)
+            computed = await warm_shares(today)
+            if folded or stored or computed:
+                logger.info(
+                    "Rapports : %d changement(s) reporté(s), mois de %d site(s) enregistrés, %d part(s) de site "
+                    "calculée(s).", folded, stored, computed
+                )  # fmt: skip
         except Exception:  # noqa: BLE001
             logger.exception("L'entretien quotidien des mois du rapport a échoué.")
-        await asyncio.sleep(DAY_SECONDS)
+        await asyncio.sleep(clock.seconds_until(*RUN_AT))

@@ -167,3 +167,47 @@ def fold(where: str) -> str:
 counted AS (SELECT site, month, COUNT(*) AS n FROM gone GROUP BY site, month)
 UPDATE report_month m SET version = m.version + counted.n FROM counted
 WHERE m.site = counted.site AND m.month = counted.month"""
+
+
+PEOPLE = "people"
+"""The `report_month` row of a site that counts changes to its learners' files, rather than to a month: a report
+reads their age band, gender, status, QPV, first visit and site (`queries.people`). Month clauses name months, so
+this row is never read as one; a site's stamp sums it with its months (`site_parts`)."""
+PEOPLE_COLUMNS = ("site", "age_band", "gender", "social_status", "qpv", "first_visit_on")
+
+
+def people_sqlite_statements() -> list[str]:
+    """Row triggers on `learner`: a file added, removed, or changed in a column the report reads."""
+    bump = {row: _bump(f"SELECT {row}.site, '{PEOPLE}', 1 WHERE true") + ";" for row in ("OLD", "NEW")}
+    columns = ", ".join(PEOPLE_COLUMNS)
+    return [
+        f"CREATE TRIGGER report_people_insert AFTER INSERT ON learner BEGIN {bump['NEW']} END",
+        f"CREATE TRIGGER report_people_update AFTER UPDATE OF {columns} ON learner "
+        f"BEGIN {bump['OLD']} {bump['NEW']} END",
+        f"CREATE TRIGGER report_people_delete AFTER DELETE ON learner BEGIN {bump['OLD']} END",
+    ]
+
+
+def people_postgres_statements() -> list[str]:
+    """Statement triggers on `learner` for files added or removed (a bulk load counts once per site), and a row
+    trigger for changes, fired only when a column the report reads changed (PostgreSQL allows no column list on
+    a statement trigger with transition tables): the contact date that every activity moves costs nothing."""
+    changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in PEOPLE_COLUMNS)
+    row_function = (
+        "CREATE OR REPLACE FUNCTION report_month_people_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"INSERT INTO report_month (site, month, version) VALUES (OLD.site, '{PEOPLE}', 0), (NEW.site, '{PEOPLE}', 0) "
+        "ON CONFLICT (site, month) DO NOTHING; "
+        f"INSERT INTO report_month_change (site, month) SELECT DISTINCT s, '{PEOPLE}' FROM (VALUES (OLD.site), "
+        "(NEW.site)) v(s); RETURN NULL; END $$"
+    )
+    touched = _change_function("people_touched", f"SELECT DISTINCT t.site, '{PEOPLE}' FROM (SELECT * FROM touched) t")
+    return [
+        touched,
+        row_function,
+        "CREATE TRIGGER report_people_insert AFTER INSERT ON learner REFERENCING NEW TABLE AS touched "
+        "FOR EACH STATEMENT EXECUTE FUNCTION report_month_people_touched()",
+        "CREATE TRIGGER report_people_delete AFTER DELETE ON learner REFERENCING OLD TABLE AS touched "
+        "FOR EACH STATEMENT EXECUTE FUNCTION report_month_people_touched()",
+        f"CREATE TRIGGER report_people_update AFTER UPDATE ON learner FOR EACH ROW WHEN ({changed}) "
+        "EXECUTE FUNCTION report_month_people_row()",
+    ]

@@ -6,7 +6,8 @@ import asyncio
 from datetime import date
 from typing import Any
 
-from inclusion.reports import month_people, month_plan, months, queries
+from inclusion import clock
+from inclusion.reports import month_people, month_plan, months, queries, site_parts
 from inclusion.reports.assemble import Columns, activity_grids, months_between, people_grids, topic_grids, voucher_grids
 from inclusion.reports.divide import default_framework, divide_grids, entry_latest_rows
 from inclusion.reports.grid import publish
@@ -23,6 +24,28 @@ async def selectable_sites(caller: Caller) -> list[dict[str, Any]]:
     return await query.run()
 
 
+async def site_shares(
+    scope: ReportScope, framework: dict[str, Any] | None, today: date
+) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """The per-site rows of the report (`site_parts.PARTS`): stored shares where they hold, the other sites'
+    computed and stored for the next report; and how many sites were computed."""
+    plan = month_plan.Plan(scope, framework)
+    shares = await site_parts.read(scope, plan.key)
+    if not shares.missing:
+        return site_parts.merged(shares, {part: [] for part in site_parts.PARTS}), 0
+    if len(shares.missing) < len(scope.site_ids):
+        scope = site_parts.narrowed(scope, shares.missing)
+        plan = month_plan.Plan(scope, framework)
+    await month_plan.close_open_months(plan)
+    await months.refresh(plan)
+    figures, people, divide = await asyncio.gather(
+        months.activity_figures(plan), month_people.people(scope, plan), entry_latest_rows(scope, framework)
+    )
+    computed = {**figures, "people": people, "divide": divide}
+    await site_parts.store(shares, scope.site_ids, computed, today)
+    return site_parts.merged(shares, computed), len(scope.site_ids)
+
+
 async def outcomes_report(
     caller: Caller, site_ids: list[int], date_from: date | None, date_to: date | None, k: int, today: date
 ) -> dict[str, Any]:
@@ -36,18 +59,10 @@ async def scope_report(scope: ReportScope, k: int) -> dict[str, Any]:
     date_from, date_to = scope.date_from, scope.date_to
     columns = Columns(scope.site_ids)
     framework = await default_framework()
-    plan = month_plan.Plan(scope, framework)
-    await month_plan.close_open_months(plan)
-    await months.refresh(plan)
-    figures, days, people, vouchers, divide = await asyncio.gather(
-        months.activity_figures(plan),
-        queries.site_days(scope),
-        month_people.people(scope, plan),
-        queries.vouchers(scope),
-        entry_latest_rows(scope, framework),
+    (found, _), days, vouchers = await asyncio.gather(
+        site_shares(scope, framework, clock.today()), queries.site_days(scope), queries.vouchers(scope)
     )
-    names = ("volume", "present", "topics", "referrals", "monthly")
-    volume, present, topics, referrals, monthly = (figures[name] for name in names)
+    volume, present, topics, referrals, monthly, people, divide = (found[part] for part in site_parts.PARTS)
     grids = [
         *activity_grids(columns, volume, present, days, months_between(date_from, date_to)),
         *people_grids(columns, people),

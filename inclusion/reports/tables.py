@@ -1,4 +1,4 @@
-from piccolo.columns import JSON, BigInt, Date, ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.columns import JSON, BigInt, Date, ForeignKey, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -64,3 +64,16 @@ class ReportMonthLearner(Table):
     month = Varchar(length=7)
     version = BigInt()
     learner = ForeignKey(Learner, on_delete=OnDelete.cascade)
+
+
+class ReportSitePart(Table):
+    """A site's share of an outcomes report (its month figures, learners accompanied and divide rows, as JSON) for
+    one scope key (the report's days at the site, the framework key, the counting code's version), computed when
+    the site's changes stood at `stamp`; it counts only while they still do (see `inclusion.reports.site_parts`).
+    Unique per (site, scope_key)."""
+
+    site = ForeignKey(Site, on_delete=OnDelete.cascade)
+    scope_key = Varchar(length=64)
+    stamp = Varchar(length=40)
+    payload = Text()
+    computed_on = Date()
