@@ -213,3 +213,21 @@ async def test_opening_links_is_rate_limited_per_address(client, strict_client, 
     response = await strict_client.get(path_of(created) + ".csv")
     assert response.status_code == 429 and int(response.headers["retry-after"]) > 0
     assert "Trop de consultations" in response.text
+
+
+async def test_each_shared_sites_coordinator_sees_the_link_and_its_revocation_in_their_journal(client, make):
+    """A funder shares two sites' report: each site's coordinator reads the share, then its revocation, in their
+    audit journal; a third site's coordinator reads neither."""
+    first, second, third = [await make.site(name) for name in ("Espace Carnot", "Médiathèque Zola", "Bus numérique")]
+    funder_user = await make.user("funder")
+    await make.funder([(first, date(2025, 1, 1), date(2025, 12, 31)), (second, date(2025, 1, 1), date(2025, 12, 31))],
+                      funder_user["id"])  # fmt: skip
+    funder = await make.bearer(funder_user)
+    created = await share(client, funder, sites=[first, second])
+    assert (await client.delete(f"{SHARES}/{created['id']}", headers=funder)).status_code == 204
+    for site, expected in ((first, ["unshare", "share"]), (second, ["unshare", "share"]), (third, [])):
+        coordinator = await make.bearer(await make.user("coordinator", site))
+        journal = (await client.get("/api/v1/audit?action=share", headers=coordinator)).json()["items"]
+        journal += (await client.get("/api/v1/audit?action=unshare", headers=coordinator)).json()["items"]
+        found = sorted((item["action"], item["target_id"], item["site_id"]) for item in journal)
+        assert found == sorted((action, created["id"], site) for action in expected), site

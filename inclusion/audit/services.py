@@ -74,6 +74,32 @@ async def record(
     ).run()
 
 
+async def record_for_sites(
+    caller: Caller | None,
+    action: Action,
+    target_type: str,
+    target_id: int | None,
+    site_ids: list[int],
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """One entry per site, in one statement: an act that concerns several sites (a report shared) shows in the
+    journal of each, which their coordinators read."""
+    await AuditEntry.insert(
+        *[
+            AuditEntry(
+                actor=caller.user_id if caller and caller.via != "system" else None,
+                actor_email=caller.email if caller else "",
+                site=site_id,
+                action=action.value,
+                target_type=target_type,
+                target_id=target_id,
+                detail=detail or {},
+            )
+            for site_id in site_ids
+        ]
+    ).run()
+
+
 def _shaped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows as AuditEntryOut names them."""
     for row in rows:

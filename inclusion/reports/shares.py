@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from inclusion import db
-from inclusion.audit.services import Action, record
+from inclusion.audit.services import Action, record_for_sites
 from inclusion.clock import now
 from inclusion.errors import Gone, InvalidData, NotFound
 from inclusion.reports.scope import ReportScope, check_period, resolve_scope
@@ -70,7 +70,7 @@ async def create_share(
         await ReportShare.update({ReportShare.token_sha256: digest(token)}).where(ReportShare.id == share.id).run()
         detail = {"sites": scope.site_ids, "from": date_from.isoformat(), "to": date_to.isoformat(),
                   "expires_on": expires_on.isoformat()}  # fmt: skip
-        await record(caller, Action.share, "report_share", share.id, None, detail)
+        await record_for_sites(caller, Action.share, "report_share", share.id, scope.site_ids, detail)
     return {
         "id": share.id,
         "url": f"{base_url}{PATH}{token}",
@@ -123,15 +123,18 @@ async def get_share(caller: Caller, share_id: int, today: date) -> dict[str, Any
 async def revoke_share(caller: Caller, share_id: int) -> None:
     """Revoke one of the caller's links (an administrator: anyone's); 404 for any other. Revoking twice is fine."""
     async with db.write_transaction():
-        query = ReportShare.select(ReportShare.id, ReportShare.revoked_at).where(ReportShare.id == share_id)
+        query = ReportShare.select(ReportShare.id, ReportShare.revoked_at, ReportShare.scope).where(
+            ReportShare.id == share_id
+        )
         if not caller.is_admin:
             query = query.where(ReportShare.creator == caller.user_id)
-        row = await query.first().run()
+        row = await query.first().output(load_json=True).run()
         if row is None:
             raise NotFound("Lien de partage introuvable.")
         if row["revoked_at"] is None:
             await ReportShare.update({ReportShare.revoked_at: now()}).where(ReportShare.id == share_id).run()
-            await record(caller, Action.unshare, "report_share", share_id, None, {})
+            sites = [site["id"] for site in row["scope"]["sites"]]
+            await record_for_sites(caller, Action.unshare, "report_share", share_id, sites, {})
 
 
 def checked_share_id(secret_key: str, token: str) -> int:
