@@ -85,3 +85,22 @@ async def test_without_a_default_framework_the_report_answers_without_the_divide
     assert response.status_code == 200, response.text
     keys = {table["key"] for table in response.json()["tables"]}
     assert "activity" in keys and not any(key.startswith(("fragility", "levels:")) for key in keys)
+
+
+@pytest.mark.postgres_only
+async def test_a_second_worker_leaves_the_sites_shares_to_the_first(app, make, database_url):
+    """PostgreSQL: while another worker computes the network's shares (it holds their lock), the upkeep computes
+    none; once it is released, the upkeep computes every site's."""
+    import asyncpg
+
+    from inclusion.reports.tables import ReportSitePart
+
+    await three_sites_with_a_workshop_last_month(make)
+    other = await asyncpg.connect(database_url)
+    try:
+        await other.execute(f"SELECT pg_advisory_lock({month_fold.SHARES_LOCK})")
+        assert await month_fold.warm_shares(paris_today()) == 0
+        assert await ReportSitePart.count() == 0
+    finally:
+        await other.close()
+    assert await month_fold.warm_shares(paris_today()) == 3

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 
 from inclusion import clock, db, sql
@@ -26,6 +28,7 @@ from inclusion.reports.scope import ReportScope, check_period
 from inclusion.sites.tables import Site
 
 logger = logging.getLogger("inclusion.reports")
+SHARES_LOCK = 7_301_003  # an advisory lock: one worker at a time computes the network's shares
 RUN_AT = (0, 5)
 """After the first run at start, the job runs daily at 00:05 in the service's zone: the default period has just
 moved on a day, so every site's share is computed for it before the day's first report asks."""
@@ -55,18 +58,41 @@ async def warm(today: date) -> int:
     return await months.refresh(plan, alone=True)
 
 
+@asynccontextmanager
+async def alone(lock: int) -> AsyncIterator[bool]:
+    """PostgreSQL: hold the advisory lock `lock` for the block, on a connection of its own (the work uses others);
+    False, and nothing held, while another worker holds it. A worker that dies releases it with its connection.
+    SQLite: True (one server process writes to its file)."""
+    if db.is_sqlite():
+        yield True
+        return
+    connection = await db.current_engine().get_new_connection()
+    try:
+        got = await connection.fetchval("SELECT pg_try_advisory_lock($1)", lock)
+        try:
+            yield got
+        finally:
+            if got:
+                await connection.execute("SELECT pg_advisory_unlock($1)", lock)
+    finally:
+        await connection.close()
+
+
 async def warm_shares(today: date) -> int:
     """Compute every site's share of the whole network's report over the default period where it does not hold
-    any more, and delete old shares; the number of sites computed."""
+    any more, and delete old shares; the number of sites computed (0 while another worker does it)."""
     from inclusion.reports.services import site_shares
 
-    date_from, date_to = check_period(None, None, today)
-    sites = await Site.select(Site.id, Site.name).order_by(Site.id).run()
-    windows = {site["id"]: [(date_from, date_to)] for site in sites}
-    scope = ReportScope(date_from, date_to, sites, windows, every_site=True)
-    _, computed = await site_shares(scope, await default_framework(), today)
-    await site_parts.forget_old(today)
-    return computed
+    async with alone(SHARES_LOCK) as first:
+        if not first:
+            return 0
+        date_from, date_to = check_period(None, None, today)
+        sites = await Site.select(Site.id, Site.name).order_by(Site.id).run()
+        windows = {site["id"]: [(date_from, date_to)] for site in sites}
+        scope = ReportScope(date_from, date_to, sites, windows, every_site=True)
+        _, computed = await site_shares(scope, await default_framework(), today)
+        await site_parts.forget_old(today)
+        return computed
 
 
 async def run_daily() -> None:
