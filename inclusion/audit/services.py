@@ -61,17 +61,7 @@ async def record(
     detail: dict[str, Any] | None = None,
 ) -> None:
     """Add one entry. `detail` must never hold a name: it outlives anonymisation."""
-    await AuditEntry.insert(
-        AuditEntry(
-            actor=caller.user_id if caller and caller.via != "system" else None,
-            actor_email=caller.email if caller else "",
-            site=site_id,
-            action=action.value,
-            target_type=target_type,
-            target_id=target_id,
-            detail=detail or {},
-        )
-    ).run()
+    await record_for_sites(caller, action, target_type, target_id, [site_id], detail)
 
 
 async def record_for_sites(
@@ -79,11 +69,11 @@ async def record_for_sites(
     action: Action,
     target_type: str,
     target_id: int | None,
-    site_ids: list[int],
+    site_ids: list[int | None],
     detail: dict[str, Any] | None = None,
 ) -> None:
     """One entry per site, in one statement: an act that concerns several sites (a report shared) shows in the
-    journal of each, which their coordinators read."""
+    journal of each, which their coordinators read. `detail` must never hold a name."""
     await AuditEntry.insert(
         *[
             AuditEntry(
