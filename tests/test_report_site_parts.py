@@ -128,3 +128,13 @@ async def test_the_daily_upkeep_computes_every_sites_share_once_and_forgets_old_
     await ReportSitePart.update({ReportSitePart.computed_on: date(2020, 1, 1)}).where(ReportSitePart.site == sites[0])
     await site_parts.forget_old(TODAY)
     assert sorted(row["site"] for row in await ReportSitePart.select(ReportSitePart.site)) == sites[1:]
+
+
+async def test_a_share_of_a_site_deleted_meanwhile_is_not_kept_and_nothing_fails(app, make):
+    """Storing the share of a site that no longer exists (deleted during the report) keeps nothing, raises nothing."""
+    site = await make.site("Espace Carnot")
+    shares = site_parts.Shares({}, [site, 999_999], {}, {site: "k" * 64, 999_999: "k" * 64})
+    await site_parts.store(shares, [999_999], {part: [] for part in site_parts.PARTS}, TODAY)
+    assert await ReportSitePart.count() == 0
+    await site_parts.store(shares, [site], {part: [] for part in site_parts.PARTS}, TODAY)
+    assert await ReportSitePart.count() == 1

@@ -93,7 +93,8 @@ async def store(shares: Shares, site_ids: list[int], computed: dict[str, list[di
     per_site: dict[int, dict[str, list[dict[str, Any]]]] = {site: {part: [] for part in PARTS} for site in site_ids}
     for part in PARTS:
         for row in computed[part]:
-            per_site[row["site"]][part].append(row)
+            if (rows := per_site.get(row["site"])) is not None:  # a site created since the scope was read: not kept
+                rows[part].append(row)
     values = [
         (site, shares.keys[site], shares.stamps.get(site, NO_CHANGE), _encode(per_site[site]).decode(), today)
         for site in site_ids
@@ -101,12 +102,16 @@ async def store(shares: Shares, site_ids: list[int], computed: dict[str, list[di
     for start in range(0, len(values), SITES_PER_STORE):
         chunk = values[start : start + SITES_PER_STORE]
         tuples = ", ".join(f"({sql.marks(5)})" for _ in chunk)
-        await sql.fetch(
-            f"INSERT INTO report_site_part (site, scope_key, stamp, payload, computed_on) VALUES {tuples} "
-            "ON CONFLICT (site, scope_key) DO UPDATE SET stamp = excluded.stamp, payload = excluded.payload, "
-            "computed_on = excluded.computed_on",
-            *[value for row in chunk for value in row],
-        )
+        try:
+            await sql.fetch(
+                f"INSERT INTO report_site_part (site, scope_key, stamp, payload, computed_on) VALUES {tuples} "
+                "ON CONFLICT (site, scope_key) DO UPDATE SET stamp = excluded.stamp, payload = excluded.payload, "
+                "computed_on = excluded.computed_on",
+                *[value for row in chunk for value in row],
+            )
+        except Exception as error:  # a site deleted meanwhile: these shares are not kept, the report still answers
+            if not db.is_integrity_error(error):
+                raise
 
 
 def merged(shares: Shares, computed: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
