@@ -231,3 +231,30 @@ async def test_each_shared_sites_coordinator_sees_the_link_and_its_revocation_in
         journal += (await client.get("/api/v1/audit?action=unshare", headers=coordinator)).json()["items"]
         found = sorted((item["action"], item["target_id"], item["site_id"]) for item in journal)
         assert found == sorted((action, created["id"], site) for action in expected), site
+
+
+async def test_an_account_makes_at_most_twenty_links_an_hour(client, make, monkeypatch):
+    """Past the hourly limit (3 here), a new link answers 429 in French with Retry-After, in the API and the
+    form, and nothing is written: no link, no audit entry. Another account still shares."""
+    from inclusion.reports import shares
+
+    assert shares.MAX_PER_HOUR == 20
+    monkeypatch.setattr(shares, "MAX_PER_HOUR", 3)
+    site = await make.site("Espace Jaurès")
+    coordinator = await make.user("coordinator", site)
+    headers = await make.bearer(coordinator)
+    for _ in range(3):
+        await share(client, headers)
+    refused = await client.post(SHARES, headers=headers, json={"from": "2025-01-01", "to": "2025-12-31"})
+    assert refused.status_code == 429, refused.text
+    assert "Vous avez créé 3 liens de partage en une heure : réessayez dans 60 minutes." in refused.json()["message"]
+    assert 3500 <= int(refused.headers["retry-after"]) <= 3601
+    await logged_in(client, coordinator)
+    dashboard = await client.get(f"/reports/outcomes?{PERIOD}")
+    form = {"csrf_token": csrf_from(dashboard), "from": "2025-01-01", "to": "2025-12-31"}
+    page = await client.post("/reports/outcomes/shares", data=form)
+    assert page.status_code == 429 and "liens de partage en une heure" in page.text
+    assert await ReportShare.count() == 3
+    assert await AuditEntry.count().where(AuditEntry.action == "share") == 3
+    other = await make.bearer(await make.user("coordinator", site))
+    assert (await share(client, other))["id"]

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from inclusion import clock
 from inclusion.certificates.verification import count_lookup
-from inclusion.errors import InvalidData
+from inclusion.errors import InvalidData, TooManyAttempts
 from inclusion.reports import services, shares
 from inclusion.reports.api import download
 from inclusion.reports.document import printed_context
@@ -52,6 +52,8 @@ async def share_create(request: Request, caller: CurrentCaller) -> Template:
         )
     except InvalidData as exc:
         return await _list_page(request, caller, 422, errors=exc.fields)
+    except TooManyAttempts as exc:
+        return await _list_page(request, caller, 429, errors={"pace": exc.message})
     return await _list_page(request, caller, 201, created=created)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from inclusion import db
 from inclusion.audit.services import Action, record_for_sites
 from inclusion.clock import now
-from inclusion.errors import Gone, InvalidData, NotFound
+from inclusion.errors import Gone, InvalidData, NotFound, TooManyAttempts
 from inclusion.reports.scope import ReportScope, check_period, resolve_scope
 from inclusion.reports.share_tokens import digest, new_token, share_id_of
 from inclusion.reports.tables import ReportShare
@@ -22,6 +22,7 @@ from inclusion.scoping import Caller, Role
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
+MAX_PER_HOUR = 20
 SHARERS = {Role.admin, Role.coordinator, Role.funder}
 UNKNOWN = "Ce lien de partage n'existe pas ou a été révoqué."
 PATH = "/shared/reports/"
@@ -61,6 +62,7 @@ async def create_share(
         },
     }
     async with db.write_transaction():
+        await _check_pace(caller)
         share = ReportShare(
             creator=caller.user_id, date_from=date_from, date_to=date_to, scope=frozen, expires_on=expires_on
         )
@@ -79,6 +81,27 @@ async def create_share(
         "date_from": date_from,
         "date_to": date_to,
     }
+
+
+async def _check_pace(caller: Caller) -> None:
+    """At most MAX_PER_HOUR new links per account in any hour: each writes its scope and one audit entry per site
+    (3,000 for the whole network), and a script looping on the form would fill both. 429 with the wait."""
+    moment = now()
+    recent = (
+        await ReportShare.select(ReportShare.created_at)
+        .where(ReportShare.creator == caller.user_id, ReportShare.created_at > moment - timedelta(hours=1))
+        .order_by(ReportShare.created_at, ascending=False)
+        .limit(MAX_PER_HOUR)
+        .run()
+    )
+    if len(recent) >= MAX_PER_HOUR:
+        wait = int((recent[-1]["created_at"] + timedelta(hours=1) - moment).total_seconds()) + 1
+        minutes = max(1, -(-wait // 60))
+        raise TooManyAttempts(
+            wait,
+            f"Vous avez créé {MAX_PER_HOUR} liens de partage en une heure : réessayez dans {minutes} minute"
+            f"{'s' if minutes > 1 else ''}.",
+        )
 
 
 def _status(row: dict[str, Any], today: date) -> str:
