@@ -42,10 +42,6 @@ class Checkpointer:
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self.completed = 0
-        """Checkpoints run so far (for tests and benchmarks)."""
-        self.restarts = 0
-        """Of which restarted the log."""
 
     def nudge(self) -> None:
         """Something was committed: checkpoint soon."""
@@ -80,8 +76,6 @@ class Checkpointer:
                     if frames > MAX_LOG_FRAMES:
                         with self._gate:
                             connection.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
-                        self.restarts += 1
-                    self.completed += 1
                 except sqlite3.Error:
                     pass  # busy or closing: the next nudge tries again
                 if stopped.is_set():

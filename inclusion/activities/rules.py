@@ -72,29 +72,28 @@ def _breakdown_problems(count: int, breakdown: dict[str, dict[str, int]]) -> dic
 
 
 _SITE_LEARNERS = """
-SELECT id, first_name, last_name, pseudonym FROM learner
+SELECT {columns} FROM learner
 WHERE site = {{}} AND anonymised_at IS NULL AND merged_into IS NULL AND id IN ({ids})
 """
+_ROWS = "id, first_name, last_name, pseudonym"
+_ONE_ROW = "json_group_array(json_array(id, first_name, last_name, pseudonym)) AS found"
+
+
+def _site_learners(columns: str, site_id: int, learner_ids: list[int]) -> tuple[str, list[Any]]:
+    wanted = sorted(set(learner_ids))
+    return _SITE_LEARNERS.format(columns=columns, ids=sql.marks(len(wanted))), [site_id, *wanted]
 
 
 def site_learners_statement(site_id: int, learner_ids: list[int]) -> tuple[str, list[Any]]:
     """The live files of this site among these ids (ids must not be empty); rows for `learner_names`."""
-    wanted = sorted(set(learner_ids))
-    return _SITE_LEARNERS.format(ids=sql.marks(len(wanted))), [site_id, *wanted]
-
-
-_SITE_LEARNERS_IN_ONE_ROW = """
-SELECT json_group_array(json_array(id, first_name, last_name, pseudonym)) AS found FROM learner
-WHERE site = {{}} AND anonymised_at IS NULL AND merged_into IS NULL AND id IN ({ids})
-"""
+    return _site_learners(_ROWS, site_id, learner_ids)
 
 
 def site_learners_in_one_row_statement(site_id: int, learner_ids: list[int]) -> tuple[str, list[Any]]:
     """SQLite: `site_learners_statement` as one row, a JSON array, for `learner_names_in_one_row`. A plan on the
     writer thread gives up the GIL at every row it steps through, then waits for the event loop to hand it back:
     one row instead of one per learner makes recording a workshop of 8 about a third fewer waits."""
-    wanted = sorted(set(learner_ids))
-    return _SITE_LEARNERS_IN_ONE_ROW.format(ids=sql.marks(len(wanted))), [site_id, *wanted]
+    return _site_learners(_ONE_ROW, site_id, learner_ids)
 
 
 def learner_names_in_one_row(rows: list[dict[str, Any]]) -> dict[int, str]:

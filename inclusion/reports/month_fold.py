@@ -25,6 +25,7 @@ from inclusion.reports import month_plan, months, site_parts
 from inclusion.reports.divide import default_framework
 from inclusion.reports.month_triggers import FOLD_LOCK, fold
 from inclusion.reports.scope import ReportScope, check_period
+from inclusion.reports.services import site_shares
 from inclusion.sites.tables import Site
 
 logger = logging.getLogger("inclusion.reports")
@@ -81,8 +82,6 @@ async def alone(lock: int) -> AsyncIterator[bool]:
 async def warm_shares(today: date) -> int:
     """Compute every site's share of the whole network's report over the default period where it does not hold
     any more, and delete old shares; the number of sites computed (0 while another worker does it)."""
-    from inclusion.reports.services import site_shares
-
     async with alone(SHARES_LOCK) as first:
         if not first:
             return 0
