@@ -281,3 +281,48 @@ async def test_the_monthly_trend_is_stored_and_follows_new_assessments_and_a_new
     upload = await open_client.post("/api/v1/frameworks", json=EVERYDAY | {"competences": competences}, headers=admin)
     assert upload.status_code == 201, upload.text
     assert await trend(open_client, admin, site) == {month: (2, 0)}  # no assessment changed: the socle did
+
+
+@pytest.mark.postgres_only
+async def test_a_long_lived_connection_looks_up_a_childs_activity_by_index(app, make, database_url):
+    """PostgreSQL: a connection that first wrote when `activity` was nearly empty still finds a new participant's
+    activity through its index once the table has grown (a plan kept from the start scanned every activity)."""
+    import asyncpg
+
+    site = await make.site("Espace Carnot")
+    learners = [await make.learner(site) for _ in range(8)]
+    connection = await asyncpg.connect(database_url)
+    plans: list[str] = []
+    try:
+        firsts = await connection.fetch(
+            "INSERT INTO activity (site, type, date, duration_minutes) "
+            "SELECT $1, 'collectif', $2, 60 FROM generate_series(1, 5) RETURNING id",
+            site,
+            LAST_MONTH,
+        )
+        await connection.execute(  # a workshop week's participants, as a batch of recordings writes them
+            "INSERT INTO activity_participant (activity, learner, present) "
+            "SELECT a, l, true FROM unnest($1::int[]) a, unnest($2::int[]) l",
+            [row["id"] for row in firsts],
+            learners,
+        )
+        await connection.execute(
+            "INSERT INTO activity (site, type, date, duration_minutes) "
+            "SELECT $1, 'collectif', $2, 60 FROM generate_series(1, 5000)",
+            site,
+            LAST_MONTH,
+        )
+        await connection.execute(
+            "LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; "
+            "SET auto_explain.log_nested_statements = on; SET client_min_messages = log"
+        )
+        connection.add_log_listener(lambda _, message: plans.append(message.message))
+        last = await connection.fetchval("SELECT max(id) FROM activity")
+        await connection.execute(
+            "INSERT INTO activity_participant (activity, learner, present) VALUES ($1, $2, true)", last, learners[0]
+        )
+    finally:
+        await connection.close()
+    lookups = [plan for plan in plans if "to_char(a.date" in plan]  # the months of the participants' activities
+    assert lookups and all("Seq Scan on activity" not in plan for plan in lookups), lookups
+    assert any("activity_pkey" in plan for plan in lookups)

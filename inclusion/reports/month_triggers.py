@@ -59,28 +59,37 @@ def postgres_functions() -> list[str]:
     """Statement triggers' functions over transition tables. They only insert: a `report_month` row for a month
     seen for the first time (none is ever locked), and one `report_month_change` row per (site, month) the
     statement touched. A version bump instead would lock the month's one row until commit, and every adviser of
-    a site recording at once would queue behind it."""
+    a site recording at once would queue behind it. A child's months are those of its activities, looked up by
+    id."""
     month = "to_char({}.date, 'YYYY-MM')"
-    own = "SELECT DISTINCT t.site, {m} FROM ({rows}) t".format(m=month.format("t"), rows="{rows}")
-    child = "SELECT DISTINCT a.site, {m} FROM ({rows}) t JOIN activity a ON a.id = t.activity".format(
-        m=month.format("a"), rows="{rows}"
-    )
     functions = []
-    for name, query in (("activity", own), ("child", child)):
-        for kind, rows in (
-            ("touched", "SELECT * FROM touched"),
-            ("moved", "SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows"),
-        ):
-            functions.append(_change_function(f"{name}_{kind}", query.format(rows=rows)))
+    for kind, rows in (
+        ("touched", "SELECT * FROM touched"),
+        ("moved", "SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows"),
+    ):
+        own = f"SELECT DISTINCT t.site, {month.format('t')} FROM ({rows}) t"
+        child = f"SELECT DISTINCT a.site, {month.format('a')} FROM activity a WHERE a.id = ANY(v_ids)"
+        functions.append(_change_function(f"activity_{kind}", own))
+        functions.append(_change_function(f"child_{kind}", child, f"SELECT t.activity FROM ({rows}) t"))
     return functions
 
 
-def _change_function(name: str, months: str) -> str:
+def _change_function(name: str, months: str, activities: str | None = None) -> str:
     """The trigger function `report_month_{name}`: the (site, month) rows that `months` selects get a month row if
-    they had none, and one change each."""
+    they had none, and one change each. `months` may read `v_ids`, the ids that `activities` selects.
+
+    plpgsql keeps each query's plan for the connection's life: one made while `activity` was small, or its
+    statistics stale (autovacuum off), scanned every activity at each statement, each slower than the last. The
+    functions run with sequential scans off (`enable_seqscan`): every table they read has the index they need,
+    so their plans are those indexes whatever the statistics, and are kept without being made again."""
     return (
-        f"CREATE OR REPLACE FUNCTION report_month_{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN WITH months (site, month) AS MATERIALIZED ({months}), "
+        f"CREATE OR REPLACE FUNCTION report_month_{name}() RETURNS trigger LANGUAGE plpgsql "
+        "SET enable_seqscan = off AS $$ "
+        "DECLARE v_ids int[]; v_sites int[]; v_months text[]; BEGIN "
+        + (f"SELECT array_agg(DISTINCT i) INTO v_ids FROM ({activities}) a(i); " if activities else "")
+        + f"SELECT array_agg(d.site), array_agg(d.month) INTO v_sites, v_months FROM ({months}) d(site, month); "
+        "IF v_sites IS NULL THEN RETURN NULL; END IF; "
+        "WITH months (site, month) AS MATERIALIZED (SELECT * FROM unnest(v_sites, v_months)), "
         "first_seen AS (INSERT INTO report_month (site, month, version) SELECT site, month, 0 FROM months n "
         "WHERE NOT EXISTS (SELECT 1 FROM report_month m WHERE m.site = n.site AND m.month = n.month) "
         "ORDER BY 1, 2 ON CONFLICT (site, month) DO NOTHING) "
@@ -104,19 +113,24 @@ def assessment_sqlite_statements() -> list[str]:
 
 def assessment_postgres_statements() -> list[str]:
     """Statement triggers on `assessment`, as on `activity`: changes counted in `report_month_change`."""
-    month = "to_char(t.assessed_on, 'YYYY-MM')"
-    statements = []
-    for kind, rows in (
-        ("touched", "SELECT * FROM touched"),
-        ("moved", "SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows"),
-    ):
-        statements.append(_change_function(f"assessment_{kind}", f"SELECT DISTINCT t.site, {month} FROM ({rows}) t"))
+    statements = assessment_functions()
     for event, referencing, kind in _EVENTS:
         statements.append(
             f"CREATE TRIGGER report_month_assessment_{event.lower()} AFTER {event} ON assessment "
             f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION report_month_assessment_{kind}()"
         )
     return [*statements, _assessment_backfill("to_char(assessed_on, 'YYYY-MM')")]
+
+
+def assessment_functions() -> list[str]:
+    month = "to_char(t.assessed_on, 'YYYY-MM')"
+    return [
+        _change_function(f"assessment_{kind}", f"SELECT DISTINCT t.site, {month} FROM ({rows}) t")
+        for kind, rows in (
+            ("touched", "SELECT * FROM touched"),
+            ("moved", "SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows"),
+        )
+    ]
 
 
 def _assessment_backfill(month: str) -> str:
@@ -200,9 +214,8 @@ def people_postgres_statements() -> list[str]:
         f"INSERT INTO report_month_change (site, month) SELECT DISTINCT s, '{PEOPLE}' FROM (VALUES (OLD.site), "
         "(NEW.site)) v(s); RETURN NULL; END $$"
     )
-    touched = _change_function("people_touched", f"SELECT DISTINCT t.site, '{PEOPLE}' FROM (SELECT * FROM touched) t")
     return [
-        touched,
+        *people_functions(),
         row_function,
         "CREATE TRIGGER report_people_insert AFTER INSERT ON learner REFERENCING NEW TABLE AS touched "
         "FOR EACH STATEMENT EXECUTE FUNCTION report_month_people_touched()",
@@ -211,3 +224,12 @@ def people_postgres_statements() -> list[str]:
         f"CREATE TRIGGER report_people_update AFTER UPDATE ON learner FOR EACH ROW WHEN ({changed}) "
         "EXECUTE FUNCTION report_month_people_row()",
     ]
+
+
+def people_functions() -> list[str]:
+    return [_change_function("people_touched", f"SELECT DISTINCT t.site, '{PEOPLE}' FROM (SELECT * FROM touched) t")]
+
+
+def change_functions() -> list[str]:
+    """Every statement trigger's function (CREATE OR REPLACE), for a migration that changes how they work."""
+    return [*postgres_functions(), *assessment_functions(), *people_functions()]
