@@ -334,3 +334,28 @@ async def test_a_change_to_breakdown_time_person_or_referral_reads_back_as_sent(
     body = (await client.patch(f"/api/v1/activities/{single['id']}", json=change, headers=headers)).json()
     assert body["referral"] == {"type": "administration", "name": "CAF", "note": ""}
     assert body["anonymous_person"]["gender"] == "feminin" and body["learner_id"] is None
+
+
+async def test_workshops_sent_at_once_each_get_their_own_answer(client, make):
+    """Twelve workshops sent together are each stored with their own title, participants and ids; the one
+    naming another site's learner is refused alone, with nothing of it written."""
+    import asyncio
+
+    site, headers, learners = await setup(make)
+    stranger = await make.learner(await make.site(), "Autre", "Site")
+    bodies = [workshop(learners[index % 8 :] + learners[: index % 8], title=f"Atelier {index}") for index in range(12)]
+    bodies[5]["participants"][2]["learner_id"] = stranger
+    responses = await asyncio.gather(*[client.post("/api/v1/activities", json=b, headers=headers) for b in bodies])
+    assert [r.status_code for r in responses] == [201] * 5 + [422] + [201] * 6
+    assert responses[5].json()["details"] == [
+        {"field": "participants[2].learner_id", "message": "Apprenant inconnu sur ce site (ou fiche anonymisée)."}
+    ]
+    created = {r.json()[0]["id"]: r.json()[0] for r in responses if r.status_code == 201}
+    assert len(created) == 11
+    for activity_id, answer in created.items():
+        stored = (await client.get(f"/api/v1/activities/{activity_id}", headers=headers)).json()
+        index = int(stored["title"].split()[-1])
+        assert stored == answer | {"updated_at": stored["updated_at"], "created_at": stored["created_at"]}
+        sent = bodies[index]["participants"]
+        assert [p["learner_id"] for p in stored["participants"]] == [p["learner_id"] for p in sent]
+    assert await Activity.count() == 11 and await ActivityParticipant.count() == 88

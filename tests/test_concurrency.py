@@ -3,6 +3,7 @@
 import asyncio
 from pathlib import Path
 
+import msgspec
 import pytest
 from piccolo.table import Table
 
@@ -254,3 +255,56 @@ async def test_the_sqlite_log_stays_bounded_under_writes_that_never_pause(app, d
     assert written > 3000, "too few writes to tell"
     assert max(sizes) < written_bytes / 2, f"log reached {max(sizes):,} bytes for {written:,} rows written"
     assert after <= file_limit, f"log file left at {after:,} bytes"
+
+
+@pytest.mark.postgres_only
+async def test_workshops_recorded_at_the_same_moment_share_one_statement(app, make):
+    """On PostgreSQL, workshops recorded together go in one statement (one change counted per table, not one per
+    workshop); each keeps its own participants, and the one naming another site's learner is refused alone."""
+    from inclusion.activities.recording import create_activities
+    from inclusion.activities.schemas import ActivityCreate
+    from inclusion.activities.tables import Activity, ActivityParticipant
+    from inclusion.errors import InvalidData
+    from inclusion.scoping import Caller, Role
+
+    site = await make.site()
+    adviser = await make.user("adviser", site)
+    caller = Caller(adviser["id"], adviser["email"], "Conseillère", Role.adviser, frozenset({site}), "token")
+    learners = [await make.learner(site, f"P{index}", "Dupont") for index in range(8)]
+    stranger = await make.learner(await make.site(), "Autre")
+
+    def workshop(index: int) -> ActivityCreate:
+        named = learners[index % 8 :] + learners[: index % 8]
+        if index == 4:
+            named[1] = stranger
+        participants = [{"learner_id": learner, "present": True} for learner in named]
+        body = {
+            "type": "collectif",
+            "date": paris_today().isoformat(),
+            "duration_minutes": 60,
+            "title": f"Atelier {index}",
+            "participants": participants,
+            "digital_topics": ["securite_numerique"],
+        }
+        return msgspec.convert(body, ActivityCreate)
+
+    await Table.raw("DELETE FROM report_month_change")
+    outcomes = await asyncio.gather(
+        *(create_activities(caller, workshop(i)) for i in range(10)), return_exceptions=True
+    )
+    assert isinstance(outcomes[4], InvalidData)
+    assert outcomes[4].fields == {"participants[1].learner_id": "Apprenant inconnu sur ce site (ou fiche anonymisée)."}
+    created = {o[0]["title"]: o[0] for index, o in enumerate(outcomes) if index != 4}
+    assert len({answer["id"] for answer in created.values()}) == 9
+    for title, answer in created.items():
+        index = int(title.split()[-1])
+        stored = (
+            await ActivityParticipant.select(ActivityParticipant.learner)
+            .where(ActivityParticipant.activity == answer["id"])
+            .order_by(ActivityParticipant.id)
+        )
+        assert [row["learner"] for row in stored] == [p.learner_id for p in workshop(index).participants]
+        assert [p["display_name"] for p in answer["participants"]][0] == f"P{index % 8} Dupont"
+    assert await Activity.count() == 9
+    changes = await Table.raw("SELECT count(*) AS n FROM report_month_change")
+    assert changes == [{"n": 3}]  # activity, topics, participants: one statement

@@ -5,7 +5,8 @@ the site refuses the activity before any write), then inserts the activity, its 
 participants in multi-row INSERTs, and moves the present learners' last-contact date. On SQLite that
 transaction is a plan for the writer thread (`sql.transact`), where every statement costs a wait for the
 event loop to hand the GIL back, so it holds as few statements as it can; on PostgreSQL it is one
-statement. The answer is built from what was written, not read back.
+statement, shared with the other requests recording at the same time (`recording_pg`). The answer is
+built from what was written, not read back.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from typing import Any
 import msgspec
 
 from inclusion import db, sql
+from inclusion.activities import recording_pg
 from inclusion.activities.rules import (
-    learner_names,
     learner_names_in_one_row,
     learner_problems,
+    named_learners,
+    present_learners,
     shape_problems,
     site_learners,
     site_learners_in_one_row_statement,
@@ -55,7 +58,7 @@ async def create_activities(caller: Caller, data: ActivityCreate) -> list[dict[s
     if db.is_sqlite():
         names, ids = await sql.transact(_recording(values, occurrences, found))
     else:
-        names, ids = await _record_in_one_statement(values, occurrences, found)
+        names, ids = await _record_on_postgres(values, occurrences, found)
     adviser_name = caller.display_name if values["adviser_id"] == caller.user_id else await _name_of(row["adviser"])
     return [_shaped({**row, "id": i}, values, names, adviser_name) for row, i in zip(occurrences, ids, strict=True)]
 
@@ -90,81 +93,13 @@ def _recording(
     return names, ids
 
 
-_ONE_STATEMENT = """
-WITH named AS (
-    SELECT id, first_name, last_name, pseudonym FROM learner
-    WHERE site = {{}} AND anonymised_at IS NULL AND merged_into IS NULL AND id = ANY({{}}::int[])
-), created AS (
-    INSERT INTO activity ({columns}, date)
-    SELECT {values}, o.day FROM unnest({{}}::date[]) WITH ORDINALITY AS o(day, n)
-    WHERE (SELECT count(*) FROM named) = cardinality({{}}::int[])
-    ORDER BY o.n
-    RETURNING id, date
-), topics AS (
-    INSERT INTO activity_topic (activity, kind, topic)
-    SELECT created.id, t.kind, t.topic
-    FROM created, unnest({{}}::text[], {{}}::text[]) WITH ORDINALITY AS t(kind, topic, n)
-    ORDER BY created.id, t.n
-), participants AS (
-    INSERT INTO activity_participant (activity, learner, present)
-    SELECT created.id, p.learner, p.present
-    FROM created, unnest({{}}::int[], {{}}::bool[]) WITH ORDINALITY AS p(learner, present, n)
-    ORDER BY created.id, p.n
-), contact AS (
-    UPDATE learner SET last_contact_on = {{}}
-    WHERE id = ANY({{}}::int[]) AND last_contact_on < {{}} AND EXISTS (SELECT 1 FROM created)
-)
-SELECT id, first_name, last_name, pseudonym, NULL::date AS day FROM named
-UNION ALL SELECT id, NULL, NULL, NULL, date FROM created
-"""
-
-
-async def _record_in_one_statement(
+async def _record_on_postgres(
     values: dict[str, Any], occurrences: list[dict[str, Any]], found: dict[str, str]
 ) -> tuple[dict[int, str], list[int]]:
-    """PostgreSQL: `_recording` in one round trip, its writes made only if every named learner is a live
-    file of the site (otherwise the rows it returns say which are not, and nothing is written)."""
-    named = sorted(set(named_learners(values)))
-    site_id = occurrences[0]["site"]
     if found:  # the activity is refused anyway: report the learners' problems beside the others
-        raise InvalidData(found | learner_problems(values, await site_learners(site_id, named)))
-    columns = [name for name in occurrences[0] if name != "date"]
-    statement = _ONE_STATEMENT.format(
-        columns=", ".join(f'"{name}"' for name in columns), values=sql.marks(len(columns))
-    )
-    topics = [("digital", topic) for topic in values["digital_topics"]]
-    topics += [("admin", topic) for topic in values["admin_topics"]]
-    participants = values["participants"]
-    last_day = max(occurrence["date"] for occurrence in occurrences)
-    rows = await sql.fetch(
-        statement,
-        site_id,
-        named,
-        *[occurrences[0][name] for name in columns],
-        [occurrence["date"] for occurrence in occurrences],
-        named,
-        [kind for kind, _ in topics],
-        [topic for _, topic in topics],
-        [p["learner_id"] for p in participants],
-        [p["present"] for p in participants],
-        last_day,
-        present_learners(values),
-        last_day,
-    )
-    names = learner_names([row for row in rows if row["day"] is None])
-    created = {row["day"]: row["id"] for row in rows if row["day"] is not None}
-    if not created:
-        raise InvalidData(learner_problems(values, names))
-    return names, [created[occurrence["date"]] for occurrence in occurrences]
-
-
-def named_learners(values: dict[str, Any]) -> list[int]:
-    """Every learner an activity (or a change to one) names: participants, present or not, and the individual."""
-    return [p["learner_id"] for p in values.get("participants") or []] + _individual(values)
-
-
-def _individual(values: dict[str, Any]) -> list[int]:
-    return [values["learner_id"]] if values.get("learner_id") is not None else []
+        known = await site_learners(occurrences[0]["site"], named_learners(values))
+        raise InvalidData(found | learner_problems(values, known))
+    return await recording_pg.record(recording_pg.Recording(values, occurrences))
 
 
 def activity_columns(values: dict[str, Any]) -> dict[str, Any]:
@@ -185,11 +120,6 @@ def activity_columns(values: dict[str, Any]) -> dict[str, Any]:
     if "anonymous_breakdown" in values:
         row["anonymous_breakdown"] = msgspec.json.encode(values["anonymous_breakdown"] or {}).decode()
     return row
-
-
-def present_learners(values: dict[str, Any]) -> list[int]:
-    """The learners whose last-contact date an activity moves: present participants and the individual."""
-    return [p["learner_id"] for p in values.get("participants") or [] if p["present"]] + _individual(values)
 
 
 async def _name_of(user_id: int) -> str:

@@ -113,6 +113,20 @@ async def site_learners(site_id: int, learner_ids: list[int]) -> dict[int, str]:
     return learner_names(await sql.lookup(statement, *args))
 
 
+def named_learners(values: dict[str, Any]) -> list[int]:
+    """Every learner an activity (or a change to one) names: participants, present or not, and the individual."""
+    return [p["learner_id"] for p in values.get("participants") or []] + _individual(values)
+
+
+def present_learners(values: dict[str, Any]) -> list[int]:
+    """The learners whose last-contact date an activity moves: present participants and the individual."""
+    return [p["learner_id"] for p in values.get("participants") or [] if p["present"]] + _individual(values)
+
+
+def _individual(values: dict[str, Any]) -> list[int]:
+    return [values["learner_id"]] if values.get("learner_id") is not None else []
+
+
 def learner_problems(values: dict[str, Any], known: dict[int, Any]) -> dict[str, str]:
     """Every learner named must be a live file of the activity's site (`known`, from `site_learners`)."""
     wanted: dict[str, int] = {}

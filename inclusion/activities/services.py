@@ -10,7 +10,13 @@ from piccolo.columns.combination import WhereRaw
 
 from inclusion import clock, db
 from inclusion.activities import recording
-from inclusion.activities.rules import learner_problems, shape_problems, site_learners
+from inclusion.activities.rules import (
+    learner_problems,
+    named_learners,
+    present_learners,
+    shape_problems,
+    site_learners,
+)
 from inclusion.activities.schemas import ActivityCreate, ActivityPatch
 from inclusion.activities.tables import Activity, ActivityParticipant, ActivityTopic
 from inclusion.clock import now
@@ -136,7 +142,7 @@ async def update_activity(caller: Caller, activity_id: int, patch: ActivityPatch
     if "start_time" in changes:
         changes["start_time"] = recording.time_of_day(changes["start_time"])
     merged = {**current, **changes}
-    names = await site_learners(current["site"], recording.named_learners(changes))
+    names = await site_learners(current["site"], named_learners(changes))
     found = shape_problems(merged, clock.today()) | learner_problems(changes, names)
     if found:
         raise InvalidData(found)
@@ -146,7 +152,7 @@ async def update_activity(caller: Caller, activity_id: int, patch: ActivityPatch
         if columns:
             await Activity.update({**columns, "updated_at": now()}).where(Activity.id == activity_id).run()
         await _write_links(activity_id, changes)
-        await record_contact(recording.present_learners(merged), merged["date"])
+        await record_contact(present_learners(merged), merged["date"])
     return await get_activity(caller, activity_id)
 
 
