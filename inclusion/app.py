@@ -17,6 +17,7 @@ from inclusion import __version__, clock, db
 from inclusion.accounts.api import TokenApi, UserApi, me
 from inclusion.accounts.auth import AuthenticationMiddleware
 from inclusion.accounts.pages import ACCOUNT_PAGES
+from inclusion.accounts.token_cache import TokenCache
 from inclusion.activities.api import ActivityApi, AttendanceApi, export_csv, export_xlsx
 from inclusion.activities.pages import ACTIVITY_PAGES
 from inclusion.assessments.api import AssessmentApi, learner_progression
@@ -144,7 +145,7 @@ def create_app(settings: Settings) -> Litestar:
             path="/schema",
             render_plugins=[ApiReference(path="/")],
         ),
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "token_cache": TokenCache(settings.token_cache_seconds)}),
         lifespan=[database],
         debug=False,
     )

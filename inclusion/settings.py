@@ -46,6 +46,7 @@ class Settings:
     login_max_failures: int = 5
     login_window_minutes: int = 15
     database_pool_size: int = 10
+    token_cache_seconds: int = 5
     sqlite_busy_timeout_seconds: float = 10.0
     retention_months: int = 24
     verify_max_lookups: int = 30
@@ -111,6 +112,7 @@ class Settings:
             login_max_failures=_int(get, "LOGIN_MAX_FAILURES", 5),
             login_window_minutes=_int(get, "LOGIN_WINDOW_MINUTES", 15),
             database_pool_size=_int(get, "DATABASE_POOL_SIZE", 10),
+            token_cache_seconds=_int(get, "TOKEN_CACHE_SECONDS", 5),
             log_level=get("LOG_LEVEL", "INFO").upper(),
             retention_months=_int(get, "RETENTION_MONTHS", 24),
             verify_max_lookups=_int(get, "VERIFY_MAX_LOOKUPS", 30),

@@ -12,6 +12,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from inclusion import db
+from inclusion.accounts import token_cache
 from inclusion.accounts.passwords import hash_password_sync
 from inclusion.app import create_app
 from inclusion.settings import Settings
@@ -80,6 +81,7 @@ async def app(request: pytest.FixtureRequest, settings: Settings, shared_app):
     application = create_app(settings) if request.node.get_closest_marker("own_app") else shared_app
     db.bind(db.create_engine(application.state.settings))  # a test may have built an app on another database
     await database.empty_tables()
+    token_cache.forget_all()  # emptied tables: no token held by the shared app stands for anything
     return application
 
 

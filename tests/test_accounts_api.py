@@ -1,5 +1,7 @@
 """Accounts and personal API tokens through the API."""
 
+from datetime import UTC, datetime
+
 from inclusion.accounts.tables import ApiToken, User
 
 
@@ -104,3 +106,60 @@ async def test_deactivating_an_account_revokes_its_access(client, make):
     response = await client.patch(f"/api/v1/users/{user['id']}", json={"is_active": False}, headers=admin_headers)
     assert response.status_code == 200 and response.json()["is_active"] is False
     assert (await client.get("/api/v1/me", headers=user_headers)).status_code == 401
+
+
+async def test_an_account_given_another_site_sees_it_at_its_next_request(client, make):
+    """Changing an account's sites takes effect at once for its token, though the token was just used."""
+    first, second = await make.site(), await make.site()
+    admin_headers = await make.bearer(await make.user("admin"))
+    user = await make.user("adviser", first)
+    user_headers = await make.bearer(user)
+    assert (await client.get("/api/v1/me", headers=user_headers)).json()["site_ids"] == [first]
+    moved = await client.patch(f"/api/v1/users/{user['id']}", json={"site_ids": [second]}, headers=admin_headers)
+    assert moved.status_code == 200
+    assert (await client.get("/api/v1/me", headers=user_headers)).json()["site_ids"] == [second]
+
+
+async def test_a_token_revoked_by_another_worker_is_refused_within_the_cache_time(app, settings, make):
+    """A revocation this process did not make (another worker's) reaches it within INCLUSION_TOKEN_CACHE_SECONDS."""
+    import asyncio
+
+    from litestar.testing import AsyncTestClient
+
+    from inclusion.app import create_app
+
+    async with AsyncTestClient(app=create_app(settings.with_changes(token_cache_seconds=1))) as client:
+        headers = await make.bearer(await make.user("adviser"))
+        assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
+        await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(ApiToken.id > 0)
+        assert (await client.get("/api/v1/me", headers=headers)).status_code == 200  # held for up to a second
+        await asyncio.sleep(1.1)
+        assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
+
+
+async def test_without_a_cache_time_every_request_reads_the_token(app, settings, make):
+    """With INCLUSION_TOKEN_CACHE_SECONDS=0, a revocation made anywhere is refused at the next request."""
+    from litestar.testing import AsyncTestClient
+
+    from inclusion.app import create_app
+
+    async with AsyncTestClient(app=create_app(settings.with_changes(token_cache_seconds=0))) as client:
+        headers = await make.bearer(await make.user("adviser"))
+        assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
+        await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(ApiToken.id > 0)
+        assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
+
+
+def test_a_token_read_before_a_revocation_is_not_kept():
+    """An account read before a change that `forget_all` announced is not held: it may predate the change."""
+    from inclusion.accounts import token_cache
+    from inclusion.scoping import Caller, Role
+
+    cache = token_cache.TokenCache(60)
+    caller = Caller(1, "a@exemple.fr", "A", Role.adviser, frozenset({1}), "token")
+    read_in = token_cache.era()
+    token_cache.forget_all()  # a revocation lands while the look-up was under way
+    cache.keep("digest", caller, read_in)
+    assert cache.get("digest") is None
+    cache.keep("digest", caller, token_cache.era())
+    assert cache.get("digest") == caller

@@ -44,7 +44,8 @@ async def authenticate(connection: ASGIConnection) -> tuple[Caller | None, str |
     authorization = connection.headers.get("authorization", "")
     if authorization:
         scheme, _, raw = authorization.partition(" ")
-        caller = await resolve_token(raw.strip()) if scheme.lower() == "bearer" else None
+        cache = connection.app.state.token_cache
+        caller = await resolve_token(raw.strip(), cache) if scheme.lower() == "bearer" else None
         if caller is None:
             raise AuthenticationRequired("Token d'API invalide ou révoqué.")
         return caller, "token"

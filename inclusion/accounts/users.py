@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from inclusion import db, sql
+from inclusion.accounts import token_cache
 from inclusion.accounts.passwords import hash_password, password_problem
 from inclusion.accounts.tables import ApiToken, Session, User, UserSite
 from inclusion.clock import now
@@ -185,4 +186,5 @@ async def update_user(caller: Caller, user_id: int, changes: dict[str, Any]) -> 
                 .where(ApiToken.user == user_id, ApiToken.revoked_at.is_null())
                 .run()
             )
+    token_cache.forget_all()
     return await get_user_row(user_id)

@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from inclusion import db
+from inclusion.accounts import token_cache
 from inclusion.accounts.tables import User
 from inclusion.errors import InvalidData, NotFound
 from inclusion.funders.schemas import FunderCreate, FunderPatch, GrantIn, GrantPatch
@@ -96,6 +97,7 @@ async def create_funder(data: FunderCreate) -> dict[str, Any]:
         if grants:
             await Grant.insert(*[_grant_row(funder.id, grant) for grant in grants]).run()
         await _write_users(funder.id, data.user_ids)
+    token_cache.forget_all()
     return await get_funder(funder.id)
 
 
@@ -110,6 +112,7 @@ async def update_funder(funder_id: int, data: FunderPatch) -> dict[str, Any]:
             await Funder.update(changes).where(Funder.id == funder_id).run()
         if user_ids is not None:
             await _write_users(funder_id, user_ids)
+    token_cache.forget_all()
     return await get_funder(funder_id)
 
 
@@ -119,6 +122,7 @@ async def delete_funder(funder_id: int) -> None:
         await FunderUser.delete().where(FunderUser.funder == funder_id).run()
         await Grant.delete().where(Grant.funder == funder_id).run()
         await Funder.delete().where(Funder.id == funder_id).run()
+    token_cache.forget_all()
 
 
 async def get_grant(funder_id: int, grant_id: int) -> dict[str, Any]:
@@ -135,6 +139,7 @@ async def add_grant(funder_id: int, data: GrantIn) -> dict[str, Any]:
         raise InvalidData(problems)
     grant = _grant_row(funder_id, values)
     await grant.save().run()
+    token_cache.forget_all()
     return await get_grant(funder_id, grant.id)
 
 
@@ -155,12 +160,14 @@ async def update_grant(funder_id: int, grant_id: int, data: GrantPatch) -> dict[
         .where(Grant.id == grant_id)
         .run()
     )
+    token_cache.forget_all()
     return await get_grant(funder_id, grant_id)
 
 
 async def delete_grant(funder_id: int, grant_id: int) -> None:
     await get_grant(funder_id, grant_id)
     await Grant.delete().where(Grant.id == grant_id).run()
+    token_cache.forget_all()
 
 
 async def grant_periods(user_id: int) -> dict[int, list[tuple[date, date]]]:
