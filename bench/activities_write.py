@@ -19,11 +19,12 @@ Run from the project root:
     .venv/bin/python bench/activities_write.py \\
         --database-url postgresql://postgres@127.0.0.1:5432/inclusion_bench_activities --json
 
-For PostgreSQL the database is created with `psql` if it does not exist; nothing is dropped.
+For PostgreSQL each run works in a new database beside the one named (its name plus `_run<pid>`), dropped at the end.
 """
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -37,7 +38,14 @@ from datetime import date
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, BENCH_DIR)
 
-from http_throughput import bench_env, create_token, free_port, stop, wait_healthy  # noqa: E402
+from http_throughput import (  # noqa: E402
+    bench_env,
+    create_token,
+    free_port,
+    scratch_postgres_database,
+    stop,
+    wait_healthy,
+)
 from learners_assessments import Client, get_json  # noqa: E402
 
 WARMUP_SECONDS = 2.0
@@ -153,8 +161,9 @@ def main() -> None:
     runs: dict[str, list[dict]] = {"floor": [], "no_write": [], "real": []}
     if not args.database_url:
         runs["floor_plan_writer"] = []
-    with tempfile.TemporaryDirectory(prefix="inclusion-bench-") as tmpdir:
-        kind, env = bench_env(tmpdir, args.database_url)
+    scratch = scratch_postgres_database(args.database_url) if args.database_url else contextlib.nullcontext(None)
+    with scratch as database_url, tempfile.TemporaryDirectory(prefix="inclusion-bench-") as tmpdir:
+        kind, env = bench_env(tmpdir, database_url)
         run_command(env, "migrate")
         run_command(env, "demo")
         token = create_token(env, ADVISER)
@@ -196,7 +205,8 @@ def main() -> None:
     rows = {label: summarize(label_runs) for label, label_runs in runs.items() if label_runs}
     if args.only:  # a partial run (profiling): its figures, no comparison
         for label, row in rows.items():
-            print(f"{label}: {row['rps']:.1f} req/s, p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms")
+            runs_rps = row["rps_runs"]
+            print(f"{label}: {row['rps']:.1f} req/s, p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms {runs_rps}")
         return
     real, floor, no_write = rows["real"], rows["floor"], rows["no_write"]
     ratio = real["rps"] / floor["rps"] if floor["rps"] else float("nan")

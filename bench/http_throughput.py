@@ -24,6 +24,7 @@ For PostgreSQL the database is created with `psql` if it does not exist; nothing
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Iterator
 
 WARMUP_SECONDS = 2.0
 SCENARIOS = [("GET /health", "/health", False), ("GET /api/v1/sites", "/api/v1/sites", True)]
@@ -45,16 +47,36 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def ensure_postgres_database(url: str) -> None:
+def _psql(url: str, sql: str) -> subprocess.CompletedProcess:
     parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
     command = ["psql", "-h", parts.hostname or "127.0.0.1", "-U", parts.username or "postgres", "-d", "postgres"]
     if parts.port:
         command += ["-p", str(parts.port)]
     env = dict(os.environ, PGPASSWORD=urllib.parse.unquote(parts.password)) if parts.password else None
-    done = subprocess.run([*command, "-c", f'CREATE DATABASE "{name}"'], capture_output=True, text=True, env=env)
+    return subprocess.run([*command, "-c", sql], capture_output=True, text=True, env=env)
+
+
+def ensure_postgres_database(url: str) -> None:
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    done = _psql(url, f'CREATE DATABASE "{name}"')
     if done.returncode != 0 and "already exists" not in done.stderr:
         raise SystemExit(f"cannot create database {name}: {done.stderr.strip()}")
+
+
+@contextlib.contextmanager
+def scratch_postgres_database(url: str) -> Iterator[str]:
+    """A new database beside the one `url` names (its name plus `_run` and this process's id), dropped at the end:
+    every run starts from the same empty state, whatever earlier runs left (and autovacuum may be off)."""
+    parts = urllib.parse.urlsplit(url)
+    scratch = parts._replace(path=f"{parts.path}_run{os.getpid()}").geturl()
+    name = urllib.parse.urlsplit(scratch).path.lstrip("/")
+    done = _psql(url, f'CREATE DATABASE "{name}"')
+    if done.returncode != 0:
+        raise SystemExit(f"cannot create database {name}: {done.stderr.strip()}")
+    try:
+        yield scratch
+    finally:
+        _psql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def http_status(port: int, path: str) -> int | None:
