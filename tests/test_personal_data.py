@@ -67,12 +67,12 @@ async def test_purge_anonymises_files_without_recent_contact(app, make, database
 
 
 async def test_two_workers_purging_at_once_anonymise_and_audit_each_file_once(app, make):
-    """Every worker runs the daily purge: two at once anonymise a stale file once, with one audit entry."""
+    """Every worker runs the daily purge: of two at once, one anonymises a stale file, with one audit entry."""
     import asyncio
 
     site = await make.site()
     await make.learner(site, "Ancien", "Contact", first_visit_on=paris_today() - timedelta(days=800))
-    assert await asyncio.gather(purge(24), purge(24)) == [1, 1]
+    assert sorted(await asyncio.gather(purge(24), purge(24))) == [0, 1]
     assert await AuditEntry.count().where(AuditEntry.action == "anonymise") == 1
 
 

@@ -76,9 +76,10 @@ async def merge(caller: Caller, keep_id: int, duplicate_id: int) -> dict[str, An
 _FILLABLE = {"birth_year", "insee_code", "phone", "email", "consent_on", "pseudonym", "notes"}
 
 
-async def anonymise(caller: Caller | None, learner_id: int, site_id: int, reason: str = "demande") -> None:
+async def anonymise(caller: Caller | None, learner_id: int, site_id: int, reason: str = "demande") -> bool:
     """Erase names, contacts, notes and birth year; keep age band, gender, status and every record. A file
-    already anonymised (by another worker's daily purge a moment before) is left as it is, and audited once."""
+    already anonymised (by another worker's daily purge a moment before) is left as it is, and audited once.
+    Say whether this call anonymised it."""
     async with db.write_transaction():
         erased = await (
             Learner.update({**ERASED, "anonymised_at": now(), "updated_at": now()})
@@ -87,9 +88,10 @@ async def anonymise(caller: Caller | None, learner_id: int, site_id: int, reason
             .run()
         )
         if not erased:
-            return
+            return False
         await erase_for_learner(learner_id)  # the name printed on certificates goes too
         await record(caller, Action.anonymise, TARGET, learner_id, site_id, {"motif": reason})
+        return True
 
 
 async def anonymise_on_request(caller: Caller, learner_id: int) -> dict[str, Any]:

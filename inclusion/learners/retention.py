@@ -37,12 +37,13 @@ async def stale_learners(months: int, today: date | None = None) -> list[dict]:
 
 
 async def purge(months: int, dry_run: bool = False, today: date | None = None) -> int:
-    """Anonymise every file past retention; return how many (or would be, with dry_run)."""
+    """Anonymise every file past retention; return how many this call anonymised (or would, with dry_run).
+    Another worker's purge running at the same moment may anonymise some first: those are not counted."""
     stale = await stale_learners(months, today)
-    if not dry_run:
-        for row in stale:
-            await anonymise(None, row["id"], row["site"], reason=f"aucun contact depuis {months} mois")
-    return len(stale)
+    if dry_run:
+        return len(stale)
+    reason = f"aucun contact depuis {months} mois"
+    return sum([await anonymise(None, row["id"], row["site"], reason=reason) for row in stale])
 
 
 async def run_daily(months: int) -> None:
