@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from inclusion.activities.tables import Activity, ActivityParticipant, SiteDay
 from inclusion.learners.tables import Learner
 from tests.support.clock import paris_today, server_zone
@@ -182,6 +184,28 @@ async def test_weekly_repeat_creates_one_activity_per_week(client, make):
     )
     assert future.status_code == 422 and future.json()["details"][0]["field"] == "repeat_weeks"
     assert await Activity.count() == 4
+
+
+@pytest.mark.sqlite_only
+async def test_a_long_series_written_in_several_inserts_keeps_each_week_its_own_rows(client, make, monkeypatch):
+    """On SQLite, a series too long for one INSERT is written in several: each week still gets its date, topics and
+    participants."""
+    from inclusion.activities import recording_sqlite
+
+    monkeypatch.setattr(recording_sqlite, "MOST_VALUES", 60)  # 2 activities, 20 participants per INSERT
+    _, headers, learners = await setup(make)
+    start = TODAY - timedelta(weeks=6)
+    response = await client.post(
+        "/api/v1/activities", json=workshop(learners, date=start.isoformat(), repeat_weeks=7), headers=headers
+    )
+    body = response.json()
+    assert [item["date"] for item in body] == [(start + timedelta(weeks=w)).isoformat() for w in range(7)]
+    for item in body:
+        stored = (await client.get(f"/api/v1/activities/{item['id']}", headers=headers)).json()
+        assert stored["date"] == item["date"]
+        assert [p["learner_id"] for p in stored["participants"]] == [p["learner_id"] for p in item["participants"]]
+        assert stored["digital_topics"] == item["digital_topics"] and stored["digital_topics"]
+    assert await ActivityParticipant.count() == 7 * len(learners)
 
 
 async def test_duplicate_edit_delete_and_filter(client, make):

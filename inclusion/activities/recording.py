@@ -2,11 +2,10 @@
 
 One transaction reads the named learners (their names go in the answer; one that is not a live file of
 the site refuses the activity before any write), then inserts the activity, its topics and its
-participants in multi-row INSERTs, and moves the present learners' last-contact date. On SQLite that
-transaction is a plan for the writer thread (`sql.transact`), where every statement costs a wait for the
-event loop to hand the GIL back, so it holds as few statements as it can; on PostgreSQL it is one
-statement, shared with the other requests recording at the same time (`recording_pg`). The answer is
-built from what was written, not read back.
+participants in multi-row INSERTs, and moves the present learners' last-contact date. The requests
+recording at the same time share that transaction: one statement on PostgreSQL (`recording_pg`), one plan
+of the writer thread on SQLite (`recording_sqlite`). The answer is built from what was written, not read
+back.
 """
 
 from __future__ import annotations
@@ -18,20 +17,11 @@ from typing import Any
 import msgspec
 
 from inclusion import db, sql
-from inclusion.activities import recording_pg
-from inclusion.activities.rules import (
-    learner_names_in_one_row,
-    learner_problems,
-    named_learners,
-    present_learners,
-    shape_problems,
-    site_learners,
-    site_learners_in_one_row_statement,
-)
+from inclusion.activities import recording_pg, recording_sqlite
+from inclusion.activities.rules import Recording, learner_problems, named_learners, shape_problems, site_learners
 from inclusion.activities.schemas import ActivityCreate
 from inclusion.clock import now, today
 from inclusion.errors import InvalidData
-from inclusion.learners.services import contact_statement
 from inclusion.scoping import Caller, Role, site_for_new_record
 
 PERSON_COLUMNS = {"age_band": "person_age_band", "gender": "person_gender", "social_status": "person_status"}
@@ -55,51 +45,19 @@ async def create_activities(caller: Caller, data: ActivityCreate) -> list[dict[s
     row["start_time"] = time_of_day(data.start_time)
     row["created_at"] = row["updated_at"] = now()
     occurrences = [{**row, "date": data.date + timedelta(weeks=week)} for week in range(data.repeat_weeks)]
-    if db.is_sqlite():
-        names, ids = await sql.transact(_recording(values, occurrences, found))
-    else:
-        names, ids = await _record_on_postgres(values, occurrences, found)
+    names, ids = await _record(values, occurrences, found)
     adviser_name = caller.display_name if values["adviser_id"] == caller.user_id else await _name_of(row["adviser"])
     return [_shaped({**row, "id": i}, values, names, adviser_name) for row, i in zip(occurrences, ids, strict=True)]
 
 
-def _recording(
-    values: dict[str, Any], occurrences: list[dict[str, Any]], found: dict[str, str]
-) -> sql.Plan[tuple[dict[int, str], list[int]]]:
-    """Read the named learners, then write unless one of them is not a live file of the site, or `found`
-    holds a problem already: then nothing."""
-    named = named_learners(values)
-    site_id = occurrences[0]["site"]
-    names = learner_names_in_one_row((yield site_learners_in_one_row_statement(site_id, named))) if named else {}
-    found = found | learner_problems(values, names)
-    if found:
-        raise InvalidData(found)
-    present = present_learners(values)
-    topics = [("digital", topic) for topic in values["digital_topics"]]
-    topics += [("admin", topic) for topic in values["admin_topics"]]
-    ids = []
-    for occurrence in occurrences:
-        created = yield sql.insert_statement("activity", occurrence)
-        activity_id = created[0]["id"]
-        ids.append(activity_id)
-        if topics:
-            rows = [(activity_id, kind, topic) for kind, topic in topics]
-            yield sql.insert_many_statement("activity_topic", ("activity", "kind", "topic"), rows)
-        if values["participants"]:
-            rows = [(activity_id, p["learner_id"], p["present"]) for p in values["participants"]]
-            yield sql.insert_many_statement("activity_participant", ("activity", "learner", "present"), rows)
-        if present:
-            yield contact_statement(present, occurrence["date"])
-    return names, ids
-
-
-async def _record_on_postgres(
+async def _record(
     values: dict[str, Any], occurrences: list[dict[str, Any]], found: dict[str, str]
 ) -> tuple[dict[int, str], list[int]]:
     if found:  # the activity is refused anyway: report the learners' problems beside the others
         known = await site_learners(occurrences[0]["site"], named_learners(values))
         raise InvalidData(found | learner_problems(values, known))
-    return await recording_pg.record(recording_pg.Recording(values, occurrences))
+    batched = recording_sqlite if db.is_sqlite() else recording_pg
+    return await batched.record(Recording(values, occurrences))
 
 
 def activity_columns(values: dict[str, Any]) -> dict[str, Any]:

@@ -13,14 +13,13 @@ so each request gets its own answer.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import msgspec
 
 from inclusion import db, sql
-from inclusion.activities.rules import learner_names, learner_problems, named_learners, present_learners
+from inclusion.activities.rules import Recording, learner_names, learner_problems
 from inclusion.batching import Batcher
 from inclusion.errors import InvalidData
 
@@ -66,26 +65,6 @@ UNION ALL SELECT id, NULL, NULL, NULL, NULL, n, day FROM planned
 """
 
 
-@dataclass
-class Recording:
-    """One request's activity: its API fields (`values`) and the rows to insert, one per week (`occurrences`)."""
-
-    values: dict[str, Any]
-    occurrences: list[dict[str, Any]]
-
-    @property
-    def named(self) -> list[int]:
-        return named_learners(self.values)
-
-    @property
-    def present(self) -> list[int]:
-        return present_learners(self.values)
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return tuple(name for name in self.occurrences[0] if name != "date")
-
-
 async def record(recording: Recording) -> tuple[dict[int, str], list[int]]:
     """The names of the learners named and the ids of the activities created; InvalidData if a learner named is
     not a live file of the site. Inside a transaction, on its connection; otherwise with whatever else is being
@@ -126,14 +105,11 @@ def _statement(columns: tuple[str, ...]) -> str:
 def _payload(columns: tuple[str, ...], batch: list[Recording]) -> str:
     items = []
     for n, recording in enumerate(batch):
-        values, first = recording.values, recording.occurrences[0]
-        topics = [("digital", topic) for topic in values["digital_topics"]]
-        topics += [("admin", topic) for topic in values["admin_topics"]]
-        participants = values["participants"]
+        first, topics, participants = recording.occurrences[0], recording.topics, recording.values["participants"]
         items.append(
             {
                 "n": n,
-                "site": first["site"],
+                "site": recording.site,
                 "named": sorted(set(recording.named)),
                 "present": recording.present,
                 "days": [occurrence["date"] for occurrence in recording.occurrences],
@@ -160,7 +136,7 @@ def _outcomes(batch: list[Recording], rows: list[dict[str, Any]]) -> list[Any]:
             created.setdefault(row["n"], {})[row["day"]] = row["id"]
     outcomes: list[Any] = []
     for n, recording in enumerate(batch):
-        site, named = recording.occurrences[0]["site"], set(recording.named)
+        site, named = recording.site, set(recording.named)
         names = learner_names([row for row in known if row["site"] == site and row["id"] in named])
         if n in created:
             outcomes.append((names, [created[n][occurrence["date"]] for occurrence in recording.occurrences]))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-
-import msgspec
 
 from inclusion import sql
 from inclusion.learners.names import display_name
@@ -76,7 +75,6 @@ SELECT {columns} FROM learner
 WHERE site = {{}} AND anonymised_at IS NULL AND merged_into IS NULL AND id IN ({ids})
 """
 _ROWS = "id, first_name, last_name, pseudonym"
-_ONE_ROW = "json_group_array(json_array(id, first_name, last_name, pseudonym)) AS found"
 
 
 def _site_learners(columns: str, site_id: int, learner_ids: list[int]) -> tuple[str, list[Any]]:
@@ -87,18 +85,6 @@ def _site_learners(columns: str, site_id: int, learner_ids: list[int]) -> tuple[
 def site_learners_statement(site_id: int, learner_ids: list[int]) -> tuple[str, list[Any]]:
     """The live files of this site among these ids (ids must not be empty); rows for `learner_names`."""
     return _site_learners(_ROWS, site_id, learner_ids)
-
-
-def site_learners_in_one_row_statement(site_id: int, learner_ids: list[int]) -> tuple[str, list[Any]]:
-    """SQLite: `site_learners_statement` as one row, a JSON array, for `learner_names_in_one_row`. A plan on the
-    writer thread gives up the GIL at every row it steps through, then waits for the event loop to hand it back:
-    one row instead of one per learner makes recording a workshop of 8 about a third fewer waits."""
-    return _site_learners(_ONE_ROW, site_id, learner_ids)
-
-
-def learner_names_in_one_row(rows: list[dict[str, Any]]) -> dict[int, str]:
-    found = msgspec.json.decode(rows[0]["found"]) if rows else []
-    return {id: display_name(first, last, pseudonym, False) for id, first, last, pseudonym in found}
 
 
 def learner_names(rows: list[dict[str, Any]]) -> dict[int, str]:
@@ -139,3 +125,34 @@ def learner_problems(values: dict[str, Any], known: dict[int, Any]) -> dict[str,
         for field, learner_id in wanted.items()
         if learner_id not in known
     }
+
+
+@dataclass
+class Recording:
+    """One request's new activity: its API fields (`values`) and its rows, one per week (`occurrences`)."""
+
+    values: dict[str, Any]
+    occurrences: list[dict[str, Any]]
+
+    @property
+    def site(self) -> int:
+        return self.occurrences[0]["site"]
+
+    @property
+    def named(self) -> list[int]:
+        return named_learners(self.values)
+
+    @property
+    def present(self) -> list[int]:
+        return present_learners(self.values)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(name for name in self.occurrences[0] if name != "date")
+
+    @property
+    def topics(self) -> list[tuple[str, str]]:
+        """(kind, topic) in the order given: digital, then administrative."""
+        return [("digital", topic) for topic in self.values["digital_topics"]] + [
+            ("admin", topic) for topic in self.values["admin_topics"]
+        ]

@@ -1,0 +1,121 @@
+"""SQLite: recording activities, several requests' worth in one plan of the writer thread.
+
+The plan writer (`inclusion.sqlite_writer`) runs plans on a thread of its own. Each statement it runs gives the
+GIL up while SQLite works, then waits for the event loop to hand it back; under load the loop keeps it, and the
+thread got one statement through per turn of the loop. Recorded alone, a workshop was five statements (its
+learners read, an INSERT per table, the contact dates), so five turns, and the writer and the loop took turns
+rather than working side by side. Requests recording at the same time now share one plan (`batching.Batcher`):
+one read of every learner they name, one INSERT per table for all their rows, one UPDATE per contact date.
+Each request still gets its own answer or its own 422; a plan that fails as a whole is run again one activity at
+a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import msgspec
+
+from inclusion import db, sql
+from inclusion.activities.rules import Recording, learner_problems
+from inclusion.batching import Batcher
+from inclusion.errors import InvalidData
+from inclusion.learners.names import display_name
+from inclusion.learners.services import contact_statement
+
+_LIVE_LEARNERS = """
+SELECT json_group_array(json_array(id, site, first_name, last_name, pseudonym)) AS found FROM learner
+WHERE anonymised_at IS NULL AND merged_into IS NULL AND id IN ({ids})
+"""
+"""One row, a JSON array: a row per learner would give the GIL up and wait for it once per row."""
+MOST_VALUES = 10_000
+"""Values bound to one statement (SQLite allows 32,766): a batch of long repeated workshops takes several."""
+
+
+async def record(recording: Recording) -> tuple[dict[int, str], list[int]]:
+    """The names of the learners named and the ids of the activities created; InvalidData if a learner named is
+    not a live file of the site. Inside a transaction, in it; otherwise with whatever else is being recorded in
+    this process."""
+    if db.current_engine().current_transaction.get() is not None:
+        outcome = (await _run([recording]))[0]
+    else:
+        outcome = await _batcher.submit(recording)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+async def _run(batch: list[Recording]) -> list[Any]:
+    try:
+        return await sql.transact(_plan(batch))
+    except Exception as error:
+        if len(batch) == 1:
+            return [error]
+        return [(await _run([recording]))[0] for recording in batch]
+
+
+_batcher: Batcher[Recording, Any] = Batcher(_run)
+
+
+def _plan(batch: list[Recording]) -> sql.Plan[list[Any]]:
+    named = sorted({learner for recording in batch for learner in recording.named})
+    live: dict[int, tuple[int, str]] = {}
+    if named:
+        rows = yield _LIVE_LEARNERS.format(ids=sql.marks(len(named))), named
+        for id, site, first, last, pseudonym in msgspec.json.decode(rows[0]["found"]):
+            live[id] = site, display_name(first, last, pseudonym, False)
+    outcomes: list[Any] = []
+    for recording in batch:
+        names = {id: live[id][1] for id in recording.named if id in live and live[id][0] == recording.site}
+        problems = learner_problems(recording.values, names)
+        outcomes.append(InvalidData(problems) if problems else names)
+    accepted = [index for index, outcome in enumerate(outcomes) if not isinstance(outcome, InvalidData)]
+    if accepted:
+        created = yield from _write([batch[index] for index in accepted])
+        for index, ids in zip(accepted, created, strict=True):
+            outcomes[index] = (outcomes[index], ids)
+    return outcomes
+
+
+def _write(recordings: list[Recording]) -> sql.Plan[list[list[int]]]:
+    """Insert the activities, their topics and participants, and move the present learners' contact dates
+    forward; the ids of each recording's activities. SQLite numbers the rows of one INSERT in their order, each
+    past the largest id yet (it returns them in no set order)."""
+    columns = (*recordings[0].columns, "date")
+    rows = [[occurrence[name] for name in columns] for recording in recordings for occurrence in recording.occurrences]
+    ids: list[int] = []
+    for chunk in _chunks(rows, columns):
+        statement, args = sql.insert_many_statement("activity", columns, chunk)
+        returned = yield f"{statement} RETURNING id", args
+        ids += sorted(row["id"] for row in returned)
+    created = iter(ids)
+    per_recording = [[next(created) for _ in recording.occurrences] for recording in recordings]
+    topics: list[tuple[Any, ...]] = []
+    participants: list[tuple[Any, ...]] = []
+    contacts: dict[int, date] = {}
+    for recording, recording_ids in zip(recordings, per_recording, strict=True):
+        for activity_id, occurrence in zip(recording_ids, recording.occurrences, strict=True):
+            topics += [(activity_id, kind, topic) for kind, topic in recording.topics]
+            participants += [(activity_id, p["learner_id"], p["present"]) for p in recording.values["participants"]]
+            for learner in recording.present:
+                contacts[learner] = max(contacts.get(learner, occurrence["date"]), occurrence["date"])
+    for table, names, links in (
+        ("activity_topic", ("activity", "kind", "topic"), topics),
+        ("activity_participant", ("activity", "learner", "present"), participants),
+    ):
+        for chunk in _chunks(links, names):
+            yield sql.insert_many_statement(table, names, chunk)
+    by_day: dict[date, list[int]] = {}
+    for learner, day in contacts.items():
+        by_day.setdefault(day, []).append(learner)
+    for day, learners in sorted(by_day.items()):
+        yield contact_statement(learners, day)
+    return per_recording
+
+
+def _chunks(rows: list[Any], columns: tuple[str, ...]) -> Iterator[list[Any]]:
+    size = max(1, MOST_VALUES // len(columns))
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
