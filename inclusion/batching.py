@@ -32,9 +32,14 @@ class _Queue:
 
 
 class Batcher(Generic[Item, Outcome]):
-    def __init__(self, run: Run[Item], most: int = 32) -> None:
+    def __init__(self, run: Run[Item], most: int = 32, gather_turns: int = 0) -> None:
+        """`gather_turns`: before each batch, let the event loop turn up to that many times while items keep
+        arriving, so that a burst of requests is taken whole. For a `run` that holds the loop (SQLite written on
+        the loop's thread), during which no request can join the batch, and a batch of one pays its commit
+        alone."""
         self._run = run
         self._most = most
+        self._gather_turns = gather_turns
         self._queues: WeakKeyDictionary[asyncio.AbstractEventLoop, _Queue] = WeakKeyDictionary()
 
     async def submit(self, item: Item) -> Outcome:
@@ -54,6 +59,7 @@ class Batcher(Generic[Item, Outcome]):
         batch: list[tuple[Any, asyncio.Future[Any]]] = []
         try:
             while queue.waiting:
+                await self._gather(queue)
                 batch, queue.waiting = queue.waiting[: self._most], queue.waiting[self._most :]
                 try:
                     outcomes = await self._run([item for item, _ in batch])
@@ -69,6 +75,13 @@ class Batcher(Generic[Item, Outcome]):
             raise
         finally:
             queue.draining = False
+
+    async def _gather(self, queue: _Queue) -> None:
+        for _ in range(self._gather_turns):
+            seen = len(queue.waiting)
+            await asyncio.sleep(0)
+            if len(queue.waiting) == seen or len(queue.waiting) >= self._most:
+                return
 
 
 def _settle(future: asyncio.Future[Any], outcome: Any) -> None:

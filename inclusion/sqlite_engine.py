@@ -63,7 +63,9 @@ class ReusingSQLiteEngine(SQLiteEngine):
         self._inline_connections: list[sqlite3.Connection] = []
 
     def _connect_plain(self) -> sqlite3.Connection:
-        kwargs = dict(self.connection_kwargs)
+        """A connection any thread may use, one at a time (the plan writer's own is used by the thread holding its
+        gate)."""
+        kwargs = dict(self.connection_kwargs, check_same_thread=False)
         return sqlite3.connect(kwargs.pop("database"), **kwargs)
 
     async def _borrow(self) -> aiosqlite.Connection:
@@ -150,6 +152,11 @@ class ReusingSQLiteEngine(SQLiteEngine):
         """Run a statement plan (see `inclusion.sql.transact`) in the engine's plan writer: one IMMEDIATE
         transaction shared with the plans queued beside it, each in its own savepoint."""
         return await self._plan_writer.run(plan)
+
+    async def run_plan_here(self, plan: Generator[tuple[str, Sequence[Any]], list[Any], T]) -> T:
+        """A short plan on the event loop's own thread when the write lock is free at once (`PlanWriter.run_here`),
+        otherwise in the plan writer."""
+        return await self._plan_writer.run_here(plan)
 
     async def close_idle_connections(self) -> None:
         await asyncio.to_thread(self._plan_writer.stop)

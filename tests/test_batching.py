@@ -90,3 +90,24 @@ async def test_a_cancelled_drain_leaves_nobody_waiting():
     for waiting in (first, second):
         with pytest.raises(asyncio.CancelledError):
             await asyncio.wait_for(waiting, timeout=1)
+
+
+@pytest.mark.parametrize(("gather_turns", "expected"), [(0, [[0], [1], [2], [3], [4]]), (8, [[0, 1, 2, 3, 4]])])
+async def test_a_burst_arriving_over_several_turns_of_the_loop_is_taken_whole(gather_turns, expected):
+    """With turns to gather, items sent one per turn of the event loop go in one batch; without, each goes alone."""
+    batches: list[list[int]] = []
+
+    async def run(items: list[int]) -> list[object]:
+        batches.append(items)  # holds the loop, as a write on its own thread does
+        return items
+
+    async def send_one_per_turn() -> list[int]:
+        sent = []
+        for item in range(5):
+            sent.append(asyncio.ensure_future(batcher.submit(item)))
+            await asyncio.sleep(0)
+        return await asyncio.gather(*sent)
+
+    batcher: Batcher[int, int] = Batcher(run, gather_turns=gather_turns)
+    assert await send_one_per_turn() == [0, 1, 2, 3, 4]
+    assert batches == expected

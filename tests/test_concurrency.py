@@ -148,6 +148,46 @@ async def test_plans_written_together_keep_their_own_outcome(app):
 
 
 @pytest.mark.sqlite_only
+async def test_a_workshop_waits_for_another_process_writing_and_the_event_loop_goes_on(app, make, database_url):
+    """While another process holds SQLite's write lock, a workshop waits for it and is written once it is released,
+    and the event loop goes on meanwhile (reads answered): it never waits for the lock itself."""
+    import sqlite3
+    import time
+
+    from inclusion.activities.recording import create_activities
+    from inclusion.activities.schemas import ActivityCreate
+    from inclusion.activities.tables import Activity
+    from inclusion.scoping import Caller, Role
+
+    site = await make.site()
+    adviser = await make.user("adviser", site)
+    caller = Caller(adviser["id"], adviser["email"], "Conseillère", Role.adviser, frozenset({site}), "token")
+    learners = [await make.learner(site, f"P{index}", "Atelier") for index in range(3)]
+    body = {
+        "type": "collectif",
+        "date": paris_today().isoformat(),
+        "duration_minutes": 60,
+        "title": "Courriels",
+        "participants": [{"learner_id": learner} for learner in learners],
+    }
+    elsewhere = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    elsewhere.execute("BEGIN IMMEDIATE")
+    elsewhere.execute("UPDATE site SET city = 'Lyon' WHERE id = ?", [site])
+    try:
+        recording = asyncio.ensure_future(create_activities(caller, msgspec.convert(body, ActivityCreate)))
+        started = time.monotonic()
+        await asyncio.sleep(0.3)
+        assert await Activity.count() == 0 and not recording.done()
+        assert time.monotonic() - started < 1.0  # the loop was not held by the lock
+    finally:
+        elsewhere.execute("COMMIT")
+        elsewhere.close()
+    [created] = await recording
+    assert [p["display_name"] for p in created["participants"]] == ["P0 Atelier", "P1 Atelier", "P2 Atelier"]
+    assert await Activity.count() == 1
+
+
+@pytest.mark.sqlite_only
 async def test_a_write_reaches_the_database_file_itself_within_seconds(client, make, database_url):
     """Once written, an activity is copied from SQLite's log into the database file within seconds."""
     import shutil

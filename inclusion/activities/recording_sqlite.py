@@ -49,14 +49,14 @@ async def record(recording: Recording) -> tuple[dict[int, str], list[int]]:
 
 async def _run(batch: list[Recording]) -> list[Any]:
     try:
-        return await sql.transact(_plan(batch))
+        return await sql.transact_here(_plan(batch))
     except Exception as error:
         if len(batch) == 1:
             return [error]
         return [(await _run([recording]))[0] for recording in batch]
 
 
-_batcher: Batcher[Recording, Any] = Batcher(_run)
+_batcher: Batcher[Recording, Any] = Batcher(_run, gather_turns=8)
 
 
 def _plan(batch: list[Recording]) -> sql.Plan[list[Any]]:
