@@ -36,7 +36,8 @@ class Batcher(Generic[Item, Outcome]):
         """`gather_turns`: before each batch, let the event loop turn up to that many times while items keep
         arriving, so that a burst of requests is taken whole. For a `run` that holds the loop (SQLite written on
         the loop's thread), during which no request can join the batch, and a batch of one pays its commit
-        alone."""
+        alone. A `run` that awaits (PostgreSQL) gathers the next batch while it runs: turns there only delay it
+        (bench/activities_write.py: 3,570 against 4,210 workshops a second)."""
         self._run = run
         self._most = most
         self._gather_turns = gather_turns
