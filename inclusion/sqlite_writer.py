@@ -186,10 +186,7 @@ def _run_batch(connection: sqlite3.Connection, batch: list[_Job]) -> bool:
         for job in batch:
             if job.outcome[0]:
                 job.outcome = (False, error)
-        try:
-            connection.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
+        _roll_back(connection)
         return False
 
 
@@ -199,20 +196,22 @@ def _finish_alone(connection: sqlite3.Connection, job: _Job) -> bool:
         job.outcome = (True, _drive(connection, job.plan))
     except BaseException as error:
         job.outcome = (False, error)
-        try:
-            connection.execute("ROLLBACK")
-            return True
-        except sqlite3.Error:
-            return False
+        return _roll_back(connection)
     try:
         connection.execute("COMMIT")
         return True
     except BaseException as error:
         job.outcome = (False, error)
-        try:
-            connection.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
+        _roll_back(connection)
+        return False
+
+
+def _roll_back(connection: sqlite3.Connection) -> bool:
+    """Whether the ROLLBACK worked (if not, the connection's state is unknown)."""
+    try:
+        connection.execute("ROLLBACK")
+        return True
+    except sqlite3.Error:
         return False
 
 

@@ -147,6 +147,19 @@ async def test_plans_written_together_keep_their_own_outcome(app):
     assert stored == [{"insee_code": f"6900{index}", "city": "Lyon"} for index in (0, 2, 3, 5)]
 
 
+async def _workshop_of_three(make, site: int) -> tuple[list[int], dict]:
+    """Three learners of the site, and a workshop naming them."""
+    learners = [await make.learner(site, f"P{index}", "Atelier") for index in range(3)]
+    body = {
+        "type": "collectif",
+        "date": paris_today().isoformat(),
+        "duration_minutes": 60,
+        "title": "Courriels",
+        "participants": [{"learner_id": learner} for learner in learners],
+    }
+    return learners, body
+
+
 @pytest.mark.sqlite_only
 async def test_a_workshop_waits_for_another_process_writing_and_the_event_loop_goes_on(app, make, database_url):
     """While another process holds SQLite's write lock, a workshop waits for it and is written once it is released,
@@ -162,14 +175,7 @@ async def test_a_workshop_waits_for_another_process_writing_and_the_event_loop_g
     site = await make.site()
     adviser = await make.user("adviser", site)
     caller = Caller(adviser["id"], adviser["email"], "Conseillère", Role.adviser, frozenset({site}), "token")
-    learners = [await make.learner(site, f"P{index}", "Atelier") for index in range(3)]
-    body = {
-        "type": "collectif",
-        "date": paris_today().isoformat(),
-        "duration_minutes": 60,
-        "title": "Courriels",
-        "participants": [{"learner_id": learner} for learner in learners],
-    }
+    learners, body = await _workshop_of_three(make, site)
     elsewhere = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
     elsewhere.execute("BEGIN IMMEDIATE")
     elsewhere.execute("UPDATE site SET city = 'Lyon' WHERE id = ?", [site])
@@ -229,14 +235,7 @@ async def test_a_learner_anonymised_while_the_workshop_waits_to_be_written_leave
 
     site = await make.site()
     headers = await make.bearer(await make.user("adviser", site))
-    learners = [await make.learner(site, f"P{index}", "Atelier") for index in range(3)]
-    body = {
-        "type": "collectif",
-        "date": paris_today().isoformat(),
-        "duration_minutes": 60,
-        "title": "Courriels",
-        "participants": [{"learner_id": learner} for learner in learners],
-    }
+    learners, body = await _workshop_of_three(make, site)
     assert (await client.get("/api/v1/activities", headers=headers)).status_code == 200  # token's first use noted
     gate = db.current_engine()._plan_writer.gate
     gate.acquire()  # the plan writer holds the workshop, already checked, until the learner is anonymised

@@ -57,7 +57,14 @@ async def _record(
         known = await site_learners(occurrences[0]["site"], named_learners(values))
         raise InvalidData(found | learner_problems(values, known))
     batched = recording_sqlite if db.is_sqlite() else recording_pg
-    return await batched.record(Recording(values, occurrences))
+    recording = Recording(values, occurrences)
+    if db.current_engine().current_transaction.get() is not None:  # in it, alone
+        outcome = (await batched.run([recording]))[0]
+    else:  # with whatever else is being recorded in this process
+        outcome = await batched.batcher.submit(recording)
+    if isinstance(outcome, Exception):
+        raise outcome  # InvalidData: a learner named is not a live file of the site
+    return outcome
 
 
 def activity_columns(values: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from inclusion import db, sql
+from inclusion import sql
 from inclusion.activities.rules import Recording, learner_names, learner_problems
 from inclusion.batching import Batcher
 from inclusion.errors import InvalidData
@@ -65,22 +65,10 @@ UNION ALL SELECT id, NULL, NULL, NULL, NULL, n, day FROM planned
 """
 
 
-async def record(recording: Recording) -> tuple[dict[int, str], list[int]]:
-    """The names of the learners named and the ids of the activities created; InvalidData if a learner named is
-    not a live file of the site. Inside a transaction, on its connection; otherwise with whatever else is being
-    recorded in this process."""
-    if db.current_engine().current_transaction.get() is not None:
-        outcome = (await _run([recording]))[0]
-    else:
-        outcome = await _batcher.submit(recording)
-    if isinstance(outcome, Exception):
-        raise outcome
-    return outcome
-
-
-async def _run(batch: list[Recording]) -> list[Any]:
-    """Every activity of an ActivityCreate has the same columns: the first one's name them all (one that had
-    others would fail the batch, then run alone with its own)."""
+async def run(batch: list[Recording]) -> list[Any]:
+    """One outcome per recording: (names, ids) or its InvalidData, from one statement. Every activity of an
+    ActivityCreate has the same columns: the first one's name them all (one that had others would fail the
+    batch, then run alone with its own)."""
     columns = batch[0].columns
     try:
         named = sorted({learner for recording in batch for learner in recording.named})
@@ -88,11 +76,11 @@ async def _run(batch: list[Recording]) -> list[Any]:
     except Exception as error:
         if len(batch) == 1:
             return [error]
-        return [(await _run([recording]))[0] for recording in batch]
+        return [(await run([recording]))[0] for recording in batch]
     return _outcomes(batch, rows)
 
 
-_batcher: Batcher[Recording, Any] = Batcher(_run)
+batcher: Batcher[Recording, Any] = Batcher(run)
 
 
 @functools.lru_cache(maxsize=16)

@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from inclusion import db, sql
+from inclusion import sql
 from inclusion.activities.rules import Recording, learner_problems
 from inclusion.batching import Batcher
 from inclusion.errors import InvalidData
@@ -34,29 +34,18 @@ MOST_VALUES = 10_000
 """Values bound to one statement (SQLite allows 32,766): a batch of long repeated workshops takes several."""
 
 
-async def record(recording: Recording) -> tuple[dict[int, str], list[int]]:
-    """The names of the learners named and the ids of the activities created; InvalidData if a learner named is
-    not a live file of the site. Inside a transaction, in it; otherwise with whatever else is being recorded in
-    this process."""
-    if db.current_engine().current_transaction.get() is not None:
-        outcome = (await _run([recording]))[0]
-    else:
-        outcome = await _batcher.submit(recording)
-    if isinstance(outcome, Exception):
-        raise outcome
-    return outcome
-
-
-async def _run(batch: list[Recording]) -> list[Any]:
+async def run(batch: list[Recording]) -> list[Any]:
+    """One outcome per recording: (names, ids) or its InvalidData. Outside a transaction, on the event loop's
+    thread when the write lock is free at once (`sql.transact_here`)."""
     try:
         return await sql.transact_here(_plan(batch))
     except Exception as error:
         if len(batch) == 1:
             return [error]
-        return [(await _run([recording]))[0] for recording in batch]
+        return [(await run([recording]))[0] for recording in batch]
 
 
-_batcher: Batcher[Recording, Any] = Batcher(_run, gather_turns=8)
+batcher: Batcher[Recording, Any] = Batcher(run, gather_turns=8)
 
 
 def _plan(batch: list[Recording]) -> sql.Plan[list[Any]]:
