@@ -59,7 +59,7 @@ class PlanWriter:
         is free at once; otherwise queue it for the thread, which waits for the lock. On the loop's thread a plan
         shares the GIL with nobody: on the thread, each of its statements gave the GIL up, then waited for the
         loop to hand it back, and the loop and the thread took turns rather than working side by side
-        (bench/activities_write.py: 3,600 against 4,400 workshops a second). The loop waits for the plan, so
+        (bench/activities_write.py: 3,500 against 4,600 workshops a second). The loop waits for the plan, so
         only plans of a few milliseconds belong here."""
         outcome = self._try_here(plan)
         if outcome is None:

@@ -4,8 +4,7 @@ One transaction reads the named learners (their names go in the answer; one that
 the site refuses the activity before any write), then inserts the activity, its topics and its
 participants in multi-row INSERTs, and moves the present learners' last-contact date. The requests
 recording at the same time share that transaction: one statement on PostgreSQL (`recording_pg`), one plan
-of the writer thread on SQLite (`recording_sqlite`). The answer is built from what was written, not read
-back.
+on SQLite (`recording_sqlite`). The answer is built from what was written, not read back.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""SQLite: recording activities, several requests' worth in one plan of the writer thread.
+"""SQLite: recording activities, several requests' worth in one plan, on the event loop's own thread.
 
-The plan writer (`inclusion.sqlite_writer`) runs plans on a thread of its own. Each statement it runs gives the
-GIL up while SQLite works, then waits for the event loop to hand it back; under load the loop keeps it, and the
-thread got one statement through per turn of the loop. Recorded alone, a workshop was five statements (its
-learners read, an INSERT per table, the contact dates), so five turns, and the writer and the loop took turns
-rather than working side by side. Requests recording at the same time now share one plan (`batching.Batcher`):
-one read of every learner they name, one INSERT per table for all their rows, one UPDATE per contact date.
+Recorded alone, a workshop was a transaction of five statements (its learners read, an INSERT per table, the
+contact dates) and a commit: 207 us of SQLite's time, against 81 us each for 8 in one plan and 65 us for 16.
+Requests recording at the same time share one plan (`batching.Batcher`, which lets the loop turn while they keep
+arriving): one read of every learner they name, one INSERT per table for all their rows, one UPDATE per contact
+date. The plan runs on the loop's thread when the write lock is free at once (`sql.transact_here`): on the
+writer thread each statement gave the GIL up and waited for the loop to hand it back, and the two took turns.
 Each request still gets its own answer or its own 422; a plan that fails as a whole is run again one activity at
 a time.
 """
