@@ -1,4 +1,4 @@
-"""The `inclusion` command: serve, migrate, demo data, purge, voucher expiry, accounts and API tokens."""
+"""The `inclusion` command: serve, migrate, demo data, purge, backups, voucher expiry, accounts and API tokens."""
 
 from __future__ import annotations
 
@@ -172,6 +172,37 @@ def purge(dry_run: bool) -> None:
         click.echo(f"{count} fiche(s) sans contact depuis {months} mois seraient anonymisée(s) (simulation).")
     else:
         click.echo(f"{count} fiche(s) sans contact depuis {months} mois anonymisée(s).")
+
+
+@main.command(
+    help="Sauvegarde toute la base dans un fichier, service en marche (SQLite : copie en ligne ; PostgreSQL : pg_dump)."
+)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup(path: Path) -> None:
+    from inclusion import backups
+
+    settings = load_settings()
+    try:
+        size = backups.backup(settings.database_url, path)
+    except backups.BackupFailed as error:
+        fail(error.message)
+    click.echo(f"Sauvegarde écrite : {path} ({size:,} octets).".replace(",", " "))
+
+
+@main.command(help="Remplace toutes les données par celles d'une sauvegarde. Arrêtez le service avant.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirme le remplacement de toutes les données, sans question.")
+def restore(path: Path, yes: bool) -> None:
+    from inclusion import backups
+
+    settings = load_settings()
+    if not yes and not click.confirm("Toutes les données actuelles seront remplacées par la sauvegarde. Continuer ?"):
+        fail("Restauration annulée : aucune donnée n'a été modifiée.")
+    try:
+        backups.restore(settings.database_url, path)
+    except backups.BackupFailed as error:
+        fail(error.message)
+    click.echo(f"Données restaurées depuis {path}.")
 
 
 @main.group(context_settings=CONTEXT, help="Pass numérique.")
