@@ -16,6 +16,7 @@ from pathlib import Path
 
 from inclusion.db import sqlite_path
 from inclusion.errors import DomainError
+from inclusion.settings import database_kind
 
 SQLITE_MARKERS = {"migration", "learner", "activity"}
 """Tables every database of the service has: a file without them is not one of its backups."""
@@ -29,7 +30,7 @@ def backup(database_url: str, target: Path) -> int:
     """Write a copy of the database to `target`; its size in bytes."""
     partial = target.with_name(f"{target.name}.partiel")
     try:
-        if _is_sqlite(database_url):
+        if database_kind(database_url) == "sqlite":
             _copy_sqlite(sqlite_path(database_url), partial)
         else:
             _run("pg_dump", "--format=custom", "--no-owner", f"--file={partial}", database_url)
@@ -41,7 +42,7 @@ def backup(database_url: str, target: Path) -> int:
 
 def restore(database_url: str, source: Path) -> None:
     """Replace every table's content with the backup's."""
-    if _is_sqlite(database_url):
+    if database_kind(database_url) == "sqlite":
         _check_sqlite_backup(source)
         _copy_sqlite(source, sqlite_path(database_url))
     else:
@@ -55,10 +56,6 @@ def restore(database_url: str, source: Path) -> None:
             f"--dbname={database_url}",
             str(source),
         )
-
-
-def _is_sqlite(database_url: str) -> bool:
-    return database_url.startswith("sqlite:")
 
 
 def _copy_sqlite(source: Path, target: Path) -> None:

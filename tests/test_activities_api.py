@@ -165,6 +165,16 @@ async def test_a_refused_activity_names_its_own_problems_and_its_learners_at_onc
     assert await Activity.count() == 0 and await ActivityParticipant.count() == 0
 
 
+async def assert_weeks_stored_as_answered(client, headers, body: list[dict], start: date, weeks: int) -> None:
+    """One activity a week from `start`, each read back with its date, topics and participants as answered."""
+    assert [item["date"] for item in body] == [(start + timedelta(weeks=w)).isoformat() for w in range(weeks)]
+    for item in body:  # each week has the workshop's topics and participants, in the order sent
+        stored = (await client.get(f"/api/v1/activities/{item['id']}", headers=headers)).json()
+        assert stored["date"] == item["date"]
+        assert stored["participants"] == item["participants"] and [p["learner_id"] for p in stored["participants"]]
+        assert stored["digital_topics"] == item["digital_topics"] and stored["digital_topics"]
+
+
 async def test_weekly_repeat_creates_one_activity_per_week(client, make):
     """A workshop repeated for 4 weeks makes 4 dated a week apart, sharing a series; a future week is refused."""
     _, headers, learners = await setup(make)
@@ -173,12 +183,8 @@ async def test_weekly_repeat_creates_one_activity_per_week(client, make):
         "/api/v1/activities", json=workshop(learners, date=start.isoformat(), repeat_weeks=4), headers=headers
     )
     body = response.json()
-    assert [item["date"] for item in body] == [(start + timedelta(weeks=w)).isoformat() for w in range(4)]
+    await assert_weeks_stored_as_answered(client, headers, body, start, 4)
     assert len({item["series"] for item in body}) == 1 and body[0]["series"]
-    for item in body:  # each week has the workshop's topics and participants, in the order sent
-        stored = (await client.get(f"/api/v1/activities/{item['id']}", headers=headers)).json()
-        assert stored["participants"] == item["participants"] and [p["learner_id"] for p in stored["participants"]]
-        assert stored["digital_topics"] == item["digital_topics"] and stored["digital_topics"]
     future = await client.post(
         "/api/v1/activities", json=workshop(learners, date=start.isoformat(), repeat_weeks=5), headers=headers
     )
@@ -198,13 +204,7 @@ async def test_a_long_series_written_in_several_inserts_keeps_each_week_its_own_
     response = await client.post(
         "/api/v1/activities", json=workshop(learners, date=start.isoformat(), repeat_weeks=7), headers=headers
     )
-    body = response.json()
-    assert [item["date"] for item in body] == [(start + timedelta(weeks=w)).isoformat() for w in range(7)]
-    for item in body:
-        stored = (await client.get(f"/api/v1/activities/{item['id']}", headers=headers)).json()
-        assert stored["date"] == item["date"]
-        assert [p["learner_id"] for p in stored["participants"]] == [p["learner_id"] for p in item["participants"]]
-        assert stored["digital_topics"] == item["digital_topics"] and stored["digital_topics"]
+    await assert_weeks_stored_as_answered(client, headers, response.json(), start, 7)
     assert await ActivityParticipant.count() == 7 * len(learners)
 
 

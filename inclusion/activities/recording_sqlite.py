@@ -85,11 +85,14 @@ def _write(recordings: list[Recording]) -> sql.Plan[list[list[int]]]:
     participants: list[tuple[Any, ...]] = []
     contacts: dict[int, date] = {}
     for recording, recording_ids in zip(recordings, per_recording, strict=True):
-        for activity_id, occurrence in zip(recording_ids, recording.occurrences, strict=True):
-            topics += [(activity_id, kind, topic) for kind, topic in recording.topics]
-            participants += [(activity_id, p["learner_id"], p["present"]) for p in recording.values["participants"]]
-            for learner in recording.present:
-                contacts[learner] = max(contacts.get(learner, occurrence["date"]), occurrence["date"])
+        kinds_topics = recording.topics
+        attendance = [(p["learner_id"], p["present"]) for p in recording.values["participants"]]
+        for activity_id in recording_ids:
+            topics += [(activity_id, kind, topic) for kind, topic in kinds_topics]
+            participants += [(activity_id, learner, here) for learner, here in attendance]
+        last_day = max(occurrence["date"] for occurrence in recording.occurrences)
+        for learner in recording.present:
+            contacts[learner] = max(contacts.get(learner, last_day), last_day)
     for table, names, links in (
         ("activity_topic", ("activity", "kind", "topic"), topics),
         ("activity_participant", ("activity", "learner", "present"), participants),
