@@ -73,6 +73,18 @@ def run_command(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
+def production_logging(env: dict[str, str], tmpdir: str) -> list[str]:
+    """uvicorn options and environment for the production log: INFO, JSON lines, the app's own access line."""
+    from inclusion.logs import logging_config
+    from inclusion.settings import Settings
+
+    env.update(INCLUSION_LOG_LEVEL="INFO", INCLUSION_LOG_FORMAT="json")
+    path = os.path.join(tmpdir, "logging.json")
+    with open(path, "w") as config:
+        json.dump(logging_config(Settings(log_level="INFO", log_format="json")), config)
+    return ["--log-config", path, "--log-level", "info", "--no-access-log"]
+
+
 def activity_body(rng: random.Random, learner_ids: list[int], today: str) -> bytes:
     participants = [{"learner_id": i, "present": True} for i in rng.sample(learner_ids, PARTICIPANTS)]
     return json.dumps(
@@ -154,6 +166,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (the same for every scenario)")
     parser.add_argument("--only", help="run only these scenarios (comma-separated labels), e.g. for a profiler")
     parser.add_argument("--pause", type=float, default=0.0, help="seconds before the load (to attach a profiler)")
+    parser.add_argument(
+        "--access-log", action="store_true", help="log as in production: INFO, JSON lines, one access line per request"
+    )
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -171,10 +186,9 @@ def main() -> None:
         log_path = os.path.join(tmpdir, "server.log")
         command = [sys.executable, "-m", "uvicorn", "bench.activities_app:app", "--factory", "--port", str(port)]
         command += ["--workers", str(args.workers)] if args.workers > 1 else []
+        command += production_logging(env, tmpdir) if args.access_log else ["--log-level", "warning"]
         with open(log_path, "w") as log:
-            server = subprocess.Popen(
-                [*command, "--log-level", "warning"], cwd=os.path.dirname(BENCH_DIR), env=env, stdout=log, stderr=log
-            )
+            server = subprocess.Popen(command, cwd=os.path.dirname(BENCH_DIR), env=env, stdout=log, stderr=log)
         try:
             startup = wait_healthy(server, port)
             items = get_json(port, token, "/api/v1/learners?per_page=200")["items"]

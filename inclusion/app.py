@@ -33,6 +33,7 @@ from inclusion.health import health
 from inclusion.learners.api import LearnerApi
 from inclusion.learners.pages import LEARNER_PAGES
 from inclusion.learners.retention import run_daily
+from inclusion.logs import RequestLog, stamp_request_ids
 from inclusion.memory import tune_collector
 from inclusion.reports import month_fold
 from inclusion.reports.api import outcomes, outcomes_csv, outcomes_pdf, outcomes_xlsx
@@ -106,6 +107,7 @@ def create_app(settings: Settings) -> Litestar:
     engine = db.create_engine(settings)
     db.bind(engine)
     logging.getLogger("inclusion").setLevel(settings.log_level)
+    stamp_request_ids()
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
@@ -131,7 +133,7 @@ def create_app(settings: Settings) -> Litestar:
     api = Router(path="/api/v1", route_handlers=API_ROUTES)  # access rules: AuthenticationMiddleware
     pages = Router(path="/", route_handlers=PAGES, include_in_schema=False)
     static = create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"], include_in_schema=False)
-    return Litestar(
+    app = Litestar(
         route_handlers=[health, api, pages, static],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         middleware=[AuthenticationMiddleware()],
@@ -149,3 +151,5 @@ def create_app(settings: Settings) -> Litestar:
         lifespan=[database],
         debug=False,
     )
+    app.asgi_handler = RequestLog(app.asgi_handler)  # outermost: 404s and errors get an id and an access line too
+    return app

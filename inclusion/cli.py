@@ -76,6 +76,7 @@ def serve(host: str | None, port: int | None, workers: int | None, no_demo: bool
     import uvicorn
 
     from inclusion import demo
+    from inclusion.logs import logging_config
 
     settings = load_settings()
     settings = settings.with_changes(
@@ -110,7 +111,10 @@ def serve(host: str | None, port: int | None, workers: int | None, no_demo: bool
         port=settings.port,
         workers=settings.workers,
         proxy_headers=True,
+        log_config=logging_config(settings),
         log_level=settings.log_level.lower(),
+        access_log=False,  # the app writes its own access line, with the request id and without the query string
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 

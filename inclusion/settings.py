@@ -55,6 +55,8 @@ class Settings:
     small_cell_k: int = 11
     daily_jobs: bool = True
     log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "text"
+    shutdown_grace_seconds: int = 30
     time_zone: str = DEFAULT_ZONE
 
     @property
@@ -113,7 +115,9 @@ class Settings:
             login_window_minutes=_int(get, "LOGIN_WINDOW_MINUTES", 15),
             database_pool_size=_int(get, "DATABASE_POOL_SIZE", 10),
             token_cache_seconds=_int(get, "TOKEN_CACHE_SECONDS", 5),
-            log_level=get("LOG_LEVEL", "INFO").upper(),
+            log_level=log_level(get("LOG_LEVEL", "INFO")),
+            log_format=log_format(get("LOG_FORMAT", "json" if env == "production" else "text")),
+            shutdown_grace_seconds=_int(get, "SHUTDOWN_GRACE_SECONDS", 30),
             retention_months=_int(get, "RETENTION_MONTHS", 24),
             verify_max_lookups=_int(get, "VERIFY_MAX_LOOKUPS", 30),
             verify_window_minutes=_int(get, "VERIFY_WINDOW_MINUTES", 10),
@@ -121,6 +125,21 @@ class Settings:
             small_cell_k=_small_cell_k(_int(get, "SMALL_CELL_K", 11)),
             time_zone=time_zone(get("TIME_ZONE", DEFAULT_ZONE)),
         )
+
+
+def log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise SettingsError(
+            f"INCLUSION_LOG_LEVEL vaut « {raw} » : valeurs possibles DEBUG, INFO, WARNING, ERROR ou CRITICAL."
+        )
+    return level
+
+
+def log_format(raw: str) -> Literal["json", "text"]:
+    if raw not in ("json", "text"):
+        raise SettingsError(f"INCLUSION_LOG_FORMAT vaut « {raw} » : valeurs possibles « json » ou « text ».")
+    return raw  # type: ignore[return-value]
 
 
 def time_zone(name: str) -> str:

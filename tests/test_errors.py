@@ -71,8 +71,8 @@ async def test_unknown_page_is_a_french_html_404(client):
 
 
 @pytest.mark.own_app
-async def test_server_error_page_hides_internals(app, client):
-    """A crash answers a French 500 that says nothing about the code."""
+async def test_server_error_page_hides_internals(app, client, caplog):
+    """A crash answers a French 500 that says nothing about the code and gives the reference of its log line."""
 
     @get("/boom", include_in_schema=False, opt={"public": True})
     async def boom() -> str:
@@ -88,11 +88,15 @@ async def test_server_error_page_hides_internals(app, client):
     assert page.status_code == 500
     assert "Erreur interne" in page.text and "secret" not in page.text and "Traceback" not in page.text
     api = await client.get("/api/v1/boom")
+    reference = api.headers["x-request-id"]
     assert api.json() == {
         "status": 500,
-        "message": "Erreur interne du serveur. L'incident a été enregistré.",
+        "message": f"Erreur interne du serveur. L'incident a été enregistré sous la référence {reference}.",
         "details": [],
     }
+    logged = [record for record in caplog.records if record.name == "inclusion.errors"]
+    assert "secret internal detail" in logged[-1].exc_text
+    assert logged[-1].request_id == reference and reference != page.headers["x-request-id"]
 
 
 async def test_forbidden_page_is_french(client, make):

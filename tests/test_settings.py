@@ -67,6 +67,18 @@ def test_bad_number_is_named(tmp_path):
         Settings.from_env({"INCLUSION_PORT": "huit mille", "INCLUSION_DATA_DIR": str(tmp_path)})
 
 
+def test_production_logs_json_lines_and_a_wrong_log_setting_is_named(tmp_path):
+    """Production logs JSON lines unless told otherwise, development text; an unknown format or level stops."""
+    data_dir = {"INCLUSION_DATA_DIR": str(tmp_path)}
+    assert Settings.from_env({**PRODUCTION, **data_dir}).log_format == "json"
+    assert Settings.from_env({**PRODUCTION, **data_dir, "INCLUSION_LOG_FORMAT": "text"}).log_format == "text"
+    assert Settings.from_env({**data_dir, "INCLUSION_LOG_LEVEL": "warning"}).log_format == "text"
+    with pytest.raises(SettingsError, match="INCLUSION_LOG_FORMAT vaut « xml » : valeurs possibles"):
+        Settings.from_env({**data_dir, "INCLUSION_LOG_FORMAT": "xml"})
+    with pytest.raises(SettingsError, match="INCLUSION_LOG_LEVEL vaut « bavard » : valeurs possibles DEBUG"):
+        Settings.from_env({**data_dir, "INCLUSION_LOG_LEVEL": "bavard"})
+
+
 def test_development_secret_is_made_once_and_shared(tmp_path):
     """Eight processes starting at once all read the same development secret, kept in the data dir."""
     with multiprocessing.get_context("spawn").Pool(8) as pool:

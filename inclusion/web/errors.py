@@ -21,6 +21,7 @@ from inclusion.errors import (
     PermissionDenied,
     TooManyAttempts,
 )
+from inclusion.logs import request_id
 from inclusion.web.validation_messages import translate
 
 logger = logging.getLogger("inclusion.errors")
@@ -113,6 +114,8 @@ def _validation_details(extra: object) -> list[FieldError]:
 
 def handle_exception(request: Request, exc: Exception) -> Response:
     body = describe(exc)
+    if body.status == 500:
+        body.message = f"Erreur interne du serveur. L'incident a été enregistré sous la référence {request_id.get()}."
     if body.status >= 500:
         logger.exception("Erreur non gérée sur %s %s", request.method, request.url.path, exc_info=exc)
     headers = {}
