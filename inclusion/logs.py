@@ -40,7 +40,8 @@ def stamp_request_ids() -> None:
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time (UTC), level, logger, message, request id, then the record's extra fields."""
+    """One JSON object per line: time (UTC), level, logger, message, process id, request id, then the record's
+    extra fields."""
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
@@ -48,6 +49,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,  # which worker, with --workers N
         }
         if getattr(record, "request_id", ""):
             line["request_id"] = record.request_id
