@@ -185,7 +185,7 @@ def main() -> None:
     parser.add_argument(
         "--database-url",
         default=DEFAULT_URL,
-        help="PostgreSQL (a scratch database beside it), sqlite (a temporary file) or sqlite:///PATH",
+        help="PostgreSQL (a scratch database beside it), sqlite (a temporary file) or sqlite:///PATH (a new file)",
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=32)
