@@ -17,6 +17,7 @@ import mixed_load  # noqa: E402
 
 
 async def test_bench_requests_are_accepted(client, make) -> None:
+    """Every request the bench draws for an adviser and a funder of one site is answered 2xx by the app."""
     today = paris_today()
     rng = random.Random(7)
     site_id = await make.site("Médiathèque bench")
