@@ -7,7 +7,7 @@ import httpx
 
 from tests.conftest import ON_POSTGRES
 from tests.support.crash_checks import compare, read_tables, summary
-from tests.support.crash_load import Server, checked, load_then_kill, prepare, workshop
+from tests.support.crash_load import Sent, Server, checked, load_then_kill, prepare, workshop
 from tests.support.processes import cli_env
 from tests.test_serve import free_port
 from tests.test_voucher_race import admin_token
@@ -16,6 +16,11 @@ CLIENTS = 12
 VOUCHERS_EACH = 25  # more than a client redeems before a kill (then it would record workshops only)
 KILL_AFTER = 400  # acknowledged requests of a round of load
 MOST_KILLS = 3
+
+
+def last_acknowledged(ledger: list[Sent], kind: str) -> Sent:
+    """The last request of that kind sent and acknowledged before the kill: the latest write at risk."""
+    return next(item for item in reversed(ledger) if item.kind == kind and item.acknowledged)
 
 
 async def test_a_server_killed_mid_load_keeps_every_acknowledged_write(fresh_database_url, tmp_path, record_property):
@@ -40,18 +45,29 @@ async def test_a_server_killed_mid_load_keeps_every_acknowledged_write(fresh_dat
             if any(item.status is None for item in world.ledger):
                 break  # else again: every answer had already reached the clients when the kill came
         tables = await read_tables(fresh_database_url)
+        activities, redemptions, problems = compare(world.ledger, tables)
+        line = summary("PostgreSQL" if ON_POSTGRES else "SQLite", activities, redemptions, seconds, kills)
+        record_property("crash", line)
+        print(line)
+        assert not problems, "\n".join(problems[:20])
+        assert activities.acknowledged > 0 and redemptions.acknowledged > 0
+        assert activities.in_flight + redemptions.in_flight > 0  # the kill landed mid-load
+        workshop_sent, redemption_sent = (
+            last_acknowledged(world.ledger, "activity"),
+            last_acknowledged(world.ledger, "redemption"),
+        )
         async with httpx.AsyncClient(base_url=server.base, headers=headers, timeout=120) as client:
+            shown = await checked(client.get(f"/api/v1/activities/{workshop_sent.answer[0]['id']}"))
+            voucher = await checked(client.get(f"/api/v1/vouchers/{redemption_sent.key}"))
             made = await checked(client.post("/api/v1/activities", json=workshop(world, 0, 0)))
             paid = await checked(client.post(f"/api/v1/vouchers/{spare}/redeem", json={"activity_id": made[0]["id"]}))
             listed = await checked(client.get("/api/v1/activities", params={"per_page": 1}))
     finally:
         server.stop()
-    activities, redemptions, problems = compare(world.ledger, tables)
-    line = summary("PostgreSQL" if ON_POSTGRES else "SQLite", activities, redemptions, seconds, kills)
-    record_property("crash", line)
-    print(line)
-    assert not problems, "\n".join(problems[:20])
-    assert activities.acknowledged > 0 and redemptions.acknowledged > 0
-    assert activities.in_flight + redemptions.in_flight > 0  # the kill landed mid-load
+    assert {(p["learner_id"], p["present"]) for p in shown["participants"]} == {
+        (p["learner_id"], p["present"]) for p in workshop_sent.body["participants"]
+    }
+    assert [event["to_status"] for event in voucher["history"]] == ["in_stock", "issued", "redeemed"]
+    assert voucher["activity_id"] == redemption_sent.body["activity_id"]
     assert paid["status"] == "redeemed" and listed["total"] == len(tables["activities"]) + 1
     assert "Traceback" not in server.log.read_text()
