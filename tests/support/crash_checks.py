@@ -6,13 +6,14 @@ import sqlite3
 from collections import Counter, defaultdict
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import asyncpg
 
 from tests.support.crash_load import Sent
 
 QUERIES = {
-    "activities": "SELECT id, title, note FROM activity",
+    "activities": "SELECT id, title, note, date FROM activity",
     "participants": "SELECT activity, learner, present FROM activity_participant",
     "topics": "SELECT activity, kind, topic FROM activity_topic",
     "vouchers": "SELECT id, number, status, activity FROM voucher",
@@ -58,12 +59,13 @@ def compare(ledger: list[Sent], tables: dict[str, list[dict]]) -> tuple[Tally, T
         problems.append(f"SQLite integrity check: {tables['integrity']}")
     if tables.get("broken_links"):
         problems.append(f"SQLite foreign key check: {tables['broken_links']}")
-    activities, stored = _activities(ledger, tables, problems)
-    redemptions = _redemptions(ledger, tables, stored, problems)
+    activities = _activities(ledger, tables, problems)
+    redemptions = _redemptions(ledger, tables, problems)
     return activities, redemptions, problems
 
 
-def _activities(ledger: list[Sent], tables: dict, problems: list[str]) -> tuple[Tally, dict[str, int]]:
+def _activities(ledger: list[Sent], tables: dict, problems: list[str]) -> Tally:
+    """Each stored activity as sent; a series (`repeat_weeks`) stored with all its weeks or none."""
     participants: dict[int, set] = defaultdict(set)
     topics: dict[int, set] = defaultdict(set)
     for row in tables["participants"]:
@@ -71,15 +73,13 @@ def _activities(ledger: list[Sent], tables: dict, problems: list[str]) -> tuple[
     for row in tables["topics"]:
         topics[row["activity"]].add((row["kind"], row["topic"]))
     sent = {item.key: item for item in ledger if item.kind == "activity"}
-    stored: dict[str, int] = {}
+    stored: dict[str, list[dict]] = defaultdict(list)
     for row in tables["activities"]:
         title, id = row["title"], row["id"]
         if title not in sent:
             problems.append(f"activity {id} «{title}» was never sent")
             continue
-        if title in stored:
-            problems.append(f"«{title}» stored twice: {stored[title]} and {id}")
-        stored[title] = id
+        stored[title].append(row)
         body = sent[title].body
         if row["note"] != body["note"]:
             problems.append(f"activity {id} «{title}»: note {row['note']!r}, sent {body['note']!r}")
@@ -90,18 +90,26 @@ def _activities(ledger: list[Sent], tables: dict, problems: list[str]) -> tuple[
         expected = {("digital", t) for t in body["digital_topics"]} | {("admin", t) for t in body["admin_topics"]}
         if topics[id] != expected:
             problems.append(f"activity {id} «{title}»: topics {sorted(topics[id])}, sent {sorted(expected)}")
+    for title, rows in stored.items():
+        first = date.fromisoformat(sent[title].body["date"])
+        weeks = [str(first + timedelta(weeks=k)) for k in range(sent[title].body["repeat_weeks"])]
+        if sorted(str(row["date"]) for row in rows) != weeks:
+            problems.append(f"«{title}» stored on {sorted(str(row['date']) for row in rows)}, sent for {weeks}")
     orphans = (set(participants) | set(topics)) - {row["id"] for row in tables["activities"]}
     if orphans:
         problems.append(f"participants or topics of activities that do not exist: {sorted(orphans)}")
     tally = Tally()
     for title, item in sent.items():
-        _count(tally, item, title in stored, problems)
-        if item.acknowledged and stored.get(title) != item.answer[0]["id"]:
-            problems.append(f"acknowledged «{title}» (id {item.answer[0]['id']}) is stored as {stored.get(title)}")
-    return tally, stored
+        ids = sorted(row["id"] for row in stored.get(title, []))
+        _count(tally, item, bool(ids), problems)
+        if item.acknowledged and ids != (answered := sorted(activity["id"] for activity in item.answer)):
+            problems.append(f"acknowledged «{title}» (ids {answered}) is stored as {ids}")
+    return tally
 
 
-def _redemptions(ledger: list[Sent], tables: dict, stored: dict[str, int], problems: list[str]) -> Tally:
+def _redemptions(ledger: list[Sent], tables: dict, problems: list[str]) -> Tally:
+    """Each voucher either still issued, untouched, or redeemed for the activity asked, with its one history row
+    and audit entry."""
     redeemed_events: dict[int, list[dict]] = defaultdict(list)
     for row in tables["events"]:
         if row["to_status"] == "redeemed":
@@ -151,10 +159,10 @@ def _count(tally: Tally, item: Sent, there: bool, problems: list[str]) -> None:
 def summary(label: str, activities: Tally, redemptions: Tally, seconds: float, kills: int) -> str:
     a, r = activities, redemptions
     return (
-        f"{label}: {a.acknowledged} activities acknowledged, {a.acknowledged_stored} stored; "
+        f"{label}: {a.acknowledged} workshops acknowledged, {a.acknowledged_stored} stored; "
         f"{r.acknowledged} redemptions acknowledged, {r.acknowledged_stored} stored; "
         f"{a.in_flight + r.in_flight} in flight at {'the kill' if kills == 1 else f'{kills} kills'} "
         f"after {seconds:.1f} s of load "
-        f"({a.in_flight} activities: {a.in_flight_stored} stored whole, {a.in_flight_absent} absent; "
+        f"({a.in_flight} workshops: {a.in_flight_stored} stored whole, {a.in_flight_absent} absent; "
         f"{r.in_flight} redemptions: {r.in_flight_stored} stored, {r.in_flight_absent} absent)"
     )

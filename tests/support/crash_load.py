@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -144,14 +145,16 @@ async def checked(request) -> object:
 
 def workshop(world: World, client: int, seq: int, round: int = 0) -> dict:
     """A workshop of client `client`'s learner (present) and three others (the last absent), with a unique
-    title and topics that vary with `seq`."""
+    title and topics that vary with `seq`; every third one is held two weeks running, up to today."""
     others = [world.learners[(client + k) % len(world.learners)] for k in (1, 2, 3)]
     participants = [{"learner_id": world.learners[client], "present": True}]
     participants += [{"learner_id": learner, "present": k < 2} for k, learner in enumerate(others)]
+    weeks = 2 if seq % 3 == 0 else 1  # every third one a series of two weeks: last week's and today's
     return {
         "type": "collectif",
         "site_id": world.site,
-        "date": paris_today().isoformat(),
+        "date": (paris_today() - timedelta(weeks=weeks - 1)).isoformat(),
+        "repeat_weeks": weeks,
         "duration_minutes": 60,
         "title": f"Atelier crash {round}-{client}-{seq}",
         "note": f"marqueur {round}-{client}-{seq}",
@@ -187,7 +190,7 @@ async def one_client(client: httpx.AsyncClient, world: World, index: int, round:
         if killed.is_set() or not world.vouchers[learner]:
             continue
         number = world.vouchers[learner].pop()
-        redeem = {"activity_id": made.answer[0]["id"]}
+        redeem = {"activity_id": made.answer[-1]["id"]}  # today's: the voucher was handed today
         paid = await send(client, world, "redemption", number, f"/api/v1/vouchers/{number}/redeem", redeem)
         if not paid.acknowledged:
             return
