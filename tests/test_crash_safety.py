@@ -14,7 +14,7 @@ from tests.test_voucher_race import admin_token
 
 CLIENTS = 12
 VOUCHERS_EACH = 25  # more than a client redeems before a kill (then it would record workshops only)
-KILL_AFTER = 400  # acknowledged requests of a round of load
+KILL_AFTER = 400  # acknowledged requests of a wave of load, then the kill
 MOST_KILLS = 3
 
 

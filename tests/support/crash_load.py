@@ -143,7 +143,7 @@ async def checked(request) -> object:
     return response.json()
 
 
-def workshop(world: World, client: int, seq: int, round: int = 0) -> dict:
+def workshop(world: World, client: int, seq: int, wave: int = 0) -> dict:
     """A workshop of client `client`'s learner (present) and three others (the last absent), with a unique
     title and topics that vary with `seq`; every third one is held two weeks running, up to today."""
     others = [world.learners[(client + k) % len(world.learners)] for k in (1, 2, 3)]
@@ -156,8 +156,8 @@ def workshop(world: World, client: int, seq: int, round: int = 0) -> dict:
         "date": (paris_today() - timedelta(weeks=weeks - 1)).isoformat(),
         "repeat_weeks": weeks,
         "duration_minutes": 60,
-        "title": f"Atelier crash {round}-{client}-{seq}",
-        "note": f"marqueur {round}-{client}-{seq}",
+        "title": f"Atelier crash {wave}-{client}-{seq}",
+        "note": f"marqueur {wave}-{client}-{seq}",
         "level": "debutant",
         "participants": participants,
         "digital_topics": [DIGITAL[seq % len(DIGITAL)], DIGITAL[(seq + 1 + client) % len(DIGITAL)]][: 1 + seq % 2],
@@ -177,13 +177,13 @@ async def send(client: httpx.AsyncClient, world: World, kind: str, key: str, pat
     return sent
 
 
-async def one_client(client: httpx.AsyncClient, world: World, index: int, round: int, killed: asyncio.Event) -> None:
+async def one_client(client: httpx.AsyncClient, world: World, index: int, wave: int, killed: asyncio.Event) -> None:
     """Back to back until the kill: a workshop, then one of the client's learner's vouchers redeemed for it."""
     seq = 0
     learner = world.learners[index]
     while not killed.is_set():
         seq += 1
-        body = workshop(world, index, seq, round)
+        body = workshop(world, index, seq, wave)
         made = await send(client, world, "activity", body["title"], "/api/v1/activities", body)
         if not made.acknowledged:
             return
@@ -196,14 +196,14 @@ async def one_client(client: httpx.AsyncClient, world: World, index: int, round:
             return
 
 
-async def load_then_kill(server: Server, token: str, world: World, clients: int, kill_after: int, round: int) -> float:
+async def load_then_kill(server: Server, token: str, world: World, clients: int, kill_after: int, wave: int) -> float:
     """`clients` concurrent clients; once `kill_after` more requests were acknowledged (or after 20 s), the server
     is killed at a random instant of the next 0.3 s, as the clients wait for their answers; the load's seconds."""
     killed = asyncio.Event()
     first = len(world.ledger)
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=server.base, headers=headers, timeout=120) as client:
-        tasks = [asyncio.create_task(one_client(client, world, index, round, killed)) for index in range(clients)]
+        tasks = [asyncio.create_task(one_client(client, world, index, wave, killed)) for index in range(clients)]
         began = time.monotonic()
         while time.monotonic() - began < 20:
             if sum(1 for sent in world.ledger[first:] if sent.status is not None) >= kill_after:
