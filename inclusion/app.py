@@ -49,7 +49,7 @@ from inclusion.vouchers.api import BookletApi, SchemeApi, VoucherApi, vouchers_o
 from inclusion.vouchers.api_claims import ClaimApi, voucher_report, voucher_report_csv
 from inclusion.vouchers.pages import VOUCHER_PAGES
 from inclusion.web.api_reference import ApiReference
-from inclusion.web.errors import EXCEPTION_HANDLERS
+from inclusion.web.errors import EXCEPTION_HANDLERS, DocumentedErrors
 from inclusion.web.headers import add_security_headers
 from inclusion.web.templates import template_config
 
@@ -138,6 +138,7 @@ def create_app(settings: Settings) -> Litestar:
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         middleware=[AuthenticationMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[DocumentedErrors()],
         before_send=[add_security_headers],
         template_config=template_config(),
         openapi_config=OpenAPIConfig(

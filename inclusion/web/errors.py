@@ -8,7 +8,10 @@ from urllib.parse import quote
 import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.plugins import ReceiveRoutePlugin
 from litestar.response import Redirect, Template
+from litestar.routes import BaseRoute, HTTPRoute
 
 from inclusion import db
 from inclusion.errors import (
@@ -94,6 +97,8 @@ def describe(exc: Exception) -> ErrorBody:
         return ErrorBody(400, MESSAGES[400])
     if isinstance(exc, HTTPException):
         return ErrorBody(exc.status_code, MESSAGES.get(exc.status_code, "Requête refusée."))
+    if db.is_out_of_range_error(exc):
+        return ErrorBody(422, "Un nombre de la requête est hors des limites acceptées.")
     if db.is_integrity_error(exc):
         return ErrorBody(409, "Cet enregistrement existe déjà ou dépend d'un autre.")
     if db.is_busy_error(exc):
@@ -138,3 +143,25 @@ def handle_exception(request: Request, exc: Exception) -> Response:
 
 
 EXCEPTION_HANDLERS = {Exception: handle_exception}
+
+_READ_ERRORS = (400, 401, 403, 404, 422, 503)
+_WRITE_ERRORS = (*_READ_ERRORS, 409)
+
+
+def _error_specs(statuses: tuple[int, ...]) -> dict[int, ResponseSpec]:
+    return {
+        status: ResponseSpec(data_container=ErrorBody, description=MESSAGES[status], generate_examples=False)
+        for status in statuses
+    }
+
+
+class DocumentedErrors(ReceiveRoutePlugin):
+    """Each API operation declares, in the OpenAPI document, the errors `handle_exception` answers it with:
+    all in the ErrorBody shape (Litestar's own 400 shape is never sent); 409 only where the operation writes."""
+
+    def receive_route(self, route: BaseRoute) -> None:
+        if not isinstance(route, HTTPRoute) or not route.path.startswith("/api/"):
+            return
+        for handler in route.route_handlers:
+            writes = bool(handler.http_methods - {"GET", "HEAD", "OPTIONS"})
+            handler.responses = {**_error_specs(_WRITE_ERRORS if writes else _READ_ERRORS), **(handler.responses or {})}
