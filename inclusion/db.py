@@ -236,5 +236,10 @@ def is_busy_error(error: BaseException) -> bool:
     return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
 
 
+def is_out_of_range_error(error: BaseException) -> bool:
+    """A number of the request does not fit the database's integers (SQLite's 64 bits, a PostgreSQL column)."""
+    return isinstance(error, (OverflowError, asyncpg.DataError, asyncpg.NumericValueOutOfRangeError))
+
+
 def is_integrity_error(error: BaseException) -> bool:
     return isinstance(error, (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError))

@@ -61,7 +61,7 @@ class CertificateApi(Controller):
     async def get_certificate(self, caller: CurrentCaller, certificate_id: FromPath[str]) -> Response:
         """`12` gives the certificate and its frozen snapshot as JSON; `12.pdf` gives its PDF bytes."""
         number, as_pdf = certificate_id.removesuffix(".pdf"), certificate_id.endswith(".pdf")
-        if not number.isdigit():
+        if not (number.isascii() and number.isdigit()):  # "1²" is a digit to isdigit(), not to int()
             raise NotFound(services.NOT_FOUND)
         if as_pdf:
             certificate, document = await services.pdf_of(caller, int(number))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from msgspec import convert
 
 from inclusion.accounts.guards import PERSONAL, STAFF
@@ -36,6 +38,8 @@ ADMIN = {"roles": {Role.admin}}
 STOCK = {"roles": {Role.admin, Role.coordinator}}
 STAFF_ROLES = {"roles": STAFF["roles"]}
 SchemeChoice = FromQuery[int | None]
+# Days ahead; a negative or huge count overflowed the date arithmetic (500).
+ExpiringWithin = Annotated[int | None, QueryParameter(ge=0, le=3660, description="Jours avant l'échéance")]
 
 
 class SchemeApi(Controller):
@@ -103,7 +107,7 @@ class VoucherApi(Controller):
         booklet: FromQuery[int | None] = None,
         learner: FromQuery[int | None] = None,
         status: FromQuery[VoucherStatus | None] = None,
-        expiring_within: FromQuery[int | None] = None,
+        expiring_within: ExpiringWithin = None,
         page: PageNumber = 1,
         per_page: PerPage = DEFAULT_PER_PAGE,
     ) -> VoucherPage:

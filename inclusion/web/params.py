@@ -9,7 +9,8 @@ from litestar.params import QueryParameter
 from inclusion.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, PageRequest, PageResult
 from inclusion.scoping import Caller
 
-PageNumber = Annotated[int, QueryParameter(ge=1, description="Numéro de page, à partir de 1")]
+MAX_PAGE = 1_000_000  # an OFFSET beyond SQLite's integers failed as a "datatype mismatch" (409)
+PageNumber = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE, description="Numéro de page, à partir de 1")]
 PerPage = Annotated[int, QueryParameter(ge=1, le=MAX_PER_PAGE, description="Éléments par page")]
 P = TypeVar("P")
 Search = Annotated[str, QueryParameter(max_length=200, description="Recherche libre")]
