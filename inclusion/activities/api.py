@@ -49,6 +49,7 @@ def activity_filters(
 
 
 FILTERS = {"filters": Provide(activity_filters, sync_to_thread=False)}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ActivityFilters = NamedDependency[dict[str, Any]]
 
 
@@ -57,12 +58,13 @@ ActivityFilters = NamedDependency[dict[str, Any]]
     tags=["Activités"],
     summary="Export CSV (modèle national) des activités filtrées",
     opt=PERSONAL,
+    media_type="text/csv",  # Litestar adds "; charset=utf-8"
     dependencies=FILTERS,
 )
 async def export_csv(caller: CurrentCaller, filters: ActivityFilters) -> Stream:
     return Stream(
-        export.csv_chunks(caller, filters),
-        media_type="text/csv; charset=utf-8",
+        await export.csv_chunks(caller, filters),
+        media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="activites-{clock.today()}.csv"'},
     )
 
@@ -72,6 +74,7 @@ async def export_csv(caller: CurrentCaller, filters: ActivityFilters) -> Stream:
     tags=["Activités"],
     summary="Export XLSX (modèle national) des activités filtrées",
     opt=PERSONAL,
+    media_type=XLSX,
     dependencies=FILTERS,
 )
 async def export_xlsx(caller: CurrentCaller, filters: ActivityFilters) -> File:
@@ -79,7 +82,7 @@ async def export_xlsx(caller: CurrentCaller, filters: ActivityFilters) -> File:
     return File(
         path,
         filename=f"activites-{clock.today()}.xlsx",
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        media_type=XLSX,
         background=BackgroundTask(os.remove, path),
     )
 

@@ -99,16 +99,25 @@ def cells(row: dict[str, Any]) -> list[Any]:
 
 
 async def csv_chunks(caller: Caller, filters: dict[str, Any]) -> AsyncIterator[bytes]:
-    """`;`-separated UTF-8 with a BOM, as French spreadsheets expect; one chunk per batch."""
+    """`;`-separated UTF-8 with a BOM, as French spreadsheets expect; one chunk per batch. The first batch is read
+    before the answer starts: a filter the database refuses is then an error answer, not a stream cut short."""
+    pending = batches(caller, filters)
+    first = await anext(pending, None)
+    return _csv_stream(first, pending)
+
+
+async def _csv_stream(first: list[dict[str, Any]] | None, pending: AsyncIterator) -> AsyncIterator[bytes]:
+    yield ("\ufeff" + _csv_text([HEADER])).encode()
+    if first is not None:
+        yield _csv_text(cells(row) for row in first).encode()
+        async for rows in pending:
+            yield _csv_text(cells(row) for row in rows).encode()
+
+
+def _csv_text(lines) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
-    yield ("\ufeff" + buffer.getvalue()).encode()
-    async for rows in batches(caller, filters):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows(cells(row) for row in rows)
-        yield buffer.getvalue().encode()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(lines)
+    return buffer.getvalue()
 
 
 async def xlsx_file(caller: Caller, filters: dict[str, Any]) -> str:
@@ -119,9 +128,14 @@ async def xlsx_file(caller: Caller, filters: dict[str, Any]) -> str:
     sheet = workbook.add_worksheet("Activités")
     sheet.write_row(0, 0, HEADER, workbook.add_format({"bold": True}))
     line = 1
-    async for rows in batches(caller, filters):
-        for row in rows:
-            sheet.write_row(line, 0, cells(row))
-            line += 1
+    try:
+        async for rows in batches(caller, filters):
+            for row in rows:
+                sheet.write_row(line, 0, cells(row))
+                line += 1
+    except BaseException:  # a refused filter: no temporary file left open nor behind
+        await asyncio.to_thread(workbook.close)
+        os.remove(path)
+        raise
     await asyncio.to_thread(workbook.close)
     return path

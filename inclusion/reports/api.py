@@ -28,7 +28,7 @@ To = Annotated[
     str | None, QueryParameter(name="to", description="Dernier jour inclus (AAAA-MM-JJ) ; défaut : aujourd'hui")
 ]
 MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Litestar adds "; charset=utf-8"
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
@@ -60,7 +60,10 @@ async def outcomes(
 
 
 @get(
-    "/reports/outcomes.csv", tags=["Rapports"], summary="Rapport d'impact en CSV (mêmes chiffres, mêmes cases masquées)"
+    "/reports/outcomes.csv",
+    tags=["Rapports"],
+    summary="Rapport d'impact en CSV (mêmes chiffres, mêmes cases masquées)",
+    media_type=MEDIA_TYPES["csv"],
 )
 async def outcomes_csv(
     request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
@@ -72,6 +75,7 @@ async def outcomes_csv(
     "/reports/outcomes.xlsx",
     tags=["Rapports"],
     summary="Rapport d'impact en XLSX (mêmes chiffres, mêmes cases masquées)",
+    media_type=MEDIA_TYPES["xlsx"],
 )
 async def outcomes_xlsx(
     request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
@@ -79,7 +83,12 @@ async def outcomes_xlsx(
     return await download(await _report(request, caller, site, date_from, date_to), "xlsx")
 
 
-@get("/reports/outcomes.pdf", tags=["Rapports"], summary="Rapport d'impact en PDF (A4 ; mêmes chiffres et graphiques)")
+@get(
+    "/reports/outcomes.pdf",
+    tags=["Rapports"],
+    summary="Rapport d'impact en PDF (A4 ; mêmes chiffres et graphiques)",
+    media_type=MEDIA_TYPES["pdf"],
+)
 async def outcomes_pdf(
     request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
 ) -> Response[bytes]:

@@ -61,7 +61,7 @@ class ClaimApi(Controller):
             return Response(await claim_documents.claim_pdf(claim), media_type="application/pdf", headers=headers)
         if match.group(2) == "csv":
             headers = {"Content-Disposition": f'attachment; filename="{stem}.csv"'}
-            return Response(claim_documents.claim_csv(claim), media_type="text/csv; charset=utf-8", headers=headers)
+            return Response(claim_documents.claim_csv(claim), media_type="text/csv", headers=headers)
         return Response(convert(claim, ClaimDetail), media_type=MediaType.JSON)
 
     @post("/{claim_id:int}/payment", summary="Enregistrer le paiement : les Pass passent à « remboursé »", opt=STOCK)
@@ -93,7 +93,13 @@ async def voucher_report(
     return convert(await reports.voucher_report(caller, site, start, end), VoucherReport)
 
 
-@get("/voucher-reports.csv", tags=["Pass numérique"], summary="Les mêmes chiffres en CSV", opt=STAFF_ROLES)
+@get(
+    "/voucher-reports.csv",
+    tags=["Pass numérique"],
+    summary="Les mêmes chiffres en CSV",
+    opt=STAFF_ROLES,
+    media_type="text/csv",  # Litestar adds "; charset=utf-8"
+)
 async def voucher_report_csv(
     caller: CurrentCaller,
     site: FromQuery[int | None] = None,
@@ -103,4 +109,4 @@ async def voucher_report_csv(
     start, end = _period(date_from, date_to)
     report = await reports.voucher_report(caller, site, start, end)
     headers = {"Content-Disposition": f'attachment; filename="pass-numerique-{start:%Y%m%d}-{end:%Y%m%d}.csv"'}
-    return Response(reports.report_csv(report), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(reports.report_csv(report), media_type="text/csv", headers=headers)
