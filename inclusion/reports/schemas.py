@@ -12,7 +12,7 @@ class Cell(Struct):
     """One figure. `value` is the number, or null when hidden: fewer than K learners (or hidden so that no total
     gives such a cell away); `display` is what to print: "42", "12,5" or "< 11"."""
 
-    value: int | float | None
+    value: float | None  # `int | float` documented a oneOf both matched for a whole number
     display: str
 
 
