@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from msgspec import Struct, field
+from msgspec import Meta, Struct, field
+
+# Litestar documents `int | float | None` as a oneOf that a whole number matches twice (integer and number): the
+# schema is one type list instead.
+NUMBER_OR_NULL = Meta(extra_json_schema={"extra": {"one_of": None, "type": ["number", "null"]}})
 
 
 class Cell(Struct):
     """One figure. `value` is the number, or null when hidden: fewer than K learners (or hidden so that no total
     gives such a cell away); `display` is what to print: "42", "12,5" or "< 11"."""
 
-    value: float | None  # `int | float` documented a oneOf both matched for a whole number
+    value: Annotated[int | float | None, NUMBER_OR_NULL]  # counts stay integers in JSON: "12", never "12.0"
     display: str
 
 
