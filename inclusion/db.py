@@ -237,7 +237,7 @@ def is_busy_error(error: BaseException) -> bool:
 
 
 def is_out_of_range_error(error: BaseException) -> bool:
-    """A number of the request does not fit the database's integers (SQLite's 64 bits, a PostgreSQL column)."""
+    """A value of the request does not fit the database (a number past SQLite's 64 bits or a PostgreSQL column)."""
     return isinstance(error, (OverflowError, asyncpg.DataError, asyncpg.NumericValueOutOfRangeError))
 
 

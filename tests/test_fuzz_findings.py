@@ -19,7 +19,7 @@ async def test_a_number_beyond_the_databases_integers_is_a_422(client, make, pat
     adviser = await make.bearer(await make.user("adviser", await seed_site(make)))
     response = await client.get(API + path, headers=adviser)
     assert response.status_code == 422, response.text
-    assert response.json()["message"] == "Un nombre de la requête est hors des limites acceptées."
+    assert response.json()["message"] == "Une valeur de la requête est hors des limites acceptées."
 
 
 async def test_page_number_and_expiry_window_are_bounded(client, make):

@@ -98,7 +98,7 @@ def describe(exc: Exception) -> ErrorBody:
     if isinstance(exc, HTTPException):
         return ErrorBody(exc.status_code, MESSAGES.get(exc.status_code, "Requête refusée."))
     if db.is_out_of_range_error(exc):
-        return ErrorBody(422, "Un nombre de la requête est hors des limites acceptées.")
+        return ErrorBody(422, "Une valeur de la requête est hors des limites acceptées.")
     if db.is_integrity_error(exc):
         return ErrorBody(409, "Cet enregistrement existe déjà ou dépend d'un autre.")
     if db.is_busy_error(exc):
