@@ -33,7 +33,7 @@ from inclusion.health import health
 from inclusion.learners.api import LearnerApi
 from inclusion.learners.pages import LEARNER_PAGES
 from inclusion.learners.retention import run_daily
-from inclusion.logs import RequestLog, stamp_request_ids
+from inclusion.logs import RequestLog, flush_access_lines, stamp_request_ids
 from inclusion.memory import tune_collector
 from inclusion.reports import month_fold
 from inclusion.reports.api import outcomes, outcomes_csv, outcomes_pdf, outcomes_xlsx
@@ -129,6 +129,7 @@ def create_app(settings: Settings) -> Litestar:
                 for job in jobs:
                     job.cancel()
                 await asyncio.gather(*jobs, return_exceptions=True)
+                flush_access_lines()  # uvicorn may end the process by re-raising SIGTERM: no exit hooks run
 
     api = Router(path="/api/v1", route_handlers=API_ROUTES)  # access rules: AuthenticationMiddleware
     pages = Router(path="/", route_handlers=PAGES, include_in_schema=False)

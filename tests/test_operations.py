@@ -17,14 +17,21 @@ from tests.test_serve import free_port, wait_for_health
 from tests.test_voucher_race import admin_token
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
+def start_server(env: dict[str, str], port: int, log=subprocess.PIPE) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "inclusion", "serve", "--port", str(port), "--no-demo"],
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=log,
         text=True,
     )
+
+
+def wait_for_line(path, text: str) -> None:
+    deadline = time.monotonic() + 10
+    while text not in path.read_text():
+        assert time.monotonic() < deadline, f"{text} never reached the log while the server ran"
+        time.sleep(0.05)
 
 
 def stop_server(server: subprocess.Popen) -> tuple[str, str]:
@@ -34,12 +41,15 @@ def stop_server(server: subprocess.Popen) -> tuple[str, str]:
 
 
 def test_json_logs_give_each_request_an_id_and_leave_queries_out(fresh_database_url, tmp_path):
-    """With INCLUSION_LOG_FORMAT=json every line of the log is a JSON object; each request's access line carries
-    the id returned in X-Request-ID (the proxy's own when it sends a valid one), and no search term is written."""
+    """With INCLUSION_LOG_FORMAT=json every line of the log is a JSON object; each request's access line, written
+    while the server runs, carries the id returned in X-Request-ID (the proxy's own when it sends a valid one), and
+    no search term is written."""
     env = cli_env(fresh_database_url, tmp_path, INCLUSION_LOG_FORMAT="json", INCLUSION_LOG_LEVEL="INFO")
     token = admin_token(env)
     port = free_port()
-    server = start_server(env, port)
+    log_path = tmp_path / "server.log"
+    with log_path.open("w") as log_file:
+        server = start_server(env, port, log_file)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_health(base, server)
@@ -48,8 +58,10 @@ def test_json_logs_give_each_request_an_id_and_leave_queries_out(fresh_database_
             relayed = client.get("/api/v1/sites", headers={"X-Request-ID": "nginx-7f3a.2"})
             refused = client.get("/api/v1/sites", headers={"X-Request-ID": "x" * 65})
             missing = client.get("/api/v1/nulle-part")
+        wait_for_line(log_path, missing.headers["x-request-id"])  # access lines come out while serving too
     finally:
-        _, log = stop_server(server)
+        stop_server(server)
+    log = log_path.read_text()
     lines = [json.loads(line) for line in log.splitlines() if line.strip()]  # fails on any line that is not JSON
     access = {line["request_id"]: line for line in lines if line["logger"] == "inclusion.access"}
     assert search.status_code == relayed.status_code == refused.status_code == 200
