@@ -176,13 +176,44 @@ def _incoming_id(headers: list[tuple[bytes, bytes]]) -> str:
     return ""
 
 
+class AccessRecord(logging.LogRecord):
+    """The access line's record, made with only what formatters read: LogRecord's own constructor also looks up the
+    thread, the process name and the caller's module, which was half the line's cost."""
+
+    def __init__(self, message: str, fields: dict[str, Any]) -> None:  # LogRecord.__init__ is not called
+        self.__dict__.update(_ACCESS_DEFAULTS)
+        self.__dict__.update(fields)
+        self.msg = message
+        self.created = time.time()
+        self.msecs = self.created % 1 * 1000
+        self.relativeCreated = (self.created - logging._startTime) * 1000  # type: ignore[attr-defined]
+        self.process = os.getpid()
+        self.request_id = request_id.get()
+
+
+_ACCESS_DEFAULTS = {
+    "name": access_logger.name,
+    "args": (),
+    "levelname": "INFO",
+    "levelno": logging.INFO,
+    "pathname": __file__,
+    "filename": os.path.basename(__file__),
+    "module": __name__.rpartition(".")[2],
+    "lineno": 0,
+    "funcName": "_log_access",
+    "exc_info": None,
+    "exc_text": None,
+    "stack_info": None,
+    "thread": None,
+    "threadName": None,
+    "processName": None,
+}
+
+
 def _log_access(scope: Any, status: int, started: float) -> None:
     duration_ms = round((time.perf_counter() - started) * 1000, 1)
     client = scope.get("client")
     method, path = scope["method"], scope["path"]
     fields = {"method": method, "path": path, "status": status, "duration_ms": duration_ms}
     fields["client"] = client[0] if client else None
-    message = f"{method} {path} {status} {duration_ms} ms"
-    # makeRecord + handle: logger.info would also walk the stack for the caller's line, a third of the cost
-    record = access_logger.makeRecord(access_logger.name, logging.INFO, __file__, 0, message, (), None, extra=fields)
-    access_logger.handle(record)
+    access_logger.handle(AccessRecord(f"{method} {path} {status} {duration_ms} ms", fields))
