@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import sqlite3
 from collections.abc import AsyncIterator
@@ -22,7 +23,10 @@ from piccolo.querystring import QueryString
 from inclusion.settings import Settings, database_kind
 from inclusion.sqlite_engine import ReusingSQLiteEngine, writer_lock
 
+logger = logging.getLogger("inclusion.db")
+
 CONNECT_TIMEOUT_SECONDS = 5
+POOL_CLOSE_GRACE_SECONDS = 5.0
 # Each PostgreSQL session of the app: random_page_cost as for SSD storage, so a one-site report reads its rows
 # through the (site, date) indexes instead of scanning every participation (largest site: present participants
 # 945 → 139 ms, people 2.6 → 0.5 s); no JIT, whose compilation of the report's wide aggregates cost more than it
@@ -221,8 +225,21 @@ async def close(engine: Engine, pool: bool = False) -> None:
     """Release the engine's connections: the PostgreSQL pool, or SQLite's idle connections."""
     if isinstance(engine, ReusingSQLiteEngine):
         await engine.close_idle_connections()
-    elif pool and isinstance(engine, PostgresEngine):
-        await engine.close_connection_pool()
+    elif pool and isinstance(engine, PostgresEngine) and engine.pool is not None:
+        await _close_pool(engine)
+
+
+async def _close_pool(engine: PostgresEngine) -> None:
+    """Close the pool, waiting at most POOL_CLOSE_GRACE_SECONDS for connections in use. Piccolo does not give a
+    transaction's connection back when its task is cancelled during BEGIN, COMMIT or ROLLBACK (a daily job stopped
+    at shutdown), and asyncpg's close would then wait for it forever: past the grace, every connection is closed."""
+    pool = engine.pool
+    try:
+        await asyncio.wait_for(pool.close(), POOL_CLOSE_GRACE_SECONDS)
+    except TimeoutError:
+        logger.warning("Connexions PostgreSQL encore prises après %s s : fermées.", POOL_CLOSE_GRACE_SECONDS)
+        pool.terminate()
+    engine.pool = None
 
 
 def contains(column: Column, text: str) -> Where:

@@ -1,7 +1,12 @@
-"""/health says whether the service and its database answer."""
+"""/health says whether the service and its database answer, and the app stops even with a connection held."""
 
+import time
+
+import asyncpg
+import pytest
 from litestar.testing import AsyncTestClient
 
+from inclusion import db
 from inclusion.app import create_app
 from tests.conftest import ON_POSTGRES
 
@@ -26,3 +31,19 @@ async def test_health_is_503_when_the_database_is_down(settings, tmp_path):
         assert response.json() == {"status": "indisponible", "database": "injoignable"}
     finally:
         create_app(settings)  # point the tables back at the test database
+
+
+@pytest.mark.postgres_only
+async def test_stopping_does_not_wait_forever_for_a_connection_never_given_back(settings, monkeypatch, caplog):
+    """A pool connection that was never released (Piccolo's transactions leak one when cancelled mid-COMMIT) delays
+    the app's stop by the grace only, then every connection is closed and the stop says so."""
+    monkeypatch.setattr(db, "POOL_CLOSE_GRACE_SECONDS", 0.5)
+    engine = db.current_engine()
+    async with db.running(engine, pool_size=2):
+        leaked = await engine.pool.acquire()
+        started = time.monotonic()
+    assert time.monotonic() - started < 5
+    assert engine.pool is None
+    with pytest.raises(asyncpg.InterfaceError):  # closed with the pool, not left open
+        await leaked.fetchval("SELECT 1")
+    assert "Connexions PostgreSQL encore prises après 0.5 s : fermées." in caplog.text
