@@ -16,7 +16,7 @@ import asyncpg
 from piccolo.columns import Column
 from piccolo.columns.combination import Where
 from piccolo.engine.base import Engine
-from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
 
@@ -60,11 +60,44 @@ class _PostgresEngine(PostgresEngine):
         elif loop is not None:
             self._pools.pop(loop, None)
 
+    def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
+        return _ReleasingTransaction(engine=self, allow_nested=allow_nested)
+
     async def check_version(self) -> None:
         return None
 
     async def prep_database(self) -> None:
         return None
+
+
+class _ReleasingTransaction(PostgresTransaction):
+    """Piccolo's transaction, whose connection goes back to the pool even when its task is cancelled during BEGIN,
+    COMMIT or ROLLBACK: Piccolo's own skips the release then, and the pool is one connection short for good."""
+
+    async def __aenter__(self) -> PostgresTransaction:
+        try:
+            return await super().__aenter__()
+        except BaseException:
+            await self._give_back()
+            raise
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        try:
+            return await super().__aexit__(exception_type, exception, traceback)
+        except BaseException:
+            if self._parent is None:
+                await self._give_back()
+                self.engine.current_transaction.reset(self.context)
+            raise
+
+    async def _give_back(self) -> None:
+        connection, self.connection = getattr(self, "connection", None), None
+        if connection is None or self._parent is not None:
+            return
+        if self.engine.pool is None:
+            connection.terminate()
+        else:
+            await self.engine.pool.release(connection)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -1,13 +1,17 @@
-"""/health says whether the service and its database answer, and the app stops even with a connection held."""
+"""/health says whether the service and its database answer; the PostgreSQL pool loses no connection to a
+cancelled transaction and never holds the app's stop for long."""
 
+import asyncio
 import time
 
 import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
+from piccolo.engine.postgres import PostgresTransaction
 
 from inclusion import db
 from inclusion.app import create_app
+from inclusion.sites.tables import Site
 from tests.conftest import ON_POSTGRES
 
 
@@ -47,3 +51,28 @@ async def test_stopping_does_not_wait_forever_for_a_connection_never_given_back(
     with pytest.raises(asyncpg.InterfaceError):  # closed with the pool, not left open
         await leaked.fetchval("SELECT 1")
     assert "Connexions PostgreSQL encore prises après 0.5 s : fermées." in caplog.text
+
+
+@pytest.mark.postgres_only
+async def test_a_transaction_cancelled_during_its_commit_gives_its_connection_back(monkeypatch):
+    """A job or request cancelled while its COMMIT runs leaves the pool whole: the next query gets the connection."""
+    committing = asyncio.Event()
+
+    async def stalled_commit(self) -> None:
+        committing.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(PostgresTransaction, "commit", stalled_commit)
+    engine = db.current_engine()
+    async with db.running(engine, pool_size=1):
+
+        async def write() -> None:
+            async with engine.transaction():
+                await Site.count()
+
+        task = asyncio.create_task(write())
+        await committing.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert await asyncio.wait_for(Site.count(), 5) == 0
