@@ -47,6 +47,19 @@ async def test_assessment_is_recorded_with_its_version(client, make):
     assert stored["last_contact_on"] == paris_today()
 
 
+async def test_the_answer_to_a_new_assessment_is_what_reading_it_gives(client, make):
+    """The assessment a POST answers with (levels in the framework's order, whatever the order sent) is the one a
+    later GET reads back from the database."""
+    headers, learner = await adviser_and_learner(make)
+    levels = {"courriel": 2, "navigation": 1, "demarche": 0}
+    payload = {"learner_id": learner, "kind": "initial", "levels": levels, "note": "  Bonne première séance "}
+    created = await client.post("/api/v1/assessments", json=payload, headers=headers)
+    read = await client.get(f"/api/v1/assessments/{created.json()['id']}", headers=headers)
+    assert created.status_code == 201 and read.status_code == 200
+    assert created.json() == read.json()
+    assert [level["competence"] for level in read.json()["levels"]] == ["navigation", "courriel", "demarche"]
+
+
 async def test_bad_assessment_is_refused_field_by_field(client, make):
     """A level off the scale, an unknown competence, a future date are each named; nothing is written."""
     headers, learner = await adviser_and_learner(make)

@@ -86,8 +86,14 @@ async def list_frameworks() -> list[dict[str, Any]]:
     return frameworks
 
 
+_versions: dict[int, dict[str, Any]] = {}  # a version never changes once installed: each process keeps those it read
+
+
 async def version_with_competences(version_id: int | None) -> dict[str, Any]:
-    """A version (default: the current version of the default framework) with its competences by code."""
+    """A version (default: the current version of the default framework) with its competences by code. Shared
+    between callers: read it, never change it."""
+    if version_id in _versions:
+        return _versions[version_id]
     query = FrameworkVersion.select(
         FrameworkVersion.all_columns(), FrameworkVersion.framework.code.as_alias("framework_code")
     )
@@ -98,10 +104,18 @@ async def version_with_competences(version_id: int | None) -> dict[str, Any]:
     version = await query.first().output(load_json=True).run()
     if version is None:
         raise InvalidData({"version_id": "Version de référentiel inconnue."})
+    if version["id"] in _versions:
+        return _versions[version["id"]]
     rows = await Competence.select().where(Competence.version == version["id"]).order_by(Competence.position).run()
     version["competences"] = {row["code"]: row for row in rows}
     version["levels"] = {step["level"]: step for step in version["scale"]}
+    _versions[version["id"]] = version
     return version
+
+
+def forget_versions() -> None:
+    """For tests that empty the tables: ids may come back with other contents."""
+    _versions.clear()
 
 
 async def framework_versions(code: str) -> list[int]:

@@ -13,6 +13,7 @@ from inclusion.accounts import tokens
 from inclusion.accounts.tables import User, UserSite
 from inclusion.audit import append_only
 from inclusion.frameworks.builtin import BUILTIN
+from inclusion.frameworks.services import forget_versions
 from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
 from inclusion.funders.tables import Funder, FunderUser, Grant
 from inclusion.learners.tables import Learner
@@ -42,6 +43,7 @@ REFERENCE_TABLES = (Framework, FrameworkVersion, Competence)  # seeded by migrat
 
 
 async def empty_tables() -> None:
+    forget_versions()  # uploaded versions are dropped below, and SQLite may give their ids again
     tables = [table for table in APP_CONFIG.table_classes if table not in REFERENCE_TABLES]
     if db.is_sqlite():
         async with db.write_transaction():
