@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
 import sqlite3
@@ -78,7 +79,8 @@ class _ReleasingTransaction(PostgresTransaction):
         try:
             return await super().__aenter__()
         except BaseException:
-            await self._give_back()
+            with contextlib.suppress(Exception):  # the error to report is the one raised
+                await self._give_back()
             raise
 
     async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
@@ -86,8 +88,10 @@ class _ReleasingTransaction(PostgresTransaction):
             return await super().__aexit__(exception_type, exception, traceback)
         except BaseException:
             if self._parent is None:
-                await self._give_back()
-                self.engine.current_transaction.reset(self.context)
+                with contextlib.suppress(Exception):  # given back already if the failure came after
+                    await self._give_back()
+                with contextlib.suppress(ValueError):
+                    self.engine.current_transaction.reset(self.context)
             raise
 
     async def _give_back(self) -> None:
