@@ -10,13 +10,12 @@ import threading
 import time
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 
 from inclusion.settings import Settings
 
-LogFormat = Literal["json", "text"]
 REQUEST_ID_HEADER = b"x-request-id"
 request_id: ContextVar[str] = ContextVar("request_id", default="")
 access_logger = logging.getLogger("inclusion.access")

@@ -22,6 +22,7 @@ DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
 os.environ.setdefault("PICCOLO_CONF", "inclusion.piccolo_conf")
 
 Environment = Literal["development", "production"]
+LogFormat = Literal["json", "text"]
 _TRUE = {"1", "true", "yes", "on", "oui"}
 _FALSE = {"0", "false", "no", "off", "non", ""}
 
@@ -55,7 +56,7 @@ class Settings:
     small_cell_k: int = 11
     daily_jobs: bool = True
     log_level: str = "INFO"
-    log_format: Literal["json", "text"] = "text"
+    log_format: LogFormat = "text"
     shutdown_grace_seconds: int = 30
     time_zone: str = DEFAULT_ZONE
 
@@ -136,7 +137,7 @@ def log_level(raw: str) -> str:
     return level
 
 
-def log_format(raw: str) -> Literal["json", "text"]:
+def log_format(raw: str) -> LogFormat:
     if raw not in ("json", "text"):
         raise SettingsError(f"INCLUSION_LOG_FORMAT vaut « {raw} » : valeurs possibles « json » ou « text ».")
     return raw  # type: ignore[return-value]
