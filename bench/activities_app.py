@@ -20,8 +20,8 @@ from piccolo.engine.postgres import PostgresEngine
 
 from inclusion.activities.schemas import ActivityCreate
 from inclusion.app import create_app
-from inclusion.db import current_engine, is_sqlite
 from inclusion.settings import Settings
+from inclusion.storage.db import current_engine, is_sqlite
 from inclusion.web.params import CurrentCaller
 
 _floor_connections: dict[str, aiosqlite.Connection] = {}

@@ -35,7 +35,7 @@ from datetime import date
 import asyncpg
 
 from inclusion.learners.retention import cutoff
-from inclusion.reports import month_triggers
+from inclusion.reports.months import triggers as month_triggers
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 

@@ -13,7 +13,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 
-from inclusion import __version__, clock, db
+from inclusion import __version__, clock
 from inclusion.accounts.api import TokenApi, UserApi, me
 from inclusion.accounts.auth import AuthenticationMiddleware
 from inclusion.accounts.pages import ACCOUNT_PAGES
@@ -29,21 +29,21 @@ from inclusion.certificates.pages import CERTIFICATE_PAGES
 from inclusion.frameworks.api import FrameworkApi
 from inclusion.funders.api import FunderApi
 from inclusion.funders.pages import FUNDER_PAGES
-from inclusion.health import health
 from inclusion.learners.api import LearnerApi
 from inclusion.learners.pages import LEARNER_PAGES
 from inclusion.learners.retention import run_daily
 from inclusion.logs import RequestLog, flush_access_lines, stamp_request_ids
-from inclusion.memory import tune_collector
-from inclusion.reports import month_fold
 from inclusion.reports.api import outcomes, outcomes_csv, outcomes_pdf, outcomes_xlsx
+from inclusion.reports.memory import tune_collector
+from inclusion.reports.months import fold as month_fold
 from inclusion.reports.pages import REPORT_PAGES
-from inclusion.reports.share_api import ShareApi
-from inclusion.reports.share_pages import SHARE_PAGES
+from inclusion.reports.sharing.api import ShareApi
+from inclusion.reports.sharing.pages import SHARE_PAGES
 from inclusion.scoping import Caller
 from inclusion.settings import TEMPLATES_DIR, Settings
 from inclusion.sites.api import SiteApi
 from inclusion.sites.pages import SITE_PAGES
+from inclusion.storage import db, engines
 from inclusion.vouchers import expiry
 from inclusion.vouchers.api import BookletApi, SchemeApi, VoucherApi, vouchers_of_learner
 from inclusion.vouchers.api_claims import ClaimApi, voucher_report, voucher_report_csv
@@ -51,6 +51,7 @@ from inclusion.vouchers.pages import VOUCHER_PAGES
 from inclusion.web.api_reference import ApiReference
 from inclusion.web.errors import EXCEPTION_HANDLERS, DocumentedErrors
 from inclusion.web.headers import add_security_headers
+from inclusion.web.health import health
 from inclusion.web.templates import template_config
 
 API_ROUTES = [
@@ -104,7 +105,7 @@ def provide_caller(request: Request) -> Caller:
 def create_app(settings: Settings) -> Litestar:
     clock.use_zone(settings.time_zone)
     tune_collector()
-    engine = db.create_engine(settings)
+    engine = engines.create_engine(settings)
     db.bind(engine)
     logging.getLogger("inclusion").setLevel(settings.log_level)
     stamp_request_ids()

@@ -11,11 +11,12 @@ from typing import Any
 
 import click
 
-from inclusion import clock, db
-from inclusion import migrate as migrations
-from inclusion.db import DatabaseUnreachable
+from inclusion import clock
 from inclusion.errors import DomainError, InvalidData
 from inclusion.settings import Settings, SettingsError
+from inclusion.storage import db, engines
+from inclusion.storage import migrate as migrations
+from inclusion.storage.db import DatabaseUnreachable
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 OPTION_OF = {"site_ids": "--site", "display_name": "--name", "role": "--role", "name": "--name"}
@@ -56,7 +57,7 @@ def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
 
 async def connect(settings: Settings) -> None:
     """Bind the tables to the configured database and make sure it answers."""
-    engine = db.create_engine(settings)
+    engine = engines.create_engine(settings)
     db.bind(engine)
     await db.ping(engine)
     await db.prepare(engine)
@@ -75,7 +76,7 @@ def main() -> None:
 def serve(host: str | None, port: int | None, workers: int | None, no_demo: bool) -> None:
     import uvicorn
 
-    from inclusion import demo
+    from inclusion.demo import seed as demo
     from inclusion.logs import logging_config
 
     settings = load_settings()
@@ -142,7 +143,7 @@ def migrate(check: bool) -> None:
 
 @main.command(help="Crée les données de démonstration (sans effet si elles existent déjà).")
 def demo() -> None:
-    from inclusion import demo as demo_data
+    from inclusion.demo import seed as demo_data
 
     settings = load_settings()
     if settings.is_production:
@@ -183,7 +184,7 @@ def purge(dry_run: bool) -> None:
 )
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup(path: Path) -> None:
-    from inclusion import backups
+    from inclusion.storage import backups
 
     settings = load_settings()
     try:
@@ -197,7 +198,7 @@ def backup(path: Path) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Confirme le remplacement de toutes les données, sans question.")
 def restore(path: Path, yes: bool) -> None:
-    from inclusion import backups
+    from inclusion.storage import backups
 
     settings = load_settings()
     if not yes and not click.confirm("Toutes les données actuelles seront remplacées par la sauvegarde. Continuer ?"):
@@ -252,7 +253,7 @@ def user() -> None:
 def create_user(email: str, display_name: str, role: str, sites: tuple[str, ...], generate_password: bool) -> None:
     from inclusion.accounts import passwords, users
     from inclusion.scoping import Role
-    from inclusion.sites.tables import Site
+    from inclusion.storage.tables.sites import Site
 
     settings = load_settings()
     generated = generate_password or not sys.stdin.isatty()

@@ -36,3 +36,32 @@ def seconds_until(hour: int, minute: int, at: datetime | None = None) -> float:
     if target <= local:
         target = (local + timedelta(days=1)).replace(hour=hour, minute=minute, second=0, microsecond=0)
     return (target.astimezone(UTC) - local.astimezone(UTC)).total_seconds()
+
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+_SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def weekday_name(day: date) -> str:
+    """ "mardi": French, whatever the server's locale."""
+    return WEEKDAYS[day.weekday()]
+
+
+def short_day(day: date) -> str:
+    """ "mar. 10 déc.": a day in a list of this year's days."""
+    return f"{WEEKDAYS[day.weekday()][:3]}. {day.day} {_SHORT_MONTHS[day.month - 1]}"
+
+
+def long_day(day: date) -> str:
+    """ "mardi 10 décembre 2026"; the first of the month reads "1er"."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{WEEKDAYS[day.weekday()]} {number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def month_name(day: date) -> str:
+    """ "décembre 2026"."""
+    return f"{MONTHS[day.month - 1]} {day.year}"

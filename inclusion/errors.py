@@ -1,4 +1,4 @@
-"""Domain errors raised by services; `inclusion.http.errors` turns them into HTTP responses."""
+"""Domain errors raised by services; `inclusion.web.errors` turns them into HTTP responses."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
 
 # Piccolo looks its engine up through this module; set it before Piccolo reads it.
-os.environ.setdefault("PICCOLO_CONF", "inclusion.piccolo_conf")
+os.environ.setdefault("PICCOLO_CONF", "inclusion.storage.piccolo_conf")
 
 Environment = Literal["development", "production"]
 LogFormat = Literal["json", "text"]

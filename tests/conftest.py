@@ -11,11 +11,11 @@ from collections.abc import Iterator
 import pytest
 from litestar.testing import AsyncTestClient
 
-from inclusion import db
 from inclusion.accounts import token_cache
 from inclusion.accounts.passwords import hash_password_sync
 from inclusion.app import create_app
 from inclusion.settings import Settings
+from inclusion.storage import db, engines
 from tests.support import database
 
 TEST_DATABASE_URL = os.environ.get("INCLUSION_TEST_DATABASE_URL", "").strip()
@@ -79,7 +79,7 @@ def shared_app(database_url: str, tmp_path_factory: pytest.TempPathFactory):
 async def app(request: pytest.FixtureRequest, settings: Settings, shared_app):
     """The app, on emptied tables; a test marked `own_app` (it registers routes) gets one of its own."""
     application = create_app(settings) if request.node.get_closest_marker("own_app") else shared_app
-    db.bind(db.create_engine(application.state.settings))  # a test may have built an app on another database
+    db.bind(engines.create_engine(application.state.settings))  # a test may have built an app on another database
     await database.empty_tables()
     token_cache.forget_all()  # emptied tables: no token held by the shared app stands for anything
     return application

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from inclusion.accounts.tables import ApiToken, User
+from inclusion.storage.tables.accounts import ApiToken, User
 
 
 async def test_me_says_who_is_calling(client, make):

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from inclusion.activities.tables import Activity, ActivityParticipant, SiteDay
-from inclusion.learners.tables import Learner
+from inclusion.storage.tables.activities import Activity, ActivityParticipant, SiteDay
+from inclusion.storage.tables.learners import Learner
 from tests.support.clock import paris_today, server_zone
 
 TODAY = paris_today()

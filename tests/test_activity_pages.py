@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from inclusion.activities.tables import Activity, ActivityParticipant
+from inclusion.storage.tables.activities import Activity, ActivityParticipant
 from tests.support.browser import logged_in
 from tests.support.clock import paris_today
 

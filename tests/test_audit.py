@@ -2,7 +2,7 @@
 
 import pytest
 
-from inclusion.audit.tables import AuditEntry
+from inclusion.storage.tables.audit import AuditEntry
 
 
 async def test_reads_and_changes_are_recorded(client, make):

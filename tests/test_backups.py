@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
-from inclusion.learners.tables import Learner
-from inclusion.piccolo_app import APP_CONFIG
-from inclusion.sites.tables import Site
+from inclusion.storage.piccolo_app import APP_CONFIG
+from inclusion.storage.tables.learners import Learner
+from inclusion.storage.tables.sites import Site
 from tests.support.clock import paris_today
 from tests.support.processes import cli_env, run_cli
 

@@ -1,10 +1,10 @@
-"""Group commit (`inclusion.batching`): what arrives during a run goes together in the next one."""
+"""Group commit (`inclusion.storage.batching`): what arrives during a run goes together in the next one."""
 
 import asyncio
 
 import pytest
 
-from inclusion.batching import Batcher
+from inclusion.storage.batching import Batcher
 
 
 async def test_items_arriving_while_a_batch_runs_share_the_next_one():

@@ -6,8 +6,8 @@ import hashlib
 import zipfile
 from datetime import timedelta
 
-from inclusion.audit.tables import AuditEntry
-from inclusion.certificates.tables import Certificate
+from inclusion.storage.tables.audit import AuditEntry
+from inclusion.storage.tables.certificates import Certificate
 from tests.support.certificates import TODAY, pdf_text, typical_learner
 from tests.support.processes import cli_env, run_cli
 

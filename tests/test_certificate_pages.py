@@ -6,7 +6,7 @@ import io
 import zipfile
 from datetime import timedelta
 
-from inclusion.certificates.tables import Certificate
+from inclusion.storage.tables.certificates import Certificate
 from tests.support.browser import logged_in
 from tests.support.certificates import TODAY, pdf_text, typical_learner
 from tests.support.clock import paris_today

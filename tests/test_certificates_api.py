@@ -6,9 +6,9 @@ import hashlib
 import re
 from datetime import timedelta
 
-from inclusion.audit.tables import AuditEntry
 from inclusion.certificates.codes import ALPHABET
-from inclusion.certificates.tables import Certificate
+from inclusion.storage.tables.audit import AuditEntry
+from inclusion.storage.tables.certificates import Certificate
 from tests.support.certificates import TODAY, pdf_info, pdf_text, qr_codes, typical_learner
 
 BASE_URL = "http://127.0.0.1:8000"  # the test settings' development default (no public base URL set)

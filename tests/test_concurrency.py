@@ -7,9 +7,9 @@ import msgspec
 import pytest
 from piccolo.table import Table
 
-from inclusion import db
-from inclusion.accounts.tables import User
-from inclusion.sites.tables import Site
+from inclusion.storage import db
+from inclusion.storage.tables.accounts import User
+from inclusion.storage.tables.sites import Site
 from tests.support.clock import paris_today
 
 
@@ -52,7 +52,7 @@ async def test_sqlite_write_transactions_take_the_write_lock_at_once(app):
     """A write transaction holds SQLite's write lock from BEGIN, so two writers queue instead of deadlocking."""
     import sqlite3
 
-    from inclusion.db import sqlite_path
+    from inclusion.storage.engines import sqlite_path
 
     other = sqlite3.connect(sqlite_path(app.state.settings.database_url), timeout=0, isolation_level=None)
     try:
@@ -74,7 +74,7 @@ async def test_sqlite_write_transactions_take_the_write_lock_at_once(app):
 async def test_simultaneous_workshops_land_whole_and_bad_ones_leave_nothing(client, make):
     """Twenty workshops sent at once, every third naming another site's learner: the good ones land whole."""
 
-    from inclusion.activities.tables import Activity, ActivityParticipant, ActivityTopic
+    from inclusion.storage.tables.activities import Activity, ActivityParticipant, ActivityTopic
 
     site = await make.site()
     headers = await make.bearer(await make.user("adviser", site))
@@ -104,7 +104,7 @@ async def test_a_short_read_sent_after_a_long_one_does_not_wait_for_it(app):
     """Two reads sent together (as a report sends its queries): the quick one answers while the slow one still runs."""
     from litestar.testing import AsyncTestClient
 
-    from inclusion import sql
+    from inclusion.storage import sql
 
     slow = (
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) SELECT COUNT(*) AS c FROM n"
@@ -121,7 +121,7 @@ async def test_plans_written_together_keep_their_own_outcome(app):
     """Six writes queued at once, two of them failing after their first statement: the four others are stored."""
     from litestar.testing import AsyncTestClient
 
-    from inclusion import sql
+    from inclusion.storage import sql
 
     def plan(index: int):
         yield (
@@ -169,8 +169,8 @@ async def test_a_workshop_waits_for_another_process_writing_and_the_event_loop_g
 
     from inclusion.activities.recording import create_activities
     from inclusion.activities.schemas import ActivityCreate
-    from inclusion.activities.tables import Activity
     from inclusion.scoping import Caller, Role
+    from inclusion.storage.tables.activities import Activity
 
     site = await make.site()
     adviser = await make.user("adviser", site)
@@ -231,7 +231,7 @@ async def test_a_learner_anonymised_while_the_workshop_waits_to_be_written_leave
     import threading
     import time
 
-    from inclusion.activities.tables import Activity, ActivityParticipant
+    from inclusion.storage.tables.activities import Activity, ActivityParticipant
 
     site = await make.site()
     headers = await make.bearer(await make.user("adviser", site))
@@ -261,7 +261,7 @@ async def test_the_sqlite_log_stays_bounded_under_writes_that_never_pause(app, d
     """Writes without a pause for 3 s: the log is restarted past its limit instead of growing all along."""
     from litestar.testing import AsyncTestClient
 
-    from inclusion import sqlite_checkpoints
+    from inclusion.storage.sqlite import checkpoints as sqlite_checkpoints
 
     file_limit = sqlite_checkpoints.MAX_LOG_FRAMES * 4096  # the writer's journal_size_limit
     monkeypatch.setattr(sqlite_checkpoints, "MAX_LOG_FRAMES", 200)
@@ -302,9 +302,9 @@ async def test_workshops_recorded_at_the_same_moment_share_one_statement(app, ma
     alone."""
     from inclusion.activities.recording import create_activities
     from inclusion.activities.schemas import ActivityCreate
-    from inclusion.activities.tables import Activity, ActivityParticipant
     from inclusion.errors import InvalidData
     from inclusion.scoping import Caller, Role
+    from inclusion.storage.tables.activities import Activity, ActivityParticipant
 
     site = await make.site()
     adviser = await make.user("adviser", site)

@@ -6,20 +6,20 @@ import sys
 from collections import defaultdict
 from datetime import date, timedelta
 
-from inclusion.demo_learners import plan_learners
+from inclusion.demo.learners import plan_learners
 from tests.support.clock import paris_today
 from tests.support.processes import cli_env, run_cli
 
 DUMP = """
 import asyncio, json
-from inclusion import db
-from inclusion.assessments.tables import Assessment, AssessmentLevel
-from inclusion.demo import CARNOT
-from inclusion.learners.tables import Learner
+from inclusion.storage import db, engines
+from inclusion.storage.tables.assessments import Assessment, AssessmentLevel
+from inclusion.demo.seed import CARNOT
+from inclusion.storage.tables.learners import Learner
 from inclusion.settings import Settings
 
 async def main():
-    engine = db.create_engine(Settings.from_env())
+    engine = engines.create_engine(Settings.from_env())
     db.bind(engine)
     learners = await Learner.select(
         Learner.id, Learner.first_visit_on, Learner.last_contact_on, Learner.name_key, Learner.search_key,
@@ -109,14 +109,14 @@ def test_demo_record_count_does_not_depend_on_the_day():
 
 VOUCHER_DUMP = """
 import asyncio, json
-from inclusion import db
-from inclusion.activities.tables import Activity, ActivityParticipant
-from inclusion.audit.tables import AuditEntry
+from inclusion.storage import db, engines
+from inclusion.storage.tables.activities import Activity, ActivityParticipant
+from inclusion.storage.tables.audit import AuditEntry
 from inclusion.settings import Settings
-from inclusion.vouchers.tables import Booklet, Claim, SchemeSite, Voucher, VoucherEvent, VoucherScheme
+from inclusion.storage.tables.vouchers import Booklet, Claim, SchemeSite, Voucher, VoucherEvent, VoucherScheme
 
 async def main():
-    engine = db.create_engine(Settings.from_env())
+    engine = engines.create_engine(Settings.from_env())
     db.bind(engine)
     out = {
         "schemes": await VoucherScheme.select().run(),
@@ -186,11 +186,11 @@ def test_demo_has_booklets_and_realistic_redemptions(fresh_database_url, tmp_pat
 
 REASSIGN = """
 import asyncio
-from inclusion import db, sql
+from inclusion.storage import db, engines, sql
 from inclusion.settings import Settings
 
 async def main():
-    engine = db.create_engine(Settings.from_env())
+    engine = engines.create_engine(Settings.from_env())
     db.bind(engine)
     prefecture = (await sql.fetch("SELECT id FROM funder"))[0]["id"]
     await sql.fetch("DELETE FROM funder_user")

@@ -3,7 +3,7 @@
 import pytest
 from litestar import get
 
-from inclusion.sites.tables import Site
+from inclusion.storage.tables.sites import Site
 
 VALID_SITE = {"name": "Médiathèque de Calais", "kind": "mediatheque", "insee_code": "62193"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from inclusion.demo import FUNDER, FUNDER_ACCOUNT, seed_demo
+from inclusion.demo.seed import FUNDER, FUNDER_ACCOUNT, seed_demo
 
 API = "/api/v1"
 

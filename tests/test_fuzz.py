@@ -21,8 +21,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from inclusion import db
 from inclusion.accounts import token_cache
+from inclusion.storage import db
 from tests.support import database
 from tests.support.fuzz import caller_headers
 

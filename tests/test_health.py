@@ -9,9 +9,9 @@ import pytest
 from litestar.testing import AsyncTestClient
 from piccolo.engine.postgres import PostgresTransaction
 
-from inclusion import db
 from inclusion.app import create_app
-from inclusion.sites.tables import Site
+from inclusion.storage import db
+from inclusion.storage.tables.sites import Site
 from tests.conftest import ON_POSTGRES
 
 

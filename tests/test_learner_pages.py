@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from inclusion.assessments.tables import Assessment
-from inclusion.learners.tables import Learner
+from inclusion.storage.tables.assessments import Assessment
+from inclusion.storage.tables.learners import Learner
 from tests.support.browser import logged_in
 from tests.support.clock import paris_today
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from inclusion.learners.tables import Learner
+from inclusion.storage.tables.learners import Learner
 from tests.support.clock import paris_today
 
 NADIA = {"first_name": "Nadia", "last_name": "Benali", "birth_year": 1960, "gender": "feminin"}

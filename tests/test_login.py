@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from inclusion.accounts.tables import LoginAttempt, Session
 from inclusion.clock import now
+from inclusion.storage.tables.accounts import LoginAttempt, Session
 from tests.support.browser import csrf_from, logged_in, login
 
 
@@ -117,7 +117,7 @@ async def test_old_session_expires_even_when_active(client, make, settings):
 
 async def test_deactivated_user_loses_the_session(client, make):
     """An account switched off cannot keep using an open session."""
-    from inclusion.accounts.tables import User
+    from inclusion.storage.tables.accounts import User
 
     user = await make.user("adviser")
     await logged_in(client, user)
@@ -159,7 +159,7 @@ async def test_five_failures_from_one_address_lock_every_account(client, make):
 
 async def test_csrf_token_is_required_for_cookie_requests(client, make):
     """With a session cookie, an unsafe request without the CSRF token is refused and changes nothing."""
-    from inclusion.sites.tables import Site
+    from inclusion.storage.tables.sites import Site
 
     site = await make.site("Avant")
     coordinator = await make.user("coordinator", site)

@@ -3,8 +3,8 @@
 from piccolo.columns import Varchar
 from piccolo.table import Table
 
-from inclusion import db, migrate
-from inclusion.piccolo_app import APP_CONFIG
+from inclusion.storage import db, migrate
+from inclusion.storage.piccolo_app import APP_CONFIG
 
 
 async def database_columns() -> dict[str, set[str]]:
@@ -36,7 +36,7 @@ async def test_membership_is_unique_per_user_and_site(app, make):
     """The same user cannot be attached twice to one site (index made by a raw migration)."""
     import pytest
 
-    from inclusion.accounts.tables import UserSite
+    from inclusion.storage.tables.accounts import UserSite
 
     site = await make.site()
     user = await make.user("adviser", site)
@@ -71,9 +71,9 @@ async def test_funder_accounts_with_sites_move_to_grants(app, make):
     import importlib.util
     from pathlib import Path
 
-    from inclusion.accounts.tables import User, UserSite
     from inclusion.accounts.users import site_ids_of
     from inclusion.funders.services import grant_periods
+    from inclusion.storage.tables.accounts import User, UserSite
 
     path = next(Path("migrations/inclusion").glob("inclusion_2026_11_23t05_30_00_000000.py"))
     spec = importlib.util.spec_from_file_location("funder_migration", path)

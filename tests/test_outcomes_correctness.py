@@ -12,9 +12,9 @@ from statistics import NormalDist
 
 import pytest
 
-from inclusion.activities.tables import ActivityParticipant, ActivityTopic
 from inclusion.frameworks.builtin import EVERYDAY
 from inclusion.reports.divide import default_framework
+from inclusion.storage.tables.activities import ActivityParticipant, ActivityTopic
 
 SOCLE = ("appareil", "navigation", "courriel", "comptes", "demarche", "arnaques")
 EXTRAS = ("documents", "visio", "sante", "banque")

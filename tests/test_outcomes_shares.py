@@ -11,9 +11,9 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from inclusion.app import create_app
-from inclusion.audit.tables import AuditEntry
-from inclusion.reports.share_tokens import new_token
-from inclusion.reports.tables import ReportShare
+from inclusion.reports.sharing.tokens import new_token
+from inclusion.storage.tables.audit import AuditEntry
+from inclusion.storage.tables.reports import ReportShare
 from tests.conftest import TEST_SECRET
 from tests.support.browser import csrf_from, logged_in
 from tests.support.clock import paris_today
@@ -236,7 +236,7 @@ async def test_each_shared_sites_coordinator_sees_the_link_and_its_revocation_in
 async def test_an_account_makes_at_most_twenty_links_an_hour(client, make, monkeypatch):
     """Past the hourly limit (3 here), a new link answers 429 in French with Retry-After, in the API and the
     form, and nothing is written: no link, no audit entry. Another account still shares."""
-    from inclusion.reports import shares
+    from inclusion.reports.sharing import links as shares
 
     assert shares.MAX_PER_HOUR == 20
     monkeypatch.setattr(shares, "MAX_PER_HOUR", 3)

@@ -7,8 +7,8 @@ from datetime import date
 
 from piccolo.table import Table
 
-from inclusion import db
 from inclusion.assessments import packing
+from inclusion.storage import db
 
 
 async def levels_at_entry(client, make, site: int) -> dict[str, dict[str, int]]:

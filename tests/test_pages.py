@@ -1,7 +1,7 @@
 """The French pages: sites, site form with inline errors, account and tokens."""
 
-from inclusion.accounts.tables import ApiToken
-from inclusion.sites.tables import Site
+from inclusion.storage.tables.accounts import ApiToken
+from inclusion.storage.tables.sites import Site
 from tests.support.browser import csrf_from, logged_in
 
 

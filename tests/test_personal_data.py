@@ -2,9 +2,9 @@
 
 from datetime import date, timedelta
 
-from inclusion.audit.tables import AuditEntry
 from inclusion.learners.retention import cutoff, purge
-from inclusion.learners.tables import Learner
+from inclusion.storage.tables.audit import AuditEntry
+from inclusion.storage.tables.learners import Learner
 from tests.support.clock import paris_today
 from tests.support.processes import cli_env, run_cli
 

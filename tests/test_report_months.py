@@ -9,7 +9,7 @@ import pytest
 from piccolo.table import Table
 
 from inclusion.frameworks.builtin import EVERYDAY
-from inclusion.reports.tables import ReportMonthFigure, ReportSitePart
+from inclusion.storage.tables.reports import ReportMonthFigure, ReportSitePart
 from tests.support.clock import paris_today
 
 LAST_MONTH_END = paris_today().replace(day=1) - timedelta(days=1)
@@ -208,7 +208,7 @@ async def test_a_report_folds_the_changes_it_stored_and_still_reads_the_month_st
 async def test_the_daily_fold_empties_pending_changes_and_keeps_stored_months_fresh(open_client, make):
     """PostgreSQL: the daily job folds every month's pending changes, of months no report read since, and a
     month stored before stays read from its stored sums (its count of changes did not move)."""
-    from inclusion.reports import month_fold
+    from inclusion.reports.months import fold as month_fold
 
     site = await make.site("Espace Carnot")
     adviser = await make.bearer(await make.user("adviser", site))

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 
 from piccolo.table import Table
 
-from inclusion.reports import month_fold, site_parts
-from inclusion.reports.tables import ReportSitePart
+from inclusion.reports import site_parts
+from inclusion.reports.months import fold as month_fold
+from inclusion.storage.tables.reports import ReportSitePart
 from tests.support.clock import paris_today
 
 TODAY = paris_today()

@@ -7,11 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from inclusion.reports import month_fold, month_plan, months
 from inclusion.reports.divide import default_framework
-from inclusion.reports.months import FRESH, STORE_LOCK
+from inclusion.reports.months import fold as month_fold
+from inclusion.reports.months import plan as month_plan
+from inclusion.reports.months import stored as months
+from inclusion.reports.months.stored import FRESH, STORE_LOCK
 from inclusion.reports.scope import ReportScope
-from inclusion.reports.tables import ReportMonthFigure
+from inclusion.storage.tables.reports import ReportMonthFigure
 from tests.support.clock import paris_today
 
 LAST_MONTH = (paris_today().replace(day=1) - timedelta(days=1)).replace(day=1)
@@ -75,7 +77,7 @@ async def test_a_second_worker_leaves_the_upkeep_to_the_first(app, make, databas
 
 async def test_without_a_default_framework_the_report_answers_without_the_divide(app, open_client, make):
     """No framework marked default: the report over a period cut mid-month still answers, with no divide."""
-    from inclusion.frameworks.tables import Framework
+    from inclusion.storage.tables.frameworks import Framework
 
     sites = await three_sites_with_a_workshop_last_month(make)
     await Framework.update({Framework.is_default: False}, force=True)
@@ -93,7 +95,7 @@ async def test_a_second_worker_leaves_the_sites_shares_to_the_first(app, make, d
     none; once it is released, the upkeep computes every site's."""
     import asyncpg
 
-    from inclusion.reports.tables import ReportSitePart
+    from inclusion.storage.tables.reports import ReportSitePart
 
     await three_sites_with_a_workshop_last_month(make)
     other = await asyncpg.connect(database_url)

@@ -75,7 +75,7 @@ async def _voucher_of(make: Factory, site_id: int) -> str:
 async def _claim_of(make: Factory, site_id: int) -> int:
     from datetime import date
 
-    from inclusion.vouchers.tables import Claim
+    from inclusion.storage.tables.vouchers import Claim
 
     claim = Claim(
         site=site_id, scheme=await make.scheme(site_id), date_from=date(2025, 3, 1), date_to=date(2025, 3, 31)
@@ -99,7 +99,7 @@ async def _funder_of(make: Factory, site_id: int) -> int:
 
 
 async def _grant_of(make: Factory, site_id: int) -> int:
-    from inclusion.funders.tables import Grant
+    from inclusion.storage.tables.funders import Grant
 
     funder = await _funder_of(make, site_id)
     return (await Grant.select(Grant.id).where(Grant.funder == funder).first())["id"]
@@ -107,7 +107,7 @@ async def _grant_of(make: Factory, site_id: int) -> int:
 
 async def _share_of(make: Factory, site_id: int) -> int:
 
-    from inclusion.reports import shares
+    from inclusion.reports.sharing import links as shares
     from inclusion.scoping import Caller, Role
 
     owner = await make.user("coordinator", site_id)

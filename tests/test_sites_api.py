@@ -1,6 +1,6 @@
 """Sites through the API: who creates, who edits, what is valid."""
 
-from inclusion.sites.tables import Site
+from inclusion.storage.tables.sites import Site
 
 CARNOT = {
     "name": "Espace Carnot",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from datetime import date
 
-from inclusion.vouchers.tables import Voucher, VoucherEvent
+from inclusion.storage.tables.vouchers import Voucher, VoucherEvent
 from tests.support.clock import paris_today
 from tests.test_pdf import pdf_text
 

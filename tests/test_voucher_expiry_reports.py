@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
+from inclusion.storage.tables.vouchers import Voucher, VoucherEvent
 from inclusion.vouchers.expiry import expire
-from inclusion.vouchers.tables import Voucher, VoucherEvent
 from tests.support.clock import paris_today
 from tests.support.processes import cli_env, run_cli
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from inclusion.activities.tables import ActivityParticipant
-from inclusion.vouchers.tables import Booklet, Claim, Voucher, VoucherScheme
+from inclusion.storage.tables.activities import ActivityParticipant
+from inclusion.storage.tables.vouchers import Booklet, Claim, Voucher, VoucherScheme
 from tests.support.browser import logged_in
 from tests.support.clock import paris_today
 

@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from inclusion.activities.tables import ActivityParticipant
-from inclusion.audit.tables import AuditEntry
 from inclusion.errors import Conflict
+from inclusion.storage.tables.activities import ActivityParticipant
+from inclusion.storage.tables.audit import AuditEntry
+from inclusion.storage.tables.vouchers import Voucher, VoucherEvent
 from inclusion.vocabulary import VoucherStatus
 from inclusion.vouchers import lifecycle
-from inclusion.vouchers.tables import Voucher, VoucherEvent
 from tests.support.clock import paris_today
 
 API = "/api/v1"
@@ -224,7 +224,7 @@ REFUSALS = [
 async def test_each_refused_redemption_says_why_and_changes_nothing(client, make, case, status, message):
     """Unknown number, another site's voucher, expired, out of validity, absent learner, scheme not accepted,
     voucher not handed yet, activity before handing: each its own French message, nothing written."""
-    from inclusion.vouchers.tables import SchemeSite
+    from inclusion.storage.tables.vouchers import SchemeSite
 
     w = await world(make, **({"valid_until": date(2025, 3, 1), "tolerance_days": 1} if case == "past_validity" else {}))
     number, activity = "PN-000101", w["activity"]

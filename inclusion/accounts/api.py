@@ -16,8 +16,8 @@ from inclusion.accounts.schemas import (
     UserPage,
     UserPatch,
 )
-from inclusion.pagination import DEFAULT_PER_PAGE
 from inclusion.scoping import Role
+from inclusion.storage.pagination import DEFAULT_PER_PAGE
 from inclusion.web.params import (
     CurrentCaller,
     PageNumber,

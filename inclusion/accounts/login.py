@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from inclusion.accounts import throttle
 from inclusion.accounts.passwords import verify_password
-from inclusion.accounts.tables import User
 from inclusion.accounts.users import normalise_email
 from inclusion.settings import Settings
+from inclusion.storage.tables.accounts import User
 
 
 async def authenticate(settings: Settings, email: str, password: str, ip: str) -> int | None:

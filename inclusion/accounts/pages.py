@@ -16,9 +16,9 @@ from inclusion.accounts.auth import CSRF_FIELD
 from inclusion.accounts.login import authenticate
 from inclusion.accounts.sessions import COOKIE, close_session, open_session
 from inclusion.errors import InvalidData, PermissionDenied, TooManyAttempts
-from inclusion.pagination import PageRequest
 from inclusion.settings import Settings
 from inclusion.sites import services as site_services
+from inclusion.storage.pagination import PageRequest
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page
 

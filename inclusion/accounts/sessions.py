@@ -8,12 +8,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from inclusion import db, sql
-from inclusion.accounts.tables import Session, User
 from inclusion.accounts.users import CALLER_JOINS, CALLER_SELECT, caller_from_rows
 from inclusion.clock import now
 from inclusion.scoping import Caller
 from inclusion.settings import Settings
+from inclusion.storage import db, sql
+from inclusion.storage.tables.accounts import Session, User
 
 COOKIE = "inclusion_session"
 TOUCH_EVERY = timedelta(seconds=60)

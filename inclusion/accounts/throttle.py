@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from inclusion.accounts.tables import LoginAttempt
 from inclusion.clock import now
 from inclusion.errors import TooManyAttempts
 from inclusion.settings import Settings
+from inclusion.storage.tables.accounts import LoginAttempt
 
 logger = logging.getLogger("inclusion.login")
 KEEP_ATTEMPTS = timedelta(days=90)

@@ -7,13 +7,13 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from inclusion import sql
 from inclusion.accounts import token_cache
-from inclusion.accounts.tables import ApiToken, User
 from inclusion.accounts.users import CALLER_JOINS, CALLER_SELECT, caller_from_rows
 from inclusion.clock import now
 from inclusion.errors import InvalidData, NotFound
 from inclusion.scoping import Caller
+from inclusion.storage import sql
+from inclusion.storage.tables.accounts import ApiToken, User
 
 PREFIX = "inc_"
 TOUCH_EVERY = timedelta(seconds=60)

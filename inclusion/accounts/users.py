@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from inclusion import db, sql
 from inclusion.accounts import token_cache
 from inclusion.accounts.passwords import hash_password, password_problem
-from inclusion.accounts.tables import ApiToken, Session, User, UserSite
 from inclusion.clock import now
 from inclusion.errors import Conflict, InvalidData, NotFound
-from inclusion.pagination import PageRequest, PageResult, fetch_page
 from inclusion.scoping import Caller, Role
-from inclusion.sites.tables import Site
+from inclusion.storage import db, sql
+from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
+from inclusion.storage.tables.accounts import ApiToken, Session, User, UserSite
+from inclusion.storage.tables.sites import Site
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 USER_COLUMNS = (User.id, User.email, User.display_name, User.role, User.is_active, User.created_at, User.last_login_at)

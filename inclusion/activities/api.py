@@ -21,8 +21,8 @@ from inclusion.activities.schemas import (
     SiteDayIn,
     SiteDayOut,
 )
-from inclusion.pagination import DEFAULT_PER_PAGE
 from inclusion.scoping import Role
+from inclusion.storage.pagination import DEFAULT_PER_PAGE
 from inclusion.vocabulary import ActivityType
 from inclusion.web.params import CurrentCaller, PageNumber, PerPage, page_request, page_response
 

@@ -7,11 +7,12 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from inclusion import clock, db
+from inclusion import clock
 from inclusion.activities.schemas import SiteDayIn
-from inclusion.activities.tables import Activity, SiteDay
 from inclusion.errors import InvalidData
 from inclusion.scoping import Caller, require_site
+from inclusion.storage import db
+from inclusion.storage.tables.activities import Activity, SiteDay
 
 
 async def record_day(caller: Caller, site_id: int, day: date, data: SiteDayIn) -> dict[str, Any]:

@@ -14,9 +14,9 @@ from typing import Any
 import xlsxwriter
 
 from inclusion.activities.services import COLUMNS, activity_clauses, with_links
-from inclusion.activities.tables import Activity, ActivityParticipant
-from inclusion.learners.tables import Learner
 from inclusion.scoping import Caller
+from inclusion.storage.tables.activities import Activity, ActivityParticipant
+from inclusion.storage.tables.learners import Learner
 from inclusion.vocabulary import AgeBand, Gender, SocialStatus
 
 BATCH = 500

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from inclusion import clock
-from inclusion.activities.tables import Activity, ActivityTopic
 from inclusion.learners.services import list_learners, names_of
-from inclusion.pagination import PageRequest
 from inclusion.scoping import Caller
+from inclusion.storage.pagination import PageRequest
+from inclusion.storage.tables.activities import Activity, ActivityTopic
 
 PERSON_FIELDS = ("age_band", "gender", "social_status")
 SCALARS = ("type", "date", "start_time", "duration_minutes", "place", "device", "note", "title", "level", "autonomy")

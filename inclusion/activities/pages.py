@@ -16,7 +16,7 @@ from inclusion.activities import attendance, recording, services
 from inclusion.activities.forms import activity_values, participant_choices, remembered
 from inclusion.activities.schemas import ActivityCreate, ActivityPatch, SiteDayIn
 from inclusion.errors import InvalidData
-from inclusion.pagination import MAX_PER_PAGE, PageRequest
+from inclusion.storage.pagination import MAX_PER_PAGE, PageRequest
 from inclusion.web.forms import convert_form
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page

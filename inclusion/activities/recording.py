@@ -15,13 +15,13 @@ from typing import Any
 
 import msgspec
 
-from inclusion import db, sql
 from inclusion.activities import recording_pg, recording_sqlite
 from inclusion.activities.rules import Recording, learner_problems, named_learners, shape_problems, site_learners
 from inclusion.activities.schemas import ActivityCreate
 from inclusion.clock import now, today
 from inclusion.errors import InvalidData
 from inclusion.scoping import Caller, Role, site_for_new_record
+from inclusion.storage import db, sql
 
 PERSON_COLUMNS = {"age_band": "person_age_band", "gender": "person_gender", "social_status": "person_status"}
 REFERRAL_COLUMNS = {"type": "referral_type", "name": "referral_name", "note": "referral_note"}

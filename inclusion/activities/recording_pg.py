@@ -18,10 +18,10 @@ from typing import Any
 
 import msgspec
 
-from inclusion import sql
 from inclusion.activities.rules import Recording, learner_names, learner_problems
-from inclusion.batching import Batcher
 from inclusion.errors import InvalidData
+from inclusion.storage import sql
+from inclusion.storage.batching import Batcher
 
 _BATCH = """
 WITH batch AS MATERIALIZED (

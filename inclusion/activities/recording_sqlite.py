@@ -18,12 +18,12 @@ from typing import Any
 
 import msgspec
 
-from inclusion import sql
 from inclusion.activities.rules import Recording, learner_problems
-from inclusion.batching import Batcher
 from inclusion.errors import InvalidData
 from inclusion.learners.names import display_name
 from inclusion.learners.services import contact_statement
+from inclusion.storage import sql
+from inclusion.storage.batching import Batcher
 
 _LIVE_LEARNERS = """
 SELECT json_group_array(json_array(id, site, first_name, last_name, pseudonym)) AS found FROM learner

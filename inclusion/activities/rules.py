@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from inclusion import sql
 from inclusion.learners.names import display_name
+from inclusion.storage import sql
 
 MAX_MINUTES = 12 * 60
 BREAKDOWN_NAMES = {"age_band": "tranche d'âge", "gender": "genre", "social_status": "statut"}

@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from piccolo.columns.combination import WhereRaw
 
-from inclusion import clock, db
+from inclusion import clock
 from inclusion.activities import recording
 from inclusion.activities.rules import (
     learner_problems,
@@ -18,13 +18,14 @@ from inclusion.activities.rules import (
     site_learners,
 )
 from inclusion.activities.schemas import ActivityCreate, ActivityPatch
-from inclusion.activities.tables import Activity, ActivityParticipant, ActivityTopic
 from inclusion.clock import now
 from inclusion.errors import InvalidData
 from inclusion.learners.names import display_name
 from inclusion.learners.services import record_contact
-from inclusion.pagination import PageRequest, PageResult, fetch_page
 from inclusion.scoping import Caller, one_in_scope, site_filter
+from inclusion.storage import db
+from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
+from inclusion.storage.tables.activities import Activity, ActivityParticipant, ActivityTopic
 
 COLUMNS = (*Activity._meta.columns, Activity.adviser.display_name.as_alias("adviser_name"))
 

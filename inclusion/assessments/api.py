@@ -11,7 +11,7 @@ from inclusion.assessments.schemas import (
     AssessmentPage,
     Progression,
 )
-from inclusion.pagination import DEFAULT_PER_PAGE
+from inclusion.storage.pagination import DEFAULT_PER_PAGE
 from inclusion.web.params import CurrentCaller, PageNumber, PerPage, page_request, page_response
 
 

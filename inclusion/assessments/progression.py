@@ -8,9 +8,9 @@ from inclusion.assessments.services import levels_of_learner
 from inclusion.audit.services import Action, record
 from inclusion.frameworks.builtin import AUTONOMOUS_LEVEL
 from inclusion.frameworks.services import framework_versions, version_with_competences
-from inclusion.frameworks.tables import Framework, FrameworkVersion
 from inclusion.learners.services import fetch_learner
 from inclusion.scoping import Caller
+from inclusion.storage.tables.frameworks import Framework, FrameworkVersion
 
 
 def fragility(levels_by_code: dict[str, int], socle_codes: set[str]) -> dict[str, Any]:

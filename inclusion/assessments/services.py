@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from inclusion import clock, db
+from inclusion import clock
 from inclusion.assessments.schemas import AssessmentCreate
-from inclusion.assessments.tables import Assessment, AssessmentLevel
 from inclusion.audit.services import Action, record
 from inclusion.errors import InvalidData
 from inclusion.frameworks.services import version_with_competences
 from inclusion.learners.services import fetch_learner, record_contact
-from inclusion.pagination import PageRequest, PageResult, fetch_page
 from inclusion.scoping import Caller, one_in_scope, site_filter
+from inclusion.storage import db
+from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
+from inclusion.storage.tables.assessments import Assessment, AssessmentLevel
 
 COLUMNS = (
     Assessment.id,

@@ -3,8 +3,8 @@ from litestar.params import FromQuery
 
 from inclusion.audit.schemas import AuditEntryOut, AuditPage
 from inclusion.audit.services import Action, list_entries
-from inclusion.pagination import DEFAULT_PER_PAGE
 from inclusion.scoping import Role
+from inclusion.storage.pagination import DEFAULT_PER_PAGE
 from inclusion.web.params import CurrentCaller, PageNumber, PerPage, page_request, page_response
 
 

@@ -5,8 +5,8 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from inclusion.audit.services import ACTION_LABELS, Action, list_entries
-from inclusion.pagination import PageRequest
 from inclusion.scoping import Role
+from inclusion.storage.pagination import PageRequest
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from inclusion.audit.tables import AuditEntry
-from inclusion.pagination import PageRequest, PageResult, fetch_page
 from inclusion.scoping import Caller, site_filter
+from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
+from inclusion.storage.tables.audit import AuditEntry
 
 
 class Action(StrEnum):

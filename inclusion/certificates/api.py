@@ -12,8 +12,8 @@ from inclusion.certificates.schemas import (
     RevokeRequest,
 )
 from inclusion.errors import NotFound
-from inclusion.pagination import DEFAULT_PER_PAGE
 from inclusion.scoping import Role
+from inclusion.storage.pagination import DEFAULT_PER_PAGE
 from inclusion.web.params import CurrentCaller, PageNumber, PerPage, page_request, page_response
 
 REVOKERS = {"personal_data": True, "roles": {Role.admin, Role.coordinator}}

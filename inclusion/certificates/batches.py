@@ -12,14 +12,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from inclusion.activities.tables import Activity, ActivityParticipant
-from inclusion.assessments.tables import Assessment
 from inclusion.certificates import rendering, services
-from inclusion.certificates.tables import Certificate, CertificateFile
 from inclusion.errors import DomainError, InvalidData
 from inclusion.learners.names import display_name
-from inclusion.learners.tables import Learner
 from inclusion.scoping import Caller, one_in_scope, require_site
+from inclusion.storage.tables.activities import Activity, ActivityParticipant
+from inclusion.storage.tables.assessments import Assessment
+from inclusion.storage.tables.certificates import Certificate, CertificateFile
+from inclusion.storage.tables.learners import Learner
 from inclusion.vocabulary import ActivityType
 
 Renderer = Callable[[dict[str, Any]], Awaitable[bytes]]

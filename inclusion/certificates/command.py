@@ -20,13 +20,13 @@ from typing import Any
 import click
 
 from inclusion import clock
-from inclusion.accounts.tables import User
 from inclusion.accounts.users import caller_columns, caller_from, normalise_email
 from inclusion.certificates import batches, rendering, services
 from inclusion.errors import InvalidData
 from inclusion.scoping import Caller, Role
 from inclusion.settings import Settings
-from inclusion.sites.tables import Site
+from inclusion.storage.tables.accounts import User
+from inclusion.storage.tables.sites import Site
 
 
 def _warm_up() -> None:

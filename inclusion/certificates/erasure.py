@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from inclusion.certificates.tables import Certificate, CertificateFile
 from inclusion.clock import now
+from inclusion.storage.tables.certificates import Certificate, CertificateFile
 
 ERASED_REASON = "Données de la personne effacées (anonymisation de sa fiche)."
 

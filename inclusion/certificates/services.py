@@ -6,15 +6,16 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from inclusion import clock, db
+from inclusion import clock
 from inclusion.audit.services import Action, record
 from inclusion.certificates import codes, rendering, snapshot
 from inclusion.certificates.schemas import CertificateCreate
-from inclusion.certificates.tables import Certificate, CertificateFile
 from inclusion.clock import now
 from inclusion.errors import Conflict, InvalidData, PermissionDenied
-from inclusion.pagination import PageRequest, PageResult, fetch_page
 from inclusion.scoping import Caller, Role, one_in_scope, site_filter
+from inclusion.storage import db
+from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
+from inclusion.storage.tables.certificates import Certificate, CertificateFile
 from inclusion.vocabulary import CertificateStatus
 
 TARGET = "learner"  # audit entries name the learner, so they appear in the file's history and export

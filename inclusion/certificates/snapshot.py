@@ -10,13 +10,13 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from inclusion.activities.tables import Activity, ActivityParticipant, ActivityTopic
 from inclusion.assessments.progression import fragility, progression
 from inclusion.errors import Conflict, InvalidData
-from inclusion.frameworks.tables import Framework
 from inclusion.learners.services import fetch_learner
 from inclusion.scoping import Caller
-from inclusion.sites.tables import Site
+from inclusion.storage.tables.activities import Activity, ActivityParticipant, ActivityTopic
+from inclusion.storage.tables.frameworks import Framework
+from inclusion.storage.tables.sites import Site
 from inclusion.vocabulary import ADMIN_TOPIC_LABELS, DIGITAL_TOPIC_LABELS, ActivityType
 
 SNAPSHOT_VERSION = 1

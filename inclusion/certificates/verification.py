@@ -8,12 +8,12 @@ import hmac
 from datetime import date, timedelta
 from typing import Any
 
-from inclusion import db
 from inclusion.certificates import codes
-from inclusion.certificates.tables import Certificate, VerificationLookup
 from inclusion.clock import now
 from inclusion.errors import NotFound, TooManyAttempts
 from inclusion.settings import Settings
+from inclusion.storage import db
+from inclusion.storage.tables.certificates import Certificate, VerificationLookup
 from inclusion.vocabulary import CERTIFICATE_STATUS_LABELS, CertificateStatus
 
 UNKNOWN = "Aucune attestation ne porte ce code."

@@ -6,11 +6,11 @@ from typing import Any
 
 import msgspec
 
-from inclusion import db
 from inclusion.errors import InvalidData, NotFound
 from inclusion.frameworks.builtin import CRCN_COMPETENCES
 from inclusion.frameworks.schemas import FrameworkUpload
-from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
+from inclusion.storage import db
+from inclusion.storage.tables.frameworks import Competence, Framework, FrameworkVersion
 
 CRCN_CODES = {code for code, _ in CRCN_COMPETENCES}
 

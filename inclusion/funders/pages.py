@@ -9,12 +9,12 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from inclusion.accounts.tables import User
 from inclusion.errors import InvalidData
 from inclusion.funders import services
 from inclusion.funders.schemas import FUNDER_TYPE_LABELS, FunderCreate, FunderPatch, GrantIn
 from inclusion.scoping import Role
-from inclusion.sites.tables import Site
+from inclusion.storage.tables.accounts import User
+from inclusion.storage.tables.sites import Site
 from inclusion.web.forms import convert_form
 from inclusion.web.templates import page
 

@@ -7,14 +7,14 @@ from typing import Any
 
 import msgspec
 
-from inclusion import db
 from inclusion.accounts import token_cache
-from inclusion.accounts.tables import User
 from inclusion.errors import InvalidData, NotFound
 from inclusion.funders.schemas import FunderCreate, FunderPatch, GrantIn, GrantPatch
-from inclusion.funders.tables import Funder, FunderUser, Grant
 from inclusion.scoping import Role
-from inclusion.sites.tables import Site
+from inclusion.storage import db
+from inclusion.storage.tables.accounts import User
+from inclusion.storage.tables.funders import Funder, FunderUser, Grant
+from inclusion.storage.tables.sites import Site
 
 GRANT_COLUMNS = (
     Grant.id,

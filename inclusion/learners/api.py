@@ -5,7 +5,7 @@ from msgspec import convert
 from inclusion.accounts.guards import PERSONAL, STAFF
 from inclusion.learners import export, lifecycle, services
 from inclusion.learners.schemas import LearnerCreate, LearnerExport, LearnerOut, LearnerPage, LearnerPatch, MergeRequest
-from inclusion.pagination import DEFAULT_PER_PAGE
+from inclusion.storage.pagination import DEFAULT_PER_PAGE
 from inclusion.vocabulary import AgeBand, Gender, SocialStatus
 from inclusion.web.params import CurrentCaller, PageNumber, PerPage, Search, page_request, page_response
 

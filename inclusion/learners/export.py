@@ -11,8 +11,8 @@ from inclusion.audit.services import Action, entries_about, record
 from inclusion.certificates.services import of_learner
 from inclusion.clock import now
 from inclusion.learners.services import TARGET, as_output, fetch_learner
-from inclusion.pagination import MAX_PER_PAGE, PageRequest, PageResult
 from inclusion.scoping import Caller
+from inclusion.storage.pagination import MAX_PER_PAGE, PageRequest, PageResult
 from inclusion.vouchers.learner_vouchers import learner_vouchers
 
 

@@ -6,15 +6,15 @@ from typing import Any
 
 from piccolo.columns import ForeignKey
 
-from inclusion import db
-from inclusion.activities.tables import ActivityParticipant
 from inclusion.audit.services import Action, record
 from inclusion.certificates.erasure import erase_for_learner
 from inclusion.clock import now
 from inclusion.errors import Conflict, InvalidData
 from inclusion.learners.services import PERSONAL_FIELDS, TARGET, as_output, fetch_learner
-from inclusion.learners.tables import Learner
 from inclusion.scoping import Caller
+from inclusion.storage import db
+from inclusion.storage.tables.activities import ActivityParticipant
+from inclusion.storage.tables.learners import Learner
 
 ERASED = {field: "" for field in PERSONAL_FIELDS} | {
     "name_key": "",

@@ -17,7 +17,7 @@ from inclusion.errors import Conflict, InvalidData, NotFound
 from inclusion.learners import export as export_service
 from inclusion.learners import lifecycle, services
 from inclusion.learners.schemas import LearnerCreate, LearnerPatch
-from inclusion.pagination import PageRequest
+from inclusion.storage.pagination import PageRequest
 from inclusion.vocabulary import AGE_BAND_LABELS, GENDER_LABELS, SOCIAL_STATUS_LABELS
 from inclusion.vouchers.learner_vouchers import learner_vouchers
 from inclusion.web.forms import convert_form

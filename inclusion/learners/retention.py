@@ -8,7 +8,7 @@ from datetime import date
 
 from inclusion import clock
 from inclusion.learners.lifecycle import anonymise
-from inclusion.learners.tables import Learner
+from inclusion.storage.tables.learners import Learner
 
 logger = logging.getLogger("inclusion.retention")
 DAY_SECONDS = 24 * 3600

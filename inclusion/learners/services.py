@@ -8,16 +8,17 @@ from typing import Any
 
 import msgspec
 
-from inclusion import clock, db, sql
+from inclusion import clock
 from inclusion.audit.services import Action, record
 from inclusion.clock import now
 from inclusion.errors import Conflict, InvalidData
 from inclusion.learners.names import display_name, name_key, normalise, search_key
 from inclusion.learners.schemas import LearnerCreate, LearnerPatch
-from inclusion.learners.tables import Learner
-from inclusion.pagination import PageRequest, PageResult, fetch_page
 from inclusion.scoping import Caller, one_in_scope, site_filter, site_for_new_record
 from inclusion.sites.validation import is_insee_code
+from inclusion.storage import db, sql
+from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
+from inclusion.storage.tables.learners import Learner
 from inclusion.vocabulary import AgeBand, age_band_for
 
 TARGET = "learner"

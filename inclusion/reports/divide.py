@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from inclusion import sql
 from inclusion.assessments.packing import fits
 from inclusion.frameworks.builtin import AUTONOMOUS_LEVEL
-from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
 from inclusion.reports import packed, queries
 from inclusion.reports.assemble import Columns, month_label
 from inclusion.reports.grid import Grid, link, with_whole
 from inclusion.reports.scope import ReportScope
+from inclusion.storage import sql
+from inclusion.storage.tables.frameworks import Competence, Framework, FrameworkVersion
 
 LEARNERS = "apprenants"
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from inclusion import db, sql
 from inclusion.reports.queries import id_list, month_of, ordered_level
 from inclusion.reports.scope import ReportScope
+from inclusion.storage import db, sql
 
 
 def rated(name: str, joins: str, where: str, month: bool = False) -> str:

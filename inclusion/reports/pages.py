@@ -11,9 +11,10 @@ from litestar.response import Template
 
 from inclusion import clock
 from inclusion.errors import InvalidData
-from inclusion.reports import services, shares
+from inclusion.reports import services
 from inclusion.reports.document import printed_context
 from inclusion.reports.scope import parse_day
+from inclusion.reports.sharing import links as shares
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page
 

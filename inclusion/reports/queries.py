@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from inclusion import db, sql
 from inclusion.reports.scope import ReportScope
+from inclusion.storage import db, sql
 from inclusion.vouchers.lifecycle import USED
 
 USED_STATUSES = ", ".join(f"'{status.value}'" for status in sorted(USED))

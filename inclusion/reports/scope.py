@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from inclusion.errors import InvalidData, NotFound
 from inclusion.funders.services import grant_periods
 from inclusion.scoping import Caller, Role
-from inclusion.sites.tables import Site
+from inclusion.storage.tables.sites import Site
 
 MAX_YEARS = 10
 Window = tuple[date, date]

@@ -7,13 +7,16 @@ from datetime import date
 from typing import Any
 
 from inclusion import clock
-from inclusion.reports import month_people, month_plan, months, queries, site_parts
+from inclusion.reports import queries, site_parts
 from inclusion.reports.assemble import Columns, activity_grids, months_between, people_grids, topic_grids, voucher_grids
 from inclusion.reports.divide import default_framework, divide_grids, entry_latest_rows
 from inclusion.reports.grid import publish
+from inclusion.reports.months import people as month_people
+from inclusion.reports.months import plan as month_plan
+from inclusion.reports.months import stored as months
 from inclusion.reports.scope import ReportScope, check_period, resolve_scope
 from inclusion.scoping import Caller
-from inclusion.sites.tables import Site
+from inclusion.storage.tables.sites import Site
 
 
 async def selectable_sites(caller: Caller) -> list[dict[str, Any]]:

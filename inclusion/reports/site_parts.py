@@ -22,8 +22,8 @@ from typing import Any
 
 import msgspec
 
-from inclusion import db, sql
 from inclusion.reports.scope import ReportScope, Window
+from inclusion.storage import db, sql
 
 COUNTING = 1
 """Raise it when the report counts differently: every stored share is then computed again."""

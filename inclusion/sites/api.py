@@ -2,10 +2,10 @@ from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import convert
 
-from inclusion.pagination import DEFAULT_PER_PAGE
 from inclusion.scoping import Role
 from inclusion.sites import services
 from inclusion.sites.schemas import SiteCreate, SiteKind, SiteOut, SitePage, SitePatch
+from inclusion.storage.pagination import DEFAULT_PER_PAGE
 from inclusion.web.params import (
     CurrentCaller,
     PageNumber,

@@ -9,7 +9,6 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from inclusion.errors import InvalidData, PermissionDenied
-from inclusion.pagination import PageRequest
 from inclusion.scoping import Role
 from inclusion.sites import services
 from inclusion.sites.forms import field_of, hours_text, site_values
@@ -20,6 +19,7 @@ from inclusion.sites.schemas import (
     SitePatch,
     Weekday,
 )
+from inclusion.storage.pagination import PageRequest
 from inclusion.web.forms import convert_form
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page

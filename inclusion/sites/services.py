@@ -6,14 +6,14 @@ from typing import Any
 
 import msgspec
 
-from inclusion import db
 from inclusion.clock import now
 from inclusion.errors import InvalidData, PermissionDenied
-from inclusion.pagination import PageRequest, PageResult, fetch_page
 from inclusion.scoping import Caller, Role, one_in_scope, site_filter
 from inclusion.sites.schemas import SiteCreate, SiteKind, SitePatch
-from inclusion.sites.tables import Site
 from inclusion.sites.validation import is_insee_code, is_siret, is_time
+from inclusion.storage import db
+from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
+from inclusion.storage.tables.sites import Site
 
 COLUMNS = (
     Site.id,

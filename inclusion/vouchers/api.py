@@ -9,8 +9,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from msgspec import convert
 
 from inclusion.accounts.guards import PERSONAL, STAFF
-from inclusion.pagination import DEFAULT_PER_PAGE
 from inclusion.scoping import Role
+from inclusion.storage.pagination import DEFAULT_PER_PAGE
 from inclusion.vocabulary import VoucherStatus
 from inclusion.vouchers import booklet_import, booklets, handing, lookup, redemption, schemes
 from inclusion.vouchers.learner_vouchers import learner_vouchers

@@ -12,8 +12,8 @@ from msgspec import convert
 from inclusion import clock
 from inclusion.accounts.guards import STAFF
 from inclusion.errors import NotFound
-from inclusion.pagination import DEFAULT_PER_PAGE
 from inclusion.scoping import Role
+from inclusion.storage.pagination import DEFAULT_PER_PAGE
 from inclusion.vocabulary import ClaimStatus
 from inclusion.vouchers import claim_documents, claims, reports
 from inclusion.vouchers.schemas import ClaimCreate, ClaimDetail, ClaimOut, ClaimPage, PaymentRequest, VoucherReport

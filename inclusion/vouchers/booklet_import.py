@@ -9,9 +9,10 @@ import csv
 import io
 from typing import Any
 
-from inclusion import clock, db
+from inclusion import clock
 from inclusion.errors import InvalidData
 from inclusion.scoping import Caller
+from inclusion.storage import db
 from inclusion.vocabulary import PRESCRIBER_TYPE_LABELS, PrescriberType
 from inclusion.vouchers import numbers
 from inclusion.vouchers.booklets import booklet_exists, get_booklet, insert_booklet, stock_site, taken_numbers

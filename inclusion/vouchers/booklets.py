@@ -6,16 +6,17 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from inclusion import clock, db
+from inclusion import clock
 from inclusion.errors import InvalidData, NotFound
-from inclusion.pagination import PageRequest, PageResult, fetch_page
 from inclusion.scoping import Caller, one_in_scope, site_filter, site_for_new_record
+from inclusion.storage import db
+from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
+from inclusion.storage.tables.vouchers import Booklet, Voucher, VoucherEvent
 from inclusion.vocabulary import VoucherStatus
 from inclusion.vouchers import numbers
 from inclusion.vouchers.lookup import shaped_vouchers, voucher_columns
 from inclusion.vouchers.schemas import BookletCreate
 from inclusion.vouchers.schemes import accepts, get_scheme
-from inclusion.vouchers.tables import Booklet, Voucher, VoucherEvent
 
 CHUNK = 500
 COLUMNS = (*Booklet._meta.columns, Booklet.scheme.name.as_alias("scheme_name"))

@@ -8,9 +8,9 @@ from typing import Any
 
 from inclusion.clock import now
 from inclusion.pdf import render_pdf
-from inclusion.sites.tables import Site
+from inclusion.storage.tables.sites import Site
+from inclusion.storage.tables.vouchers import VoucherScheme
 from inclusion.vocabulary import CLAIM_STATUS_LABELS, ClaimStatus
-from inclusion.vouchers.tables import VoucherScheme
 
 CSV_HEADER = ["numero_pass", "date_activite", "activite", "valeur_euros"]
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from inclusion import clock, db
+from inclusion import clock
 from inclusion.errors import Conflict, InvalidData, NotFound
-from inclusion.pagination import PageRequest, PageResult, fetch_page
 from inclusion.scoping import Caller, one_in_scope, site_filter, site_for_new_record
+from inclusion.storage import db
+from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
+from inclusion.storage.tables.vouchers import Claim, Voucher
 from inclusion.vocabulary import ClaimStatus, VoucherStatus
 from inclusion.vouchers.lifecycle import move_many
 from inclusion.vouchers.schemas import ClaimCreate, PaymentRequest
 from inclusion.vouchers.schemes import get_scheme
-from inclusion.vouchers.tables import Claim, Voucher
 
 COLUMNS = (*Claim._meta.columns, Claim.site.name.as_alias("site_name"), Claim.scheme.name.as_alias("scheme_name"))
 

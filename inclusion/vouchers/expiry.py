@@ -10,11 +10,12 @@ import asyncio
 import logging
 from datetime import date, timedelta
 
-from inclusion import clock, db
+from inclusion import clock
+from inclusion.storage import db
+from inclusion.storage.tables.vouchers import Voucher, VoucherScheme
 from inclusion.vocabulary import VoucherStatus
 from inclusion.vouchers.lifecycle import move_many
 from inclusion.vouchers.lookup import LIVE
-from inclusion.vouchers.tables import Voucher, VoucherScheme
 
 logger = logging.getLogger("inclusion.vouchers")
 DAY_SECONDS = 24 * 3600

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from inclusion import clock, db
+from inclusion import clock
 from inclusion.audit.services import Action, record
 from inclusion.errors import Conflict, InvalidData
 from inclusion.learners.services import record_contact
-from inclusion.learners.tables import Learner
 from inclusion.scoping import Caller
+from inclusion.storage import db
+from inclusion.storage.tables.learners import Learner
 from inclusion.vocabulary import VoucherStatus
 from inclusion.vouchers import lifecycle
 from inclusion.vouchers.lookup import find_voucher, voucher_by_id

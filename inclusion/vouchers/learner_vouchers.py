@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from inclusion.activities.tables import Activity
 from inclusion.learners.services import fetch_learner
 from inclusion.scoping import Caller
+from inclusion.storage.tables.activities import Activity
+from inclusion.storage.tables.vouchers import Voucher
 from inclusion.vouchers.lookup import shaped_vouchers, voucher_columns
-from inclusion.vouchers.tables import Voucher
 
 
 async def learner_vouchers(caller: Caller, learner_id: int) -> list[dict[str, Any]]:

@@ -14,8 +14,8 @@ from typing import Any
 from inclusion.clock import now
 from inclusion.errors import Conflict
 from inclusion.scoping import Caller
+from inclusion.storage.tables.vouchers import Voucher, VoucherEvent
 from inclusion.vocabulary import VOUCHER_STATUS_LABELS, VoucherStatus
-from inclusion.vouchers.tables import Voucher, VoucherEvent
 
 S = VoucherStatus
 ALLOWED: dict[S, set[S]] = {

@@ -13,11 +13,11 @@ from typing import Any
 from inclusion import clock
 from inclusion.errors import Conflict, NotFound
 from inclusion.learners.names import display_name
-from inclusion.pagination import PageRequest, PageResult, fetch_page
 from inclusion.scoping import Caller, site_filter
+from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
+from inclusion.storage.tables.vouchers import Voucher, VoucherEvent, VoucherScheme
 from inclusion.vocabulary import VoucherStatus
 from inclusion.vouchers.numbers import normalise
-from inclusion.vouchers.tables import Voucher, VoucherEvent, VoucherScheme
 
 LIVE = (VoucherStatus.in_stock.value, VoucherStatus.issued.value)  # what can still expire
 

@@ -16,14 +16,14 @@ from inclusion.activities.services import get_activity
 from inclusion.errors import Conflict, DomainError, InvalidData, NotFound
 from inclusion.learners.names import display_name
 from inclusion.learners.services import fetch_learner
-from inclusion.pagination import MAX_PER_PAGE, PageRequest
 from inclusion.scoping import Role
+from inclusion.storage.pagination import MAX_PER_PAGE, PageRequest
+from inclusion.storage.tables.vouchers import Voucher
 from inclusion.vocabulary import PRESCRIBER_TYPE_LABELS, VOUCHER_STATUS_LABELS
 from inclusion.vouchers import booklets, handing, lookup, redemption, schemes
 from inclusion.vouchers.pages_claims import CLAIM_PAGES
 from inclusion.vouchers.pages_stock import STOCK_PAGES
 from inclusion.vouchers.schemas import CancelRequest, IssueRequest
-from inclusion.vouchers.tables import Voucher
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page
 

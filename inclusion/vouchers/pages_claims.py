@@ -12,9 +12,9 @@ from litestar.response import Redirect, Template
 
 from inclusion import clock
 from inclusion.errors import Conflict, InvalidData
-from inclusion.pagination import PageRequest
 from inclusion.scoping import Role
 from inclusion.sites.services import list_sites
+from inclusion.storage.pagination import PageRequest
 from inclusion.vocabulary import CLAIM_STATUS_LABELS, ClaimStatus
 from inclusion.vouchers import claims, schemes
 from inclusion.vouchers.claim_documents import euros

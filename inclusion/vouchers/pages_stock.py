@@ -9,9 +9,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from inclusion.errors import InvalidData
-from inclusion.pagination import MAX_PER_PAGE, PageRequest
 from inclusion.scoping import Role
 from inclusion.sites.services import list_sites
+from inclusion.storage.pagination import MAX_PER_PAGE, PageRequest
 from inclusion.vocabulary import PRESCRIBER_TYPE_LABELS
 from inclusion.vouchers import booklet_import, booklets, schemes
 from inclusion.vouchers.schemas import BookletCreate, BookletImport, SchemeCreate, SchemePatch

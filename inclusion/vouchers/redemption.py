@@ -20,16 +20,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from inclusion import db
-from inclusion.activities.tables import Activity, ActivityParticipant
 from inclusion.audit.services import Action, record
 from inclusion.errors import Conflict
 from inclusion.scoping import Caller, one_in_scope
+from inclusion.storage import db
+from inclusion.storage.tables.activities import Activity, ActivityParticipant
+from inclusion.storage.tables.vouchers import Voucher
 from inclusion.vocabulary import VoucherStatus
 from inclusion.vouchers import lifecycle
 from inclusion.vouchers.lookup import find_voucher, voucher_by_id
 from inclusion.vouchers.schemes import accepts
-from inclusion.vouchers.tables import Voucher
 
 TARGET = "voucher"
 USED = [status.value for status in lifecycle.USED]

@@ -18,9 +18,9 @@ from typing import Any
 
 from inclusion.errors import InvalidData
 from inclusion.scoping import Caller, require_site, site_filter
+from inclusion.storage.tables.vouchers import Booklet, Voucher
 from inclusion.vocabulary import PRESCRIBER_TYPE_LABELS, PrescriberType, VoucherStatus
 from inclusion.vouchers.lifecycle import USED
-from inclusion.vouchers.tables import Booklet, Voucher
 
 MEASURES = ("booklets", "issued", "redeemed", "expired", "redeemed_value_cents")
 CSV_HEADER = ["regroupement", "cle", "carnets", "pass_remis", "pass_utilises", "pass_expires", "taux_utilisation_pct"]

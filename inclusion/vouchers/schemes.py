@@ -7,13 +7,13 @@ from typing import Any
 
 import msgspec
 
-from inclusion import db
 from inclusion.clock import now
 from inclusion.errors import InvalidData, NotFound
 from inclusion.scoping import Caller
-from inclusion.sites.tables import Site
+from inclusion.storage import db
+from inclusion.storage.tables.sites import Site
+from inclusion.storage.tables.vouchers import SchemeSite, VoucherScheme
 from inclusion.vouchers.schemas import SchemeCreate, SchemePatch
-from inclusion.vouchers.tables import SchemeSite, VoucherScheme
 
 NOT_FOUND = "Dispositif introuvable."
 

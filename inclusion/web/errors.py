@@ -13,7 +13,6 @@ from litestar.plugins import ReceiveRoutePlugin
 from litestar.response import Redirect, Template
 from litestar.routes import BaseRoute, HTTPRoute
 
-from inclusion import db
 from inclusion.errors import (
     AuthenticationRequired,
     Conflict,
@@ -25,6 +24,7 @@ from inclusion.errors import (
     TooManyAttempts,
 )
 from inclusion.logs import request_id
+from inclusion.storage import db
 from inclusion.web.validation_messages import translate
 
 logger = logging.getLogger("inclusion.errors")

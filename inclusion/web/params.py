@@ -6,8 +6,8 @@ import msgspec
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
-from inclusion.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, PageRequest, PageResult
 from inclusion.scoping import Caller
+from inclusion.storage.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, PageRequest, PageResult
 
 MAX_PAGE = 1_000_000  # an OFFSET beyond SQLite's integers failed as a "datatype mismatch" (409)
 PageNumber = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE, description="Numéro de page, à partir de 1")]

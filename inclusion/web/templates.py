@@ -27,6 +27,10 @@ def date_fr(value: datetime | None, with_time: bool = True) -> str:
 def _configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.filters["date_fr"] = date_fr
+    env.filters["weekday"] = clock.weekday_name  # mardi
+    env.filters["short_day"] = clock.short_day  # mar. 10 déc.
+    env.filters["long_day"] = clock.long_day  # mardi 10 décembre 2026
+    env.filters["month_name"] = clock.month_name  # décembre 2026
     env.globals["ROLE_LABELS"] = {role.value: label for role, label in ROLE_LABELS.items()}
     env.globals["KIND_LABELS"] = {kind.value: label for kind, label in KIND_LABELS.items()}
     env.globals["AGE_BAND_LABELS"] = {band.value: label for band, label in AGE_BAND_LABELS.items()}

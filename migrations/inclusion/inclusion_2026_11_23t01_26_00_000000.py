@@ -1,7 +1,7 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.table import Table
 
-from inclusion import db
+from inclusion.storage import db
 from inclusion.audit import append_only
 
 ID = "2026-11-23T01:26:00:000000"

@@ -11,7 +11,7 @@ async def forwards():
 
     async def view_triggers_and_backfill():
         from inclusion.assessments import packing
-        from inclusion.db import is_sqlite
+        from inclusion.storage.db import is_sqlite
 
         statements = packing.sqlite_statements() if is_sqlite() else packing.postgres_statements()
         for statement in statements:

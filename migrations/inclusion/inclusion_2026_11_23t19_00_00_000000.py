@@ -10,8 +10,8 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="inclusion", description=DESCRIPTION)
 
     async def indexes_triggers_and_months():
-        from inclusion.db import is_sqlite
-        from inclusion.reports import month_triggers
+        from inclusion.storage.db import is_sqlite
+        from inclusion.reports.months import triggers as month_triggers
 
         statements = month_triggers.sqlite_statements() if is_sqlite() else month_triggers.postgres_statements()
         for statement in statements:

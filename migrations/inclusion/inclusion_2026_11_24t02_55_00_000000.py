@@ -10,8 +10,9 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="inclusion", description=DESCRIPTION)
 
     async def unique_and_triggers():
-        from inclusion.db import is_sqlite
-        from inclusion.reports import month_triggers, site_parts
+        from inclusion.storage.db import is_sqlite
+        from inclusion.reports import site_parts
+        from inclusion.reports.months import triggers as month_triggers
 
         await Table.raw(site_parts.UNIQUE_INDEX)
         if is_sqlite():

@@ -10,8 +10,8 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="inclusion", description=DESCRIPTION)
 
     async def plan_at_each_call():
-        from inclusion.db import is_sqlite
-        from inclusion.reports import month_triggers
+        from inclusion.storage.db import is_sqlite
+        from inclusion.reports.months import triggers as month_triggers
 
         if is_sqlite():
             return

@@ -8,19 +8,19 @@ from typing import Any
 
 from piccolo.table import Table, sort_table_classes
 
-from inclusion import db, migrate
 from inclusion.accounts import tokens
-from inclusion.accounts.tables import User, UserSite
 from inclusion.audit import append_only
 from inclusion.frameworks.builtin import BUILTIN
 from inclusion.frameworks.services import forget_versions
-from inclusion.frameworks.tables import Competence, Framework, FrameworkVersion
-from inclusion.funders.tables import Funder, FunderUser, Grant
-from inclusion.learners.tables import Learner
-from inclusion.piccolo_app import APP_CONFIG
 from inclusion.scoping import Role
 from inclusion.settings import Settings
-from inclusion.sites.tables import Site
+from inclusion.storage import db, engines, migrate
+from inclusion.storage.piccolo_app import APP_CONFIG
+from inclusion.storage.tables.accounts import User, UserSite
+from inclusion.storage.tables.frameworks import Competence, Framework, FrameworkVersion
+from inclusion.storage.tables.funders import Funder, FunderUser, Grant
+from inclusion.storage.tables.learners import Learner
+from inclusion.storage.tables.sites import Site
 from tests.support.clock import paris_today
 
 TEST_PASSWORD = "mot-de-passe-de-test"
@@ -28,7 +28,7 @@ _counter = itertools.count(1)
 
 
 async def reset_and_migrate(url: str, secret: str) -> None:
-    engine = db.create_engine(Settings(database_url=url, secret_key=secret))
+    engine = engines.create_engine(Settings(database_url=url, secret_key=secret))
     db.bind(engine)
     await db.ping(engine)
     if db.is_sqlite(engine):
@@ -153,7 +153,7 @@ class Factory:
     ) -> int:
         from datetime import date
 
-        from inclusion.assessments.tables import Assessment, AssessmentLevel
+        from inclusion.storage.tables.assessments import Assessment, AssessmentLevel
 
         version = (
             await FrameworkVersion.select(FrameworkVersion.id)
@@ -181,7 +181,7 @@ class Factory:
     async def activity(self, site_id: int, **values: Any) -> int:
         from datetime import date
 
-        from inclusion.activities.tables import Activity
+        from inclusion.storage.tables.activities import Activity
 
         activity = Activity(
             site=site_id,
@@ -198,7 +198,7 @@ class Factory:
         """A voucher scheme accepted by `site_ids` (10 €, valid to 2030, 2 h per voucher unless told)."""
         from datetime import date
 
-        from inclusion.vouchers.tables import SchemeSite, VoucherScheme
+        from inclusion.storage.tables.vouchers import SchemeSite, VoucherScheme
 
         scheme = VoucherScheme(
             name=name or f"Pass numérique {next(_counter)}",
@@ -218,8 +218,8 @@ class Factory:
         """A booklet received by the site, its vouchers in stock (with their first history row)."""
         from datetime import date
 
+        from inclusion.storage.tables.vouchers import VoucherScheme
         from inclusion.vouchers.booklets import insert_booklet
-        from inclusion.vouchers.tables import VoucherScheme
 
         scheme = await VoucherScheme.select().where(VoucherScheme.id == scheme_id).first()
         row = {
@@ -236,7 +236,7 @@ class Factory:
         """One voucher at the site (a new scheme and booklet unless given); `learner` and `issued_on` hand it."""
         from datetime import date
 
-        from inclusion.vouchers.tables import Voucher
+        from inclusion.storage.tables.vouchers import Voucher
 
         scheme_id = scheme_id or await self.scheme(site_id)
         number = number or f"PN-{next(_counter):06d}"
@@ -256,7 +256,7 @@ class Factory:
         from datetime import date
 
         from inclusion.certificates.codes import new_code
-        from inclusion.certificates.tables import Certificate, CertificateFile
+        from inclusion.storage.tables.certificates import Certificate, CertificateFile
 
         site = (await Learner.select(Learner.site).where(Learner.id == learner_id).first())["site"]
         code = values.pop("code", new_code())
