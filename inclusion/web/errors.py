@@ -23,7 +23,7 @@ from inclusion.errors import (
     PermissionDenied,
     TooManyAttempts,
 )
-from inclusion.logs import request_id
+from inclusion.logs import redacted_path, request_id
 from inclusion.storage import db
 from inclusion.web.validation_messages import translate
 
@@ -122,7 +122,7 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     if body.status == 500:
         body.message = f"Erreur interne du serveur. L'incident a été enregistré sous la référence {request_id.get()}."
     if body.status >= 500:
-        logger.exception("Erreur non gérée sur %s %s", request.method, request.url.path, exc_info=exc)
+        logger.exception("Erreur non gérée sur %s %s", request.method, redacted_path(request.url.path), exc_info=exc)
     headers = {}
     if isinstance(exc, TooManyAttempts):
         headers["Retry-After"] = str(exc.retry_after_seconds)
