@@ -42,6 +42,14 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+READABLE = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud or copied from paper without doubt
+
+
+def readable_password() -> str:
+    """A password to hand over to a person: three groups of four, "k7mp-q4zx-t9wh" (59 bits)."""
+    return "-".join("".join(secrets.choice(READABLE) for _ in range(4)) for _ in range(3))
+
+
 def password_problem(password: str) -> str | None:
     if len(password) < MIN_LENGTH:
         return f"Le mot de passe doit compter au moins {MIN_LENGTH} caractères."
