@@ -73,7 +73,7 @@ async def test_adviser_home_shows_what_to_do_today(client, make):
     assert "Bruno Ancien" in due and "Chloe Fragile" in due and "Socle à consolider" in due
     assert "Denis Autonome" not in due
     assert f'href="/learners/{fragile}/assess"' in page and f'href="/learners/{old}/assess"' in page
-    expiring = block(page, "Pass numérique bientôt expirés")
+    expiring = block(page, "Pass numérique qui expirent bientôt")
     assert "Aline Seance" in expiring and "CN-0001" in expiring and "CN-0002" not in expiring
     assert "Etrangere" not in page and "Atelier d'ailleurs" not in page  # another site never shows
     assert "Demandes de remboursement" not in page and "La semaine en chiffres" not in page
@@ -111,7 +111,7 @@ async def test_empty_home_explains_each_block(client, make):
     page = (await client.get("/")).text
     assert "Aucune activité enregistrée cette semaine" in block(page, "Cette semaine")
     assert "Personne à réévaluer pour l'instant" in block(page, "À réévaluer")
-    assert "n'expire dans les 30 prochains jours" in block(page, "Pass numérique bientôt expirés")
+    assert "n'expire dans les 30 prochains jours" in block(page, "Pass numérique qui expirent bientôt")
 
 
 async def test_coordinator_sees_claims_to_send_and_the_weeks_figures(client, make):
@@ -142,7 +142,7 @@ async def test_coordinator_sees_claims_to_send_and_the_weeks_figures(client, mak
         ("Ateliers", 1, 0),
         ("Séances individuelles", 1, 1),
         ("Personnes accompagnées", 2, 1),
-        ("Heures d'accompagnement", "2 h 45", "1 h 30"),
+        ("Heures", "2 h 45", "1 h 30"),
         ("Nouveaux apprenants", 1, 1),
     ]
     for label, this_week, last_week in expected:

@@ -118,7 +118,7 @@ async def create_user(
     if not EMAIL.match(email):
         problems["email"] = "Adresse électronique invalide."
     if not display_name.strip():
-        problems["display_name"] = "Indiquez le nom affiché."
+        problems["display_name"] = "Indiquez le prénom et le nom (nom affiché)."
     if problem := password_problem(password):
         problems["password"] = problem
     problems |= await _check_sites(site_ids, role)
@@ -183,7 +183,7 @@ async def update_user(caller: Caller, user_id: int, changes: dict[str, Any]) -> 
     if site_ids is not None and (problems := await _check_sites(site_ids, role)):
         raise InvalidData(problems)
     if "display_name" in changes and not changes["display_name"].strip():
-        raise InvalidData({"display_name": "Indiquez le nom affiché."})
+        raise InvalidData({"display_name": "Indiquez le prénom et le nom (nom affiché)."})
     values = {key: changes[key] for key in ("display_name", "role", "is_active") if key in changes}
     async with db.write_transaction():
         if values:

@@ -36,25 +36,25 @@ def reading(entry: dict[str, Any], latest: dict[str, Any], k: int) -> str:
     if entry["assessed"]["value"] is None:
         return (
             f"Trop peu d'apprenants évalués sur le socle pour publier ces taux sans risquer d'identifier "
-            f"quelqu'un (moins de {k}) : ils restent masqués, comme dans le rapport."
+            f"quelqu'un (moins de {k})\u00a0: ils restent masqués, comme dans le rapport."
         )
     if first["value"] is None and last["value"] is None:
         hidden = f"Les deux taux reposent sur des cases de moins de {k} personnes"
-        return f"{hidden} : ils restent masqués, comme dans le rapport."
+        return f"{hidden}\u00a0: ils restent masqués, comme dans le rapport."
     if first["value"] is None or last["value"] is None:
         which = "à la première évaluation" if first["value"] is None else "à la dernière évaluation"
         return (
-            f"Le taux {which} repose sur une case de moins de {k} personnes : il reste masqué, comme dans le "
+            f"Le taux {which} repose sur une case de moins de {k} personnes\u00a0: il reste masqué, comme dans le "
             "rapport, et l'évolution ne peut pas être publiée."
         )
     change = f"de {_percent(first['value'])} à la première évaluation à {_percent(last['value'])} à la dernière"
     apart = last["high"] < first["low"] or last["low"] > first["high"]
     if last["value"] < first["value"]:
         verdict = "la fracture numérique se réduit" if apart else "une baisse encore dans la marge d'incertitude"
-        return f"La part d'apprenants en fragilité numérique passe {change} : {verdict}."
+        return f"La part d'apprenants en fragilité numérique passe {change}\u00a0: {verdict}."
     if last["value"] > first["value"]:
         verdict = "elle augmente" if apart else "une hausse encore dans la marge d'incertitude"
-        return f"La part d'apprenants en fragilité numérique passe {change} : {verdict}."
+        return f"La part d'apprenants en fragilité numérique passe {change}\u00a0: {verdict}."
     stable = _percent(first["value"])
     return f"La part d'apprenants en fragilité numérique reste à {stable} de la première à la dernière évaluation."
 
