@@ -80,17 +80,33 @@ async def test_adviser_home_shows_what_to_do_today(client, make):
 
 
 async def test_reassessment_list_is_capped_and_links_to_all(client, make):
-    """Six learners on the home page, "voir tous" with the count, and the whole list a page away."""
+    """Six learners on the home page, those seen most recently first, then "voir tous" a page away."""
     site = await make.site()
+    today = paris_today()
     for number in range(8):
-        learner = await make.learner(site, "Personne", f"Numero{number}")
-        await make.assessment(learner, {"navigation": 1}, paris_today() - timedelta(days=number))
+        seen = today - timedelta(days=number)
+        learner = await make.learner(site, "Personne", f"Numero{number}", first_visit_on=seen)
+        await make.assessment(learner, {"navigation": 1}, today - timedelta(days=200))
     await logged_in(client, await make.user("adviser", site))
     due = block((await client.get("/")).text, "À réévaluer")
-    assert due.count("Évaluer") == 6 and "Voir tous les apprenants à réévaluer (8)" in due
-    assert "Numero7" in due and "Numero0" not in due  # longest since their assessment first
+    assert due.count("Évaluer") == 6 and "Voir tous les apprenants à réévaluer" in due
+    assert "Numero0" in due and "Numero5" in due and "Numero6" not in due
     everyone = (await client.get("/learners/due")).text
-    assert all(f"Numero{number}" in everyone for number in range(8)) and "8 apprenants" in everyone
+    assert all(f"Numero{number}" in everyone for number in range(8)) and "Suivants" not in everyone
+
+
+async def test_whole_reassessment_list_pages_without_losing_anyone(client, make):
+    """55 learners due: 50 on the first page, the other 5 on the next, each once."""
+    site = await make.site()
+    await cohort(site, fragile_at_entry=0, fragile_at_latest=55, size=55)
+    await logged_in(client, await make.user("adviser", site))
+    first = (await client.get("/learners/due")).text
+    following = re.search(r'href="(/learners/due\?after=[^"]+)">Suivants', first).group(1)
+    second = (await client.get(following.replace("&amp;", "&"))).text
+    names = re.findall(r">Lucienne (Cohorte\d+)<", first) + re.findall(r">Lucienne (Cohorte\d+)<", second)
+    assert len(re.findall(r">Lucienne (Cohorte\d+)<", first)) == 50
+    assert sorted(names) == sorted(f"Cohorte{number}" for number in range(55))
+    assert "Suivants" not in second and "Revenir au début" in second
 
 
 async def test_reassessment_delay_is_the_setting(app, settings, make):

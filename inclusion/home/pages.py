@@ -65,20 +65,22 @@ async def _nothing() -> None:
 
 @get("/learners/due", include_in_schema=False, opt=PERSONAL)
 async def due_list(
-    request: Request, caller: CurrentCaller, page_number: Annotated[int, QueryParameter(name="page", ge=1)] = 1
+    request: Request,
+    caller: CurrentCaller,
+    after_text: Annotated[str, QueryParameter(name="after", max_length=40)] = "",
 ) -> Template:
-    """Every learner due for a reassessment, a page at a time."""
+    """Every learner due for a reassessment, 50 at a time, most recently seen first; `after` is where the previous
+    page stopped (a bad one starts from the beginning)."""
     settings = request.app.state.settings
     day = clock.today()
-    offset = (page_number - 1) * DUE_PER_PAGE
-    rows, total = await glance.due_for_assessment(caller, day, settings.reassess_after_days, DUE_PER_PAGE, offset)
+    after = glance.parse_cursor(after_text) if after_text else None
+    rows, more = await glance.due_for_assessment(caller, day, settings.reassess_after_days, DUE_PER_PAGE, after)
     return page(
         request,
         "pages/learners_due.html",
         rows=rows,
-        total=total,
-        page_number=page_number,
-        pages=max(1, -(-total // DUE_PER_PAGE)),
+        next_page=glance.cursor_of(rows[-1]) if more else "",
+        first_page=after is None,
         today=day,
         reassess_after_days=settings.reassess_after_days,
         socle_labels=glance.SOCLE_LABELS,

@@ -24,26 +24,34 @@ def monday_of(day: date) -> date:
 
 
 async def week_activities(caller: Caller, today: date, limit: int = SHORT_LIST) -> tuple[list[dict[str, Any]], int]:
-    """This week's activities (Monday to Sunday), today's and those to come first, then the week's earlier days;
-    and how many the week holds."""
-    monday = monday_of(today)
+    """This week's activities (Monday to Sunday): today's and those to come, by time, then the week's earlier days,
+    latest first; and how many the week holds. Each half is read through the (site, date) or date index and
+    sorted alone, so a national week costs a sort of its days' activities, not of every activity."""
+    monday, sunday = monday_of(today), monday_of(today) + timedelta(days=6)
+    scope = sites_clause(caller, "a.site")
+    columns = "a.id, a.date, a.start_time, a.type, a.title, a.anonymous_count, a.learner"
+    untimed = "CASE WHEN a.start_time IS NULL THEN 1 ELSE 0 END"
     rows = await sql.fetch(
         f"""
-SELECT a.id, a.date, a.start_time, a.type, a.title, a.anonymous_count, a.learner AS learner_id,
+WITH shown AS (
+  SELECT * FROM (SELECT {columns}, 0 AS earlier FROM activity a WHERE {scope} AND a.date >= {{}} AND a.date <= {{}}
+    ORDER BY a.date, {untimed}, a.start_time, a.id LIMIT {{}}) upcoming
+  UNION ALL
+  SELECT * FROM (SELECT {columns}, 1 AS earlier FROM activity a WHERE {scope} AND a.date >= {{}} AND a.date < {{}}
+    ORDER BY a.date DESC, {untimed} DESC, a.start_time DESC, a.id DESC LIMIT {{}}) earlier
+)
+SELECT w.id, w.date, w.start_time, w.type, w.title, w.anonymous_count, w.learner AS learner_id, w.earlier,
   l.first_name, l.last_name, l.pseudonym, l.anonymised_at,
-  (SELECT COUNT(*) FROM activity_participant p WHERE p.activity = a.id AND p.present = {{}}) AS present,
-  COUNT(*) OVER () AS total
-FROM activity a LEFT JOIN learner l ON l.id = a.learner
-WHERE {sites_clause(caller, "a.site")} AND a.date >= {{}} AND a.date <= {{}}
-ORDER BY CASE WHEN a.date < {{}} THEN 1 ELSE 0 END, a.date, CASE WHEN a.start_time IS NULL THEN 1 ELSE 0 END,
-  a.start_time, a.id
-LIMIT {{}}""",
-        True,
-        monday,
-        monday + timedelta(days=6),
-        today,
-        limit,
+  (SELECT COUNT(*) FROM activity_participant p WHERE p.activity = w.id AND p.present = {{}}) AS present,
+  (SELECT COUNT(*) FROM activity a WHERE {scope} AND a.date >= {{}} AND a.date <= {{}}) AS total
+FROM shown w LEFT JOIN learner l ON l.id = w.learner""",
+        *(today, sunday, limit, monday, today, limit, True, monday, sunday),
     )
+    upcoming = sorted((row for row in rows if not row["earlier"]), key=lambda row: (str(row["date"]),
+                      row["start_time"] is None, str(row["start_time"] or ""), row["id"]))  # fmt: skip
+    earlier = sorted((row for row in rows if row["earlier"]), key=lambda row: (str(row["date"]),
+                     row["start_time"] is not None, str(row["start_time"] or ""), row["id"]), reverse=True)  # fmt: skip
+    rows = (upcoming + earlier)[:limit]
     activities = []
     for row in rows:
         day = as_day(row["date"])
@@ -69,7 +77,8 @@ LIMIT {{}}""",
     return activities, rows[0]["total"] if rows else 0
 
 
-async def due_learners(caller: Caller, today: date, after_days: int) -> tuple[list[dict[str, Any]], int]:
+async def due_learners(caller: Caller, today: date, after_days: int) -> tuple[list[dict[str, Any]], bool]:
+    """The first learners due for a reassessment, most recently seen first, and whether there are more."""
     return await due_for_assessment(caller, today, after_days, SHORT_LIST)
 
 
@@ -99,7 +108,8 @@ async def week_figures(caller: Caller, today: date) -> dict[str, dict[str, int]]
     """This week's figures (Monday to today) and last week's (Monday to Sunday), in one statement (GROUP BY 1: on
     PostgreSQL a placeholder repeated in GROUP BY would be another expression): activities,
     workshops, individual sessions, distinct learners accompanied (a session's learner, a workshop's present
-    participant), minutes, new learners (first visit in the week)."""
+    participant), minutes, new learners (first visit in the week; a file's last contact is never before its first
+    visit, so the last-contact index narrows the files read on a network)."""
     monday = monday_of(today)
     start = monday - timedelta(days=7)
     week = "CASE WHEN {column} >= {{}} THEN 'this' ELSE 'last' END"
@@ -112,21 +122,17 @@ SELECT {activity_week} AS week, 'activities' AS kind, COUNT(*) AS n,
   SUM(CASE WHEN a.type = 'individuel' THEN 1 ELSE 0 END) AS sessions, SUM(a.duration_minutes) AS minutes
 FROM activity a WHERE {in_scope} GROUP BY 1
 UNION ALL
-SELECT week, 'people', COUNT(DISTINCT learner), 0, 0, 0 FROM (
-  SELECT {activity_week} AS week, a.learner AS learner FROM activity a WHERE {in_scope} AND a.learner IS NOT NULL
-  UNION ALL
-  SELECT {activity_week}, p.learner FROM activity_participant p JOIN activity a ON a.id = p.activity
-  WHERE {in_scope} AND p.present = {{}}
-) seen GROUP BY 1
+SELECT {activity_week}, 'people', COUNT(DISTINCT COALESCE(p.learner, a.learner)), 0, 0, 0
+FROM activity a LEFT JOIN activity_participant p ON p.activity = a.id AND p.present = {{}}
+WHERE {in_scope} GROUP BY 1
 UNION ALL
 SELECT {week.format(column="l.first_visit_on")}, 'new_learners', COUNT(*), 0, 0, 0 FROM learner l
 WHERE {sites_clause(caller, "l.site")} AND l.first_visit_on >= {{}} AND l.first_visit_on <= {{}}
-  AND l.merged_into IS NULL
+  AND l.last_contact_on >= {{}} AND l.merged_into IS NULL
 GROUP BY 1""",
         *(monday, start, today),
-        *(monday, start, today),
-        *(monday, start, today, True),
-        *(monday, start, today),
+        *(monday, True, start, today),
+        *(monday, start, today, start),
     )
     figures = {name: {"this": 0, "last": 0} for name in FIGURES}
     for row in rows:

@@ -8,7 +8,7 @@ reassessment.
   version; each one's latest rating across the learner's assessments counts. Fragile when one is below
   `autonome`, autonomous when every one rated is, not assessed when none is rated.
 - *Due for a reassessment*: assessed, and either last assessed more than `INCLUSION_REASSESS_AFTER_DAYS` ago or
-  fragile on the socle.
+  fragile on the socle; listed most recently seen first (`last_contact_on`): those an adviser will meet soonest.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ SOCLE_LABELS = {
     NOT_ASSESSED: "Pas encore évalué·e",
 }
 
-_SOCLE_CODE = """socle_code AS (
+_SOCLE_CODE = """socle_code AS MATERIALIZED (
   SELECT c.id AS id, c.code AS code
   FROM competence c JOIN framework_version v ON v.id = c.version JOIN framework f ON f.id = v.framework
   WHERE f.is_default = {} AND c.code IN (
@@ -111,63 +111,76 @@ FROM learner l WHERE l.id IN ({marks})""",
     return found
 
 
-def _due(caller: Caller) -> str:
-    """CTEs ending with `due (learner, last_on, fragile)`; placeholders: the socle's, then the cutoff day."""
-    scope = sites_clause(caller, "l.site")
-    return f"""{_SOCLE_CODE},
-assessed AS (
-  SELECT a.learner AS learner, MAX(a.assessed_on) AS last_on
-  FROM assessment a JOIN learner l ON l.id = a.learner
-  WHERE {scope} AND l.anonymised_at IS NULL AND l.merged_into IS NULL
-  GROUP BY a.learner
-),
-{_socle_last("a.learner IN (SELECT learner FROM assessed)")},
-socle AS ({_fragile_by_learner()}),
-due AS (
-  SELECT d.learner AS learner, d.last_on AS last_on, s.fragile AS fragile
-  FROM assessed d LEFT JOIN socle s ON s.learner = d.learner
-  WHERE d.last_on < {{}} OR s.fragile = 1
-)"""
+FIRST_BATCH, LAST_BATCH = 200, 5000  # learners read per statement while looking for those due
+
+
+def _batch_statement(caller: Caller, after: tuple[date, int] | None) -> tuple[str, list[Any]]:
+    """The next assessed learners of the caller's sites, most recently seen first (after the keyset `after`), each
+    with their last assessment's day and whether they are fragile on the socle: one statement."""
+    keyset, args = "", []
+    if after is not None:
+        keyset = "AND (l.last_contact_on < {} OR (l.last_contact_on = {} AND l.id < {}))"
+        args = [after[0], after[0], after[1]]
+    statement = f"""
+WITH candidate AS (
+  SELECT l.id, l.site, l.first_name, l.last_name, l.pseudonym, l.last_contact_on FROM learner l
+  WHERE {sites_clause(caller, "l.site")} AND l.anonymised_at IS NULL AND l.merged_into IS NULL {keyset}
+    AND EXISTS (SELECT 1 FROM assessment a WHERE a.learner = l.id)
+  ORDER BY l.last_contact_on DESC, l.id DESC LIMIT {{}}
+), {_SOCLE_CODE}, {_socle_last("a.learner IN (SELECT id FROM candidate)")}, socle AS ({_fragile_by_learner()})
+SELECT c.id, c.site, c.first_name, c.last_name, c.pseudonym, c.last_contact_on,
+  (SELECT MAX(a.assessed_on) FROM assessment a WHERE a.learner = c.id) AS last_on,
+  (SELECT s.fragile FROM socle s WHERE s.learner = c.id) AS fragile
+FROM candidate c ORDER BY c.last_contact_on DESC, c.id DESC"""
+    return statement, args
+
+
+def cursor_of(learner: dict[str, Any]) -> str:
+    """Where the next page of the due list starts, as the page's link says it: "2026-11-30.1234"."""
+    return f"{learner['last_contact_on'].isoformat()}.{learner['id']}"
+
+
+def parse_cursor(raw: str) -> tuple[date, int] | None:
+    day, _, learner = raw.partition(".")
+    try:
+        return date.fromisoformat(day), int(learner)
+    except ValueError:
+        return None
 
 
 async def due_for_assessment(
-    caller: Caller, today: date, after_days: int, limit: int, offset: int = 0
-) -> tuple[list[dict[str, Any]], int]:
-    """The caller's learners due for a reassessment, longest since their last assessment first, and how many
-    there are in all (one query; a second only for a page past the last)."""
+    caller: Caller, today: date, after_days: int, limit: int, after: tuple[date, int] | None = None
+) -> tuple[list[dict[str, Any]], bool]:
+    """The caller's learners due for a reassessment, most recently seen first (after the keyset `after`), at most
+    `limit`, and whether more follow. The learners are read most recent first, a batch per statement (larger each
+    time), until `limit` + 1 are found: at a site where most are due, one statement; never a count of them all,
+    which a network of a million files could not give in the time of a home page."""
     cutoff = today - timedelta(days=after_days)
-    rows = await sql.fetch(
-        f"""
-WITH {_due(caller)}
-SELECT due.learner AS id, due.last_on, due.fragile, l.site AS site_id, l.first_name, l.last_name, l.pseudonym,
-  COUNT(*) OVER () AS total
-FROM due JOIN learner l ON l.id = due.learner
-ORDER BY due.last_on, due.learner
-LIMIT {{}} OFFSET {{}}""",
-        *_SOCLE_ARGS,
-        cutoff,
-        limit,
-        offset,
-    )
-    if rows:
-        total = rows[0]["total"]
-    else:
-        total = 0 if not offset else (await sql.fetch(f"WITH {_due(caller)} SELECT COUNT(*) AS n FROM due",
-                                                      *_SOCLE_ARGS, cutoff))[0]["n"]  # fmt: skip
-    learners = []
-    for row in rows:
-        last_on = as_day(row["last_on"])
-        learners.append(
-            {
-                "id": row["id"],
-                "site_id": row["site_id"],
-                "display_name": display_name(row["first_name"], row["last_name"], row["pseudonym"]),
-                "last_assessed_on": last_on,
-                "overdue": last_on < cutoff,
-                "socle": socle_status(row["fragile"]),
-            }
-        )
-    return learners, total
+    found: list[dict[str, Any]] = []
+    batch = FIRST_BATCH
+    while len(found) <= limit:
+        statement, args = _batch_statement(caller, after)
+        rows = await sql.fetch(statement, *args, batch, *_SOCLE_ARGS)
+        for row in rows:
+            last_on = as_day(row["last_on"])
+            if last_on is None or not (last_on < cutoff or row["fragile"] == 1):
+                continue
+            found.append(
+                {
+                    "id": row["id"],
+                    "site_id": row["site"],
+                    "display_name": display_name(row["first_name"], row["last_name"], row["pseudonym"]),
+                    "last_contact_on": as_day(row["last_contact_on"]),
+                    "last_assessed_on": last_on,
+                    "overdue": last_on < cutoff,
+                    "socle": socle_status(row["fragile"]),
+                }
+            )
+        if len(rows) < batch:
+            break
+        after = (as_day(rows[-1]["last_contact_on"]), rows[-1]["id"])
+        batch = min(batch * 5, LAST_BATCH)
+    return found[:limit], len(found) > limit
 
 
 async def with_glance(rows: list[dict[str, Any]], today: date) -> list[dict[str, Any]]:
