@@ -18,7 +18,7 @@ def shown_password(page: str) -> str:
 
 
 async def entries(action: str) -> list[dict]:
-    return await AuditEntry.select().where(AuditEntry.action == action).order_by(AuditEntry.id).run()
+    return await AuditEntry.select().where(AuditEntry.action == action).order_by(AuditEntry.id).output(load_json=True)
 
 
 def use_session(client, value: str) -> None:
@@ -205,3 +205,31 @@ async def test_only_coordinators_and_admins_have_the_team(client, make):
     await logged_in(client, await make.user("adviser", site))
     assert '<a href="/team">Équipe</a>' not in (await client.get("/")).text
     assert (await client.get("/team")).status_code == 403
+
+
+async def test_a_member_replaces_the_handed_over_password(client, make):
+    """On "Mon compte", with the current password typed, the new one replaces it; other sessions end, this one stays."""
+    adviser = await make.user("adviser", await make.site())
+    await logged_in(client, adviser)
+    other_session = client.cookies[COOKIE]
+    client.cookies.clear()
+    csrf = await logged_in(client, adviser)
+    data = {"csrf_token": csrf, "current_password": "faux", "new_password": "court", "confirmation": "autre"}
+    refused = await client.post("/account/password", data=data)
+    assert refused.status_code == 422 and 'id="current_password-error"' in refused.text
+    assert "Mot de passe actuel incorrect." in refused.text and "au moins 10 caractères" in refused.text
+    data |= {"current_password": adviser["password"], "new_password": "un-nouveau-secret", "confirmation": "autre"}
+    mismatch = await client.post("/account/password", data=data)
+    assert mismatch.status_code == 422 and "Les deux saisies du nouveau mot de passe diffèrent." in mismatch.text
+    done = await client.post("/account/password", data=data | {"confirmation": "un-nouveau-secret"})
+    assert done.status_code == 200 and "Mot de passe changé." in done.text
+    assert (await client.get("/account")).status_code == 200  # this session stays
+    this_session = client.cookies[COOKIE]
+    use_session(client, other_session)
+    assert (await client.get("/")).status_code == 303  # the other one is closed
+    use_session(client, this_session)
+    client.cookies.clear()
+    assert (await login(client, adviser["email"], adviser["password"])).status_code == 401
+    assert (await login(client, adviser["email"], "un-nouveau-secret")).status_code == 303
+    [entry] = await entries("update")
+    assert entry["target_id"] == adviser["id"] and entry["detail"] == {"fields": ["password"]}

@@ -11,10 +11,10 @@ from litestar.datastructures import Cookie
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from inclusion.accounts import tokens
+from inclusion.accounts import tokens, users
 from inclusion.accounts.auth import CSRF_FIELD
 from inclusion.accounts.login import authenticate
-from inclusion.accounts.sessions import COOKIE, close_session, open_session
+from inclusion.accounts.sessions import COOKIE, close_session, open_session, session_key
 from inclusion.errors import InvalidData, PermissionDenied, TooManyAttempts
 from inclusion.settings import Settings
 from inclusion.web.params import CurrentCaller
@@ -107,6 +107,21 @@ async def account(request: Request, caller: CurrentCaller) -> Template:
     return page(request, "pages/account.html", tokens=await tokens.list_tokens(caller))
 
 
+@post("/account/password", include_in_schema=False)
+async def change_password(request: Request, caller: CurrentCaller) -> Template:
+    """The caller's own password, changed after typing the current one; their other sessions end."""
+    form = await request.form()
+    settings: Settings = request.app.state.settings
+    current, new, again = (str(form.get(name, "")) for name in ("current_password", "new_password", "confirmation"))
+    keep = session_key(settings, request.cookies.get(COOKIE, ""))
+    try:
+        await users.change_own_password(caller, current, new, again, keep)
+    except InvalidData as exc:
+        mine = await tokens.list_tokens(caller)
+        return page(request, "pages/account.html", 422, tokens=mine, password_errors=exc.fields)
+    return page(request, "pages/account.html", tokens=await tokens.list_tokens(caller), password_changed=True)
+
+
 @post("/account/tokens", include_in_schema=False)
 async def create_token(request: Request, caller: CurrentCaller) -> Template:
     form = await request.form()
@@ -128,4 +143,4 @@ async def revoke_token(caller: CurrentCaller, token_id: FromPath[int]) -> Redire
     return Redirect("/account?revoked=1", status_code=303)
 
 
-ACCOUNT_PAGES = [login_form, login, logout, account, create_token, confirm_revoke, revoke_token]
+ACCOUNT_PAGES = [login_form, login, logout, account, change_password, create_token, confirm_revoke, revoke_token]

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from inclusion.accounts import token_cache
-from inclusion.accounts.passwords import hash_password, password_problem
+from inclusion.accounts.passwords import hash_password, password_problem, verify_password
 from inclusion.audit.services import Action, record_for_sites
 from inclusion.clock import now
 from inclusion.errors import Conflict, InvalidData, NotFound
@@ -223,3 +223,23 @@ async def set_password(caller: Caller, user_id: int, password: str) -> dict[str,
         await Session.delete().where(Session.user == user_id).run()
         await audit(caller, Action.password_reset, user_id, current["site_ids"], {"role": current["role"]})
     return await get_user_row(user_id)
+
+
+async def change_own_password(caller: Caller, current: str, new: str, confirmation: str, keep_session: str) -> None:
+    """The caller replaces their own password (the one handed over when the account was made, say): the current
+    one must be right; their other browser sessions end, the one whose key is `keep_session` stays. Audited."""
+    row = await User.select(User.password_hash).where(User.id == caller.user_id).first().run()
+    problems: dict[str, str] = {}
+    if not await verify_password(row["password_hash"] if row else None, current):
+        problems["current_password"] = "Mot de passe actuel incorrect."
+    if problem := password_problem(new):
+        problems["new_password"] = problem
+    elif new != confirmation:
+        problems["confirmation"] = "Les deux saisies du nouveau mot de passe diffèrent."
+    if problems:
+        raise InvalidData(problems)
+    password_hash = await hash_password(new)
+    async with db.write_transaction():
+        await User.update({User.password_hash: password_hash}).where(User.id == caller.user_id).run()
+        await Session.delete().where(Session.user == caller.user_id, Session.key != keep_session).run()
+        await audit(caller, Action.update, caller.user_id, caller.site_ids, {"fields": ["password"]})
