@@ -17,6 +17,7 @@ from inclusion import __version__, clock
 from inclusion.accounts.api import TokenApi, UserApi, me
 from inclusion.accounts.auth import AuthenticationMiddleware
 from inclusion.accounts.pages import ACCOUNT_PAGES
+from inclusion.accounts.team_pages import TEAM_PAGES
 from inclusion.accounts.token_cache import TokenCache
 from inclusion.activities.api import ActivityApi, AttendanceApi, export_csv, export_xlsx
 from inclusion.activities.pages import ACTIVITY_PAGES
@@ -29,6 +30,7 @@ from inclusion.certificates.pages import CERTIFICATE_PAGES
 from inclusion.frameworks.api import FrameworkApi
 from inclusion.funders.api import FunderApi
 from inclusion.funders.pages import FUNDER_PAGES
+from inclusion.home.pages import HOME_PAGES
 from inclusion.learners.api import LearnerApi
 from inclusion.learners.pages import LEARNER_PAGES
 from inclusion.learners.retention import run_daily
@@ -85,6 +87,8 @@ API_ROUTES = [
 ]
 PAGES = [
     *ACCOUNT_PAGES,
+    *HOME_PAGES,
+    *TEAM_PAGES,
     *SITE_PAGES,
     *LEARNER_PAGES,
     *ASSESSMENT_PAGES,

@@ -54,6 +54,7 @@ class Settings:
     verify_window_minutes: int = 10
     share_max_views: int = 60
     small_cell_k: int = 11
+    reassess_after_days: int = 90
     daily_jobs: bool = True
     log_level: str = "INFO"
     log_format: LogFormat = "text"
@@ -124,6 +125,7 @@ class Settings:
             verify_window_minutes=_int(get, "VERIFY_WINDOW_MINUTES", 10),
             share_max_views=_int(get, "SHARE_MAX_VIEWS", 60),
             small_cell_k=_small_cell_k(_int(get, "SMALL_CELL_K", 11)),
+            reassess_after_days=_at_least_one(_int(get, "REASSESS_AFTER_DAYS", 90), "REASSESS_AFTER_DAYS"),
             time_zone=time_zone(get("TIME_ZONE", DEFAULT_ZONE)),
         )
 
@@ -235,6 +237,12 @@ def _int(get, name: str, default: int) -> int:
 def _small_cell_k(value: int) -> int:
     if value < 2:
         raise SettingsError(f"INCLUSION_SMALL_CELL_K doit valoir au moins 2 (reçu {value}).")
+    return value
+
+
+def _at_least_one(value: int, name: str) -> int:
+    if value < 1:
+        raise SettingsError(f"INCLUSION_{name} doit valoir au moins 1 (reçu {value}).")
     return value
 
 

@@ -59,9 +59,9 @@ class UserApi(Controller):
         return page_response(result, UserPage, UserOut)
 
     @post("/", summary="Créer un compte (administrateur)", opt=ADMIN_ONLY)
-    async def create_user(self, data: JSONBody[UserCreate]) -> UserCreated:
+    async def create_user(self, caller: CurrentCaller, data: JSONBody[UserCreate]) -> UserCreated:
         password = data.password or generate_password()
-        row = await users.create_user(data.email, data.display_name, data.role, data.site_ids, password)
+        row = await users.create_user(data.email, data.display_name, data.role, data.site_ids, password, caller)
         return convert({**row, "password": None if data.password else password}, UserCreated)
 
     @get("/{user_id:int}", summary="Un compte", opt={"personal_data": True})

@@ -1,4 +1,4 @@
-"""Login, logout, home and account pages."""
+"""Login, logout and account pages (the home page is `inclusion.home.pages`)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,6 @@ from inclusion.accounts.password_change import change_password
 from inclusion.accounts.sessions import close_session, cookie_name, open_session
 from inclusion.errors import InvalidData, PermissionDenied, TooManyAttempts
 from inclusion.settings import Settings
-from inclusion.sites import services as site_services
-from inclusion.storage.pagination import PageRequest
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page
 
@@ -111,12 +109,6 @@ async def logout(request: Request) -> Redirect:
     return response
 
 
-@get("/", include_in_schema=False)
-async def home(request: Request, caller: CurrentCaller) -> Template:
-    result = await site_services.list_sites(caller, PageRequest(per_page=20))
-    return page(request, "pages/home.html", sites=result.rows, more_sites=result.total > len(result.rows))
-
-
 @get("/account", include_in_schema=False)
 async def account(request: Request, caller: CurrentCaller) -> Template:
     return page(request, "pages/account.html", tokens=await tokens.list_tokens(caller))
@@ -175,14 +167,4 @@ async def revoke_token(caller: CurrentCaller, token_id: FromPath[int]) -> Redire
     return Redirect("/account?revoked=1", status_code=303)
 
 
-ACCOUNT_PAGES = [
-    login_form,
-    login,
-    logout,
-    home,
-    account,
-    create_token,
-    change_own_password,
-    confirm_revoke,
-    revoke_token,
-]
+ACCOUNT_PAGES = [login_form, login, logout, account, create_token, change_own_password, confirm_revoke, revoke_token]

@@ -9,6 +9,8 @@ from inclusion.accounts.login import authenticate
 from inclusion.accounts.passwords import hash_password, password_problem
 from inclusion.accounts.sessions import session_key
 from inclusion.accounts.throttle import identifier_hash
+from inclusion.accounts.users import audit
+from inclusion.audit.services import Action
 from inclusion.errors import InvalidData
 from inclusion.scoping import Caller
 from inclusion.settings import Settings
@@ -43,4 +45,5 @@ async def change_password(
             .where(Session.user == caller.user_id, Session.key != session_key(settings, session_cookie))
             .run()
         )
+        await audit(caller, Action.update, caller.user_id, caller.site_ids, {"fields": ["password"]})
     logger.info("Mot de passe changé pour le compte %s", identifier_hash(settings, caller.email))

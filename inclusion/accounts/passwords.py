@@ -70,6 +70,18 @@ def generate_password() -> str:
             return password
 
 
+READABLE = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud or copied from paper without doubt
+
+
+def readable_password() -> str:
+    """A password to hand over to a person: three groups of four, "k7mp-q4zx-t9wh" (59 bits), that `password_problem`
+    accepts."""
+    while True:
+        password = "-".join("".join(secrets.choice(READABLE) for _ in range(4)) for _ in range(3))
+        if password_problem(password) is None:
+            return password
+
+
 @cache
 def common_passwords() -> frozenset[str]:
     """The bundled list, lowercased, read once per process."""

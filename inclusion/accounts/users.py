@@ -7,6 +7,7 @@ from typing import Any
 
 from inclusion.accounts import token_cache
 from inclusion.accounts.passwords import hash_password, password_problem
+from inclusion.audit.services import Action, record_for_sites
 from inclusion.clock import now
 from inclusion.errors import Conflict, InvalidData, NotFound
 from inclusion.scoping import Caller, Role
@@ -16,6 +17,7 @@ from inclusion.storage.tables.accounts import ApiToken, Session, User, UserSite
 from inclusion.storage.tables.sites import Site
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TARGET = "user"
 USER_COLUMNS = (User.id, User.email, User.display_name, User.role, User.is_active, User.created_at, User.last_login_at)
 
 
@@ -102,13 +104,21 @@ async def _check_sites(site_ids: list[int], role: Role) -> dict[str, str]:
     return {}
 
 
-async def create_user(email: str, display_name: str, role: Role, site_ids: list[int], password: str) -> dict[str, Any]:
+async def audit(actor: Caller | None, action: Action, user_id: int, site_ids, detail: dict[str, Any]) -> None:
+    """One audit entry per site of the account (each site's coordinator reads it); the detail holds no name."""
+    await record_for_sites(actor, action, TARGET, user_id, sorted(set(site_ids)) or [None], detail)
+
+
+async def create_user(
+    email: str, display_name: str, role: Role, site_ids: list[int], password: str, actor: Caller | None = None
+) -> dict[str, Any]:
+    """Create an account; with `actor` (a person, not the command line), audited in the same transaction."""
     email = normalise_email(email)
     problems: dict[str, str] = {}
     if not EMAIL.match(email):
         problems["email"] = "Adresse électronique invalide."
     if not display_name.strip():
-        problems["display_name"] = "Indiquez le nom affiché."
+        problems["display_name"] = "Indiquez le prénom et le nom (nom affiché)."
     if problem := password_problem(password, email):
         problems["password"] = problem
     problems |= await _check_sites(site_ids, role)
@@ -122,6 +132,8 @@ async def create_user(email: str, display_name: str, role: Role, site_ids: list[
         await user.save().run()
         if site_ids:
             await UserSite.insert(*[UserSite(user=user.id, site=site_id) for site_id in sorted(set(site_ids))]).run()
+        if actor is not None:
+            await audit(actor, Action.create, user.id, site_ids, {"role": role.value})
     return await get_user_row(user.id)
 
 
@@ -163,14 +175,15 @@ async def get_user(caller: Caller, user_id: int) -> dict[str, Any]:
 
 
 async def update_user(caller: Caller, user_id: int, changes: dict[str, Any]) -> dict[str, Any]:
-    """Admin only: display name, role, active flag, sites. Deactivating ends sessions and tokens."""
+    """Display name, role, active flag, sites (the API lets an admin only; `team` says who else may do what).
+    Deactivating ends sessions and tokens. Audited in the same transaction, on the account's old and new sites."""
     current = await get_user(caller, user_id)
     role = Role(changes.get("role", current["role"]))
     site_ids = changes.get("site_ids")
     if site_ids is not None and (problems := await _check_sites(site_ids, role)):
         raise InvalidData(problems)
     if "display_name" in changes and not changes["display_name"].strip():
-        raise InvalidData({"display_name": "Indiquez le nom affiché."})
+        raise InvalidData({"display_name": "Indiquez le prénom et le nom (nom affiché)."})
     values = {key: changes[key] for key in ("display_name", "role", "is_active") if key in changes}
     async with db.write_transaction():
         if values:
@@ -186,5 +199,27 @@ async def update_user(caller: Caller, user_id: int, changes: dict[str, Any]) -> 
                 .where(ApiToken.user == user_id, ApiToken.revoked_at.is_null())
                 .run()
             )
+        changed = sorted(key for key in ("display_name", "role", "is_active", "site_ids") if key in changes)
+        if changed:
+            active = changes.get("is_active", current["is_active"])
+            action = Action.update
+            if active != current["is_active"]:
+                action = Action.reactivate if active else Action.deactivate
+            sites = [*current["site_ids"], *(site_ids or [])]
+            await audit(caller, action, user_id, sites, {"fields": changed, "role": role.value})
     token_cache.forget_all()
+    return await get_user_row(user_id)
+
+
+async def set_password(caller: Caller, user_id: int, password: str) -> dict[str, Any]:
+    """A new password for an account `team` let the caller manage: its browser sessions end (it logs in again
+    with the new one); its API tokens stay. Audited in the same transaction."""
+    current = await get_user(caller, user_id)
+    if problem := password_problem(password, current["email"]):
+        raise InvalidData({"password": problem})
+    password_hash = await hash_password(password)
+    async with db.write_transaction():
+        await User.update({User.password_hash: password_hash}).where(User.id == user_id).run()
+        await Session.delete().where(Session.user == user_id).run()
+        await audit(caller, Action.password_reset, user_id, current["site_ids"], {"role": current["role"]})
     return await get_user_row(user_id)

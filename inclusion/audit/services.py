@@ -23,6 +23,9 @@ class Action(StrEnum):
     revoke = "revoke"
     share = "share"
     unshare = "unshare"
+    deactivate = "deactivate"
+    reactivate = "reactivate"
+    password_reset = "password_reset"
 
 
 ACTION_LABELS = {
@@ -38,6 +41,9 @@ ACTION_LABELS = {
     Action.revoke: "Révocation d'attestation",
     Action.share: "Lien de partage d'un rapport",
     Action.unshare: "Révocation d'un lien de partage",
+    Action.deactivate: "Désactivation d'un compte",
+    Action.reactivate: "Réactivation d'un compte",
+    Action.password_reset: "Réinitialisation d'un mot de passe",
 }
 COLUMNS = (
     AuditEntry.id,

@@ -2,9 +2,18 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import convert
 
+from inclusion import clock
 from inclusion.accounts.guards import PERSONAL, STAFF
-from inclusion.learners import export, lifecycle, services
-from inclusion.learners.schemas import LearnerCreate, LearnerExport, LearnerOut, LearnerPage, LearnerPatch, MergeRequest
+from inclusion.learners import export, glance, lifecycle, services
+from inclusion.learners.schemas import (
+    LearnerCreate,
+    LearnerExport,
+    LearnerListItem,
+    LearnerOut,
+    LearnerPage,
+    LearnerPatch,
+    MergeRequest,
+)
 from inclusion.storage.pagination import DEFAULT_PER_PAGE
 from inclusion.vocabulary import AgeBand, Gender, SocialStatus
 from inclusion.web.params import CurrentCaller, PageNumber, PerPage, Search, page_request, page_response
@@ -14,7 +23,12 @@ class LearnerApi(Controller):
     path = "/learners"
     tags = ["Apprenants"]
 
-    @get("/", summary="Apprenants des sites de l'appelant (recherche, filtres, pages)", opt=PERSONAL)
+    @get(
+        "/",
+        summary="Apprenants des sites de l'appelant (recherche, filtres, pages)",
+        description="Chaque apprenant porte aussi sa dernière activité et sa situation sur le socle.",
+        opt=PERSONAL,
+    )
     async def list_learners(
         self,
         caller: CurrentCaller,
@@ -35,7 +49,8 @@ class LearnerApi(Controller):
         result = await services.list_learners(
             caller, page_request(page, per_page), q, site, filters, include_anonymised
         )
-        return page_response(result, LearnerPage, LearnerOut)
+        await glance.with_glance(result.rows, clock.today())
+        return page_response(result, LearnerPage, LearnerListItem)
 
     @post("/", summary="Créer une fiche apprenant", opt=STAFF)
     async def create_learner(self, caller: CurrentCaller, data: JSONBody[LearnerCreate]) -> LearnerOut:

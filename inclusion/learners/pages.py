@@ -8,6 +8,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
+from inclusion import clock
 from inclusion.accounts.guards import PERSONAL
 from inclusion.activities.services import list_activities
 from inclusion.assessments.chart import progression_chart
@@ -15,7 +16,7 @@ from inclusion.assessments.progression import progression
 from inclusion.certificates.services import list_certificates
 from inclusion.errors import Conflict, InvalidData, NotFound
 from inclusion.learners import export as export_service
-from inclusion.learners import lifecycle, services
+from inclusion.learners import glance, lifecycle, services
 from inclusion.learners.schemas import LearnerCreate, LearnerPatch
 from inclusion.storage.pagination import PageRequest
 from inclusion.vocabulary import AGE_BAND_LABELS, GENDER_LABELS, SOCIAL_STATUS_LABELS
@@ -69,7 +70,17 @@ async def learner_list(
     q: FromQuery[str] = "",
 ) -> Template:
     result = await services.list_learners(caller, PageRequest(page=page_number, per_page=25), q.strip())
-    return page(request, "pages/learners.html", result=result, q=q)
+    today = clock.today()
+    await glance.with_glance(result.rows, today)
+    return page(
+        request,
+        "pages/learners.html",
+        result=result,
+        q=q,
+        today=today,
+        socle_labels=glance.SOCLE_LABELS,
+        ago=glance.ago,
+    )
 
 
 @get("/learners/search", include_in_schema=False, opt=PERSONAL)

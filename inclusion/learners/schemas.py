@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
@@ -92,8 +92,22 @@ class LearnerOut(Struct, kw_only=True):
     updated_at: datetime
 
 
+class LearnerListItem(LearnerOut, kw_only=True):
+    last_activity_on: Annotated[
+        date | None,
+        Meta(description="Jour de la dernière activité suivie (séance, ou atelier où l'apprenant était présent), "
+             "aujourd'hui ou avant ; null s'il n'y en a aucune"),
+    ]  # fmt: skip
+    fragility: Annotated[
+        Literal["fragile", "autonome_socle", "non_evalue"],
+        Meta(description="Socle du référentiel par défaut, dernier niveau de chaque compétence évaluée : "
+             "« fragile » (au moins une sous « autonome »), « autonome_socle » (toutes autonomes) ou "
+             "« non_evalue » (aucune compétence du socle évaluée)"),
+    ]  # fmt: skip
+
+
 class LearnerPage(Struct):
-    items: list[LearnerOut]
+    items: list[LearnerListItem]
     total: int
     page: int
     per_page: int
