@@ -89,7 +89,7 @@ def serve(host: str | None, port: int | None, workers: int | None, no_demo: bool
         await migrations.apply()
         if settings.is_production or no_demo or await demo.has_users():
             return False
-        await demo.seed_demo()
+        await demo.seed_demo(settings.base_url)
         return True
 
     seeded = run(prepare())
@@ -152,7 +152,7 @@ def demo() -> None:
     async def go() -> int:
         await connect(settings)
         await migrations.apply()
-        return await demo_data.seed_demo()
+        return await demo_data.seed_demo(settings.base_url)
 
     added = run(go())
     click.echo(f"Données de démonstration : {added} enregistrement(s) ajouté(s).")
