@@ -317,10 +317,10 @@ def create_token(email: str, name: str) -> None:
 )
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Processus de rendu.")
 def certificates(site: str, since: datetime, by: str, output: Path, workers: int) -> None:
-    from inclusion.certificates.command import issue_batch
+    from inclusion.certificates.command import issue_batch, summary_lines
 
     settings = load_settings()
     summary = run(issue_batch(settings, site, since.date(), by, output, workers, connect))
-    click.echo(f"{summary['issued']} attestation(s) délivrée(s) dans {output}.")
+    click.echo("\n".join(summary_lines(summary, output)))
     for learner_id, reason in summary["refused"]:
         click.echo(f"  fiche {learner_id} : {reason}", err=True)
