@@ -19,6 +19,7 @@ from inclusion.accounts.auth import AuthenticationMiddleware
 from inclusion.accounts.pages import ACCOUNT_PAGES
 from inclusion.accounts.token_cache import TokenCache
 from inclusion.activities.api import ActivityApi, AttendanceApi, export_csv, export_xlsx
+from inclusion.activities.export_pages import EXPORT_PAGES
 from inclusion.activities.pages import ACTIVITY_PAGES
 from inclusion.assessments.api import AssessmentApi, learner_progression
 from inclusion.assessments.pages import ASSESSMENT_PAGES
@@ -89,6 +90,7 @@ PAGES = [
     *LEARNER_PAGES,
     *ASSESSMENT_PAGES,
     *ACTIVITY_PAGES,
+    *EXPORT_PAGES,
     *AUDIT_PAGES,
     *VOUCHER_PAGES,
     *CERTIFICATE_PAGES,
