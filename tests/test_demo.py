@@ -12,7 +12,18 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from inclusion.demo.learners import BUS_COHORT, CARNOT_COHORT, plan_learners
-from inclusion.demo.seed import ADVISER, BUS, BUS_ADVISER, CARNOT, COORDINATOR, DEMO_PASSWORD, FUNDER_ACCOUNT
+from inclusion.demo.seed import (
+    ADVISER,
+    BUS,
+    BUS_ADVISER,
+    CARNOT,
+    COORDINATOR,
+    DEMO_PASSWORD,
+    FUNDER_ACCOUNT,
+    seed_demo,
+)
+from inclusion.storage.tables.accounts import User
+from inclusion.storage.tables.funders import Funder, FunderUser, Grant
 from tests.support.browser import login
 from tests.support.certificates import pdf_text
 from tests.support.clock import paris_today
@@ -361,35 +372,16 @@ def test_demo_has_booklets_and_realistic_redemptions(demo):
         assert all(chain[n][1] == chain[n + 1][0] for n in range(len(chain) - 1))
 
 
-REASSIGN = """
-import asyncio
-from inclusion.storage import db, engines, sql
-from inclusion.settings import Settings
-
-async def main():
-    engine = engines.create_engine(Settings.from_env())
-    db.bind(engine)
-    prefecture = (await sql.fetch("SELECT id FROM funder"))[0]["id"]
-    await sql.fetch("DELETE FROM funder_user")
-    await sql.fetch("DELETE FROM funder_grant")
-    await sql.fetch("DELETE FROM funder WHERE id = {}", prefecture)
-    await sql.fetch("INSERT INTO funder (name, type) VALUES ({}, {})", "Financeur existant", "autre")
-    own = (await sql.fetch("SELECT id FROM funder"))[0]["id"]
-    account = (await sql.fetch("SELECT id FROM app_user WHERE role = {}", "funder"))[0]["id"]
-    await sql.fetch("INSERT INTO funder_user (funder, \\"user\\") VALUES ({}, {})", own, account)
-    await db.close(engine)
-
-asyncio.run(main())
-"""
-
-
-def test_demo_leaves_a_funder_account_that_already_has_a_funder(fresh_database_url, tmp_path):
+async def test_demo_leaves_a_funder_account_that_already_has_a_funder(client):
     """On an older database whose funder account already belongs to a funder, the demo runs and keeps it there."""
-    env = cli_env(fresh_database_url, tmp_path)
-    assert run_cli("demo", env=env).returncode == 0
-    reassign = subprocess.run([sys.executable, "-c", REASSIGN], env=env, capture_output=True, text=True, timeout=120)
-    assert reassign.returncode == 0, reassign.stderr
-    again = run_cli("demo", env=env)
-    assert again.returncode == 0, again.stderr
-    listing = run_cli("demo", env=env)
-    assert listing.returncode == 0 and "0 enregistrement(s) ajouté(s)" in listing.stdout
+    assert await seed_demo() > 2000
+    account = await User.select(User.id).where(User.email == FUNDER_ACCOUNT).first()
+    await FunderUser.delete(force=True)
+    await Grant.delete(force=True)
+    await Funder.delete(force=True)
+    own = Funder(name="Financeur existant", type="autre")
+    await own.save()
+    await FunderUser.insert(FunderUser(funder=own.id, user=account["id"]))
+    assert await seed_demo() == 2  # the prefecture and its grant, without the account
+    assert await seed_demo() == 0
+    assert await FunderUser.select(FunderUser.funder).where(FunderUser.user == account["id"]) == [{"funder": own.id}]

@@ -11,8 +11,8 @@ import msgspec
 from inclusion.clock import now
 from inclusion.demo.agenda import PlannedActivity
 from inclusion.demo.calendar import holiday, local
-from inclusion.demo.learners import CHUNK, PlannedLearner
-from inclusion.storage.tables.activities import Activity, ActivityParticipant, ActivityTopic, SiteDay
+from inclusion.demo.learners import PlannedLearner, insert_rows
+from inclusion.storage.tables.activities import Activity
 
 ATTENDANCE_WEEKS = 13  # the site has counted its visitors for a quarter
 
@@ -42,46 +42,32 @@ def _ends(activity: PlannedActivity) -> time:
     return time(min(23, minutes // 60), minutes % 60)
 
 
-def _row(site_id: int, adviser_id: int | None, activity: PlannedActivity, learner_ids: dict[str, int]) -> Activity:
+COLUMNS = (
+    "site", "type", "date", "start_time", "duration_minutes", "place", "device", "adviser", "note", "learner",
+    "person_age_band", "person_gender", "person_status", "autonomy", "referral_type", "referral_name",
+    "referral_note", "title", "level", "anonymous_count", "anonymous_breakdown", "series", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _row(site_id: int, adviser_id: int | None, activity: PlannedActivity, learner_ids: dict[str, int]) -> tuple:
     person = activity.person or {}
     referral = activity.referral or (None, "", "")
     written = local(activity.day, _ends(activity), now())
-    return Activity(
-        site=site_id,
-        type=activity.type,
-        date=activity.day,
-        start_time=activity.start,
-        duration_minutes=activity.minutes,
-        place=activity.place,
-        device=activity.device,
-        adviser=adviser_id,
-        note=activity.note,
-        learner=learner_ids[activity.learner] if activity.learner else None,
-        person_age_band=person.get("age_band"),
-        person_gender=person.get("gender"),
-        person_status=person.get("social_status"),
-        autonomy=activity.autonomy,
-        referral_type=referral[0],
-        referral_name=referral[1],
-        referral_note=referral[2],
-        title=activity.title,
-        level=activity.level,
-        anonymous_count=len(activity.anonymous),
-        anonymous_breakdown=_breakdown(activity.anonymous),
-        series=activity.series,
-        created_at=written,
-        updated_at=written,
-    )
+    learner = learner_ids[activity.learner] if activity.learner else None
+    return (
+        site_id, activity.type, activity.day, activity.start, activity.minutes, activity.place, activity.device,
+        adviser_id, activity.note, learner, person.get("age_band"), person.get("gender"), person.get("social_status"),
+        activity.autonomy, *referral, activity.title, activity.level, len(activity.anonymous),
+        _breakdown(activity.anonymous), activity.series, written, written,
+    )  # fmt: skip
 
 
 async def insert_activities(
     site_id: int, adviser_id: int | None, planned: list[PlannedActivity], learner_ids: dict[str, int]
 ) -> int:
     """Add the planned activities, then their topics and participants; return how many activities."""
-    rows = [_row(site_id, adviser_id, activity, learner_ids) for activity in planned]
     before = await Activity.select(Activity.id).order_by(Activity.id, ascending=False).first().run()
-    for start in range(0, len(rows), CHUNK):
-        await Activity.insert(*rows[start : start + CHUNK]).run()
+    await insert_rows("activity", COLUMNS, [_row(site_id, adviser_id, activity, learner_ids) for activity in planned])
     written = await Activity.select(Activity.id, Activity.date, Activity.start_time).where(
         Activity.site == site_id, Activity.id > (before["id"] if before else 0)
     )
@@ -89,16 +75,12 @@ async def insert_activities(
     topics, participants = [], []
     for activity in planned:
         activity_id = ids[(activity.day, activity.start.strftime("%H:%M"))]
-        topics += [ActivityTopic(activity=activity_id, kind="digital", topic=topic) for topic in activity.digital]
-        topics += [ActivityTopic(activity=activity_id, kind="admin", topic=topic) for topic in activity.admin]
-        participants += [
-            ActivityParticipant(activity=activity_id, learner=learner_ids[key], present=present)
-            for key, present in activity.participants
-        ]
-    for table, children in ((ActivityTopic, topics), (ActivityParticipant, participants)):
-        for start in range(0, len(children), CHUNK):
-            await table.insert(*children[start : start + CHUNK]).run()
-    return len(rows)
+        topics += [(activity_id, "digital", topic) for topic in activity.digital]
+        topics += [(activity_id, "admin", topic) for topic in activity.admin]
+        participants += [(activity_id, learner_ids[key], present) for key, present in activity.participants]
+    await insert_rows("activity_topic", ("activity", "kind", "topic"), topics)
+    await insert_rows("activity_participant", ("activity", "learner", "present"), participants)
+    return len(planned)
 
 
 def plan_attendance(
@@ -126,6 +108,6 @@ def plan_attendance(
 
 
 async def insert_attendance(site_id: int, days: list[dict]) -> int:
-    if days:
-        await SiteDay.insert(*[SiteDay(site=site_id, **values) for values in days]).run()
+    rows = [(site_id, day["day"], day["open"], day["visitors"], day["note"]) for day in days]
+    await insert_rows("site_day", ("site", "day", "open", "visitors", "note"), rows)
     return len(days)

@@ -16,8 +16,9 @@ from inclusion.storage.tables.assessments import Assessment
 from inclusion.storage.tables.certificates import Certificate
 from inclusion.storage.tables.learners import Learner
 
-CYCLE_CERTIFICATES = 3  # at most, among the consenting participants of the last series
-FINAL_CERTIFICATES = 2  # the latest learners who reached a final assessment
+CERTIFICATES = 4  # each costs a PDF rendering at first start
+CYCLE_CERTIFICATES = 2  # at most, among the consenting participants of the last series; the latest learners who
+# reached a final assessment make up the rest
 
 
 async def _last_series(site_id: int) -> tuple[list[int], date, date] | None:
@@ -57,11 +58,11 @@ async def _requests(site_id: int) -> list[CertificateCreate]:
         await Assessment.select(Assessment.learner, Assessment.assessed_on, Assessment.learner.first_visit_on)
         .where(Assessment.site == site_id, Assessment.kind == "final", Assessment.learner.consent_certificate.eq(True))
         .order_by(Assessment.assessed_on, ascending=False)
-        .limit(FINAL_CERTIFICATES + len(requests))
+        .limit(CERTIFICATES)
         .run()
     )
     chosen = {request.learner_id for request in requests}
-    for final in [row for row in finals if row["learner"] not in chosen][:FINAL_CERTIFICATES]:
+    for final in [row for row in finals if row["learner"] not in chosen][: CERTIFICATES - len(requests)]:
         start, end = final["learner.first_visit_on"], final["assessed_on"]
         requests.append(CertificateCreate(learner_id=final["learner"], period_start=start, period_end=end))
     return requests

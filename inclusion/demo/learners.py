@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any
 
-from piccolo.table import Table
-
 from inclusion.clock import now
 from inclusion.demo.calendar import local, open_on_or_before
 from inclusion.demo.catalogue import BUS_STOPS
 from inclusion.frameworks.builtin import AUTONOMOUS_LEVEL
 from inclusion.learners.names import name_key, search_key
-from inclusion.storage.tables.assessments import Assessment, AssessmentLevel
+from inclusion.storage import sql
+from inclusion.storage.tables.assessments import Assessment
 from inclusion.storage.tables.frameworks import Competence, FrameworkVersion
 from inclusion.storage.tables.learners import Learner
 from inclusion.vocabulary import age_band_for
@@ -58,7 +57,7 @@ NOTES = (
     "Prise de rendez-vous médicaux en ligne : objectif prioritaire.",
     "Préfère les créneaux du mardi matin.",
 )
-CHUNK = 500  # rows per INSERT, well under the bound-parameter limits of SQLite and asyncpg
+MOST_VALUES = 10_000  # values bound to one INSERT, well under the limits of SQLite (32,766) and asyncpg (32,767)
 
 
 @dataclass(frozen=True)
@@ -209,9 +208,12 @@ def plan_learners(today: date, cohort: Cohort = CARNOT_COHORT, taken: set | None
     return planned
 
 
-async def _insert(table: type[Table], rows: list[Table]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        await table.insert(*rows[start : start + CHUNK]).run()
+async def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Many rows in few INSERTs of hand SQL: building thousands of Piccolo rows cost more than writing them."""
+    size = max(1, MOST_VALUES // len(columns))
+    for start in range(0, len(rows), size):
+        statement, args = sql.insert_many_statement(table, columns, rows[start : start + size])
+        await sql.fetch(statement, *args)
 
 
 async def framework_competences() -> tuple[int, dict[str, int]] | None:
@@ -230,17 +232,19 @@ async def framework_competences() -> tuple[int, dict[str, int]] | None:
 
 async def insert_learners(site_id: int, adviser_id: int | None, planned: list[PlannedLearner]) -> dict[str, int]:
     """Add the planned learners and their assessments; return the learners' ids by name key."""
-    framework = await framework_competences()
     until = now()
-    await _insert(
-        Learner,
+    names = tuple(planned[0].values)
+    columns = ("site", "created_by", "created_at", "updated_at", *names)
+    await insert_rows(
+        "learner",
+        columns,
         [
-            Learner(
-                site=site_id,
-                created_by=adviser_id,
-                created_at=local(p.values["first_visit_on"], time(9), until),
-                updated_at=local(p.values["last_contact_on"], time(17), until),
-                **p.values,
+            (
+                site_id,
+                adviser_id,
+                local(p.values["first_visit_on"], time(9), until),
+                local(p.values["last_contact_on"], time(17), until),
+                *(p.values[name] for name in names),
             )
             for p in planned
         ],
@@ -249,24 +253,17 @@ async def insert_learners(site_id: int, adviser_id: int | None, planned: list[Pl
         row["name_key"]: row["id"]
         for row in await Learner.select(Learner.id, Learner.name_key).where(Learner.site == site_id).run()
     }
+    framework = await framework_competences()
     if framework is None:
         return learner_ids
     version, competence_ids = framework
-    assessments = [
-        Assessment(
-            learner=learner_ids[p.values["name_key"]],
-            site=site_id,
-            version=version,
-            assessed_on=day,
-            kind=kind,
-            assessor=adviser_id,
-            note="",
-            created_at=local(day, time(11), until),
-        )
+    columns = ("learner", "site", "version", "assessed_on", "kind", "assessor", "created_at")
+    rows = [
+        (learner_ids[p.values["name_key"]], site_id, version, day, kind, adviser_id, local(day, time(11), until))
         for p in planned
         for day, kind, _ in p.assessments
     ]
-    await _insert(Assessment, assessments)
+    await insert_rows("assessment", columns, rows)
     assessment_ids = {
         (row["learner"], row["assessed_on"]): row["id"]
         for row in await Assessment.select(Assessment.id, Assessment.learner, Assessment.assessed_on)
@@ -274,14 +271,10 @@ async def insert_learners(site_id: int, adviser_id: int | None, planned: list[Pl
         .run()
     }
     levels = [
-        AssessmentLevel(
-            assessment=assessment_ids[(learner_ids[p.values["name_key"]], day)],
-            competence=competence_ids[code],
-            level=level,
-        )
+        (assessment_ids[(learner_ids[p.values["name_key"]], day)], competence_ids[code], level)
         for p in planned
         for day, _, by_code in p.assessments
         for code, level in by_code.items()
     ]
-    await _insert(AssessmentLevel, levels)
+    await insert_rows("assessment_level", ("assessment", "competence", "level"), levels)
     return learner_ids
