@@ -70,7 +70,7 @@ def _levels_on(learner: PlannedLearner, day: date) -> dict[str, int]:
 
 
 def _active(learner: PlannedLearner, day: date) -> bool:
-    return learner.values["first_visit_on"] <= day <= (learner.until or learner.values["last_contact_on"])
+    return learner.values["first_visit_on"] <= day <= learner.until
 
 
 class Planner:
@@ -79,6 +79,7 @@ class Planner:
         self.rng = random.Random(agenda.seed)
         self.first = today - timedelta(days=history_days)
         self.taken: dict[date, list[tuple[int, int]]] = defaultdict(list)  # busy minutes per day
+        self.by_key = {learner.values["name_key"]: learner for learner in learners}
 
     def weekdays_of(self, learner: PlannedLearner) -> tuple[int, ...]:
         stop = self.agenda.stops.get(learner.values["insee_code"])
@@ -131,12 +132,6 @@ class Planner:
             )  # fmt: skip
         return planned
 
-    @property
-    def by_key(self) -> dict[str, PlannedLearner]:
-        if not hasattr(self, "_by_key"):
-            self._by_key = {learner.values["name_key"]: learner for learner in self.learners}
-        return self._by_key
-
     def pick(self, workshop: Workshop, day: date, until: date, least: int, most: int) -> list[str]:
         """Learners at the site on `day` and still coming on `until`, those who need the workshop's competence
         first; as many as the room holds."""
@@ -164,7 +159,7 @@ class Planner:
             for day in contacts:
                 wanted[day].append((0, learner))
             day = learner.values["first_visit_on"]
-            while (day := day + timedelta(days=self.rng.randint(*self.agenda.follow_up))) <= (learner.until or day):
+            while (day := day + timedelta(days=self.rng.randint(*self.agenda.follow_up))) <= learner.until:
                 snapped = open_on_or_before(day, self.weekdays_of(learner))
                 if snapped not in contacts and snapped > learner.values["first_visit_on"]:
                     contacts.add(snapped)
@@ -218,7 +213,7 @@ class Planner:
             self.demarche(activity)
         elif self.rng.random() < 0.08:
             activity.note = self.rng.choice(SESSION_NOTES)
-        span = max(1, ((learner.until or day) - learner.values["first_visit_on"]).days)
+        span = max(1, (learner.until - learner.values["first_visit_on"]).days)
         progress = ((day - learner.values["first_visit_on"]).days / span) + (0.4 if learner.profile == "socle" else 0)
         activity.autonomy = self.rng.choices(
             ("entierement_accompagne", "partiellement_autonome", "autonome"),

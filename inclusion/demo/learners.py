@@ -82,7 +82,7 @@ class PlannedLearner:
     values: dict[str, Any]
     assessments: list[tuple[date, str, dict[str, int]]] = field(default_factory=list)
     profile: str = "progresse"
-    until: date | None = None  # the last day they are expected at the site (sessions, workshops)
+    until: date = date.min  # the last day they come to the site (sessions, workshops); planned with the rest
 
 
 def _status(age: int, draw: float) -> str:
@@ -166,9 +166,9 @@ def plan_learners(today: date, cohort: Cohort = CARNOT_COHORT, taken: set | None
         insee_code = own.choices([code for code, _ in cohort.communes], [weight for _, weight in cohort.communes])[0]
         weekdays = (BUS_STOPS[insee_code][0],) if cohort.stops else cohort.weekdays
         first_visit = open_on_or_before(today - timedelta(days=first_visit_ago), weekdays)
-        days = [open_on_or_before(first_visit + timedelta(days=offset), weekdays) for offset in offsets]
-        ongoing = days[-1] >= today  # assessments still to come are left out: this learner is in the middle
-        days = [day for day in days if day < today]
+        kept = [offset for offset in offsets if offset < first_visit_ago]  # the rest would come after today
+        ongoing = len(kept) < len(offsets)  # this learner is in the middle of their path
+        days = [open_on_or_before(first_visit + timedelta(days=offset), weekdays) for offset in kept]
         age = today.year - birth_year
         status = _status(age, own.random())
         skipped = own.choice(SOCLE) if own.random() < 0.25 else ""  # at most one socle competence left out
