@@ -181,7 +181,8 @@ def test_a_second_run_adds_nothing(demo):
     again = run_cli("demo", env=demo["env"])
     assert again.returncode == 0, again.stderr
     first = int(demo["output"].split(" : ")[1].split(" ")[0])
-    assert first > 2000 and "Données de démonstration : 0 enregistrement(s) ajouté(s)." in again.stdout
+    assert first > 2000 and "coordination@demo.inclusion.test" in demo["output"]
+    assert "Données de démonstration : 0 enregistrement(s) ajouté(s)." in again.stdout
     after = dump(demo["env"])
     assert {name: len(rows) for name, rows in after.items() if isinstance(rows, list)} == {
         name: len(rows) for name, rows in demo["data"].items() if isinstance(rows, list)
