@@ -89,13 +89,15 @@ class Progress:
             self.bar.__enter__()
         self.last_time, self.last_tenth = clock(), 0
 
+    @property
+    def tenth(self) -> int:
+        return self.done * 10 // self.total if self.total else 10
+
     def update(self, count: int = 1) -> None:
         self.done += count
         if self.bar is not None:
             self.bar.update(count)
-            return
-        tenth = self.done * 10 // self.total if self.total else 10
-        if tenth > self.last_tenth or self.clock() - self.last_time >= self.interval or self.done == self.total:
+        elif self.tenth > self.last_tenth or self.clock() - self.last_time >= self.interval or self.done == self.total:
             self.line()
 
     def tick(self) -> None:
@@ -112,7 +114,7 @@ class Progress:
         percent = self.done * 100 // self.total if self.total else 100
         self.stream.write(f"Attestations : {self.done}/{self.total} ({percent} %)\n")
         self.stream.flush()
-        self.last_time, self.last_tenth = self.clock(), self.done * 10 // self.total if self.total else 10
+        self.last_time, self.last_tenth = self.clock(), self.tenth
 
     def close(self) -> None:
         if self.bar is not None:
