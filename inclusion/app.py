@@ -20,6 +20,7 @@ from inclusion.accounts.pages import ACCOUNT_PAGES
 from inclusion.accounts.team_pages import TEAM_PAGES
 from inclusion.accounts.token_cache import TokenCache
 from inclusion.activities.api import ActivityApi, AttendanceApi, export_csv, export_xlsx
+from inclusion.activities.export_pages import EXPORT_PAGES
 from inclusion.activities.pages import ACTIVITY_PAGES
 from inclusion.assessments.api import AssessmentApi, learner_progression
 from inclusion.assessments.pages import ASSESSMENT_PAGES
@@ -93,6 +94,7 @@ PAGES = [
     *LEARNER_PAGES,
     *ASSESSMENT_PAGES,
     *ACTIVITY_PAGES,
+    *EXPORT_PAGES,
     *AUDIT_PAGES,
     *VOUCHER_PAGES,
     *CERTIFICATE_PAGES,

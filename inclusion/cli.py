@@ -96,7 +96,7 @@ def serve(host: str | None, port: int | None, workers: int | None, no_demo: bool
         await migrations.apply()
         if settings.is_production or no_demo or await demo.has_users():
             return False
-        await demo.seed_demo()
+        await demo.seed_demo(settings.base_url)
         return True
 
     seeded = run(prepare())
@@ -159,7 +159,7 @@ def demo() -> None:
     async def go() -> int:
         await connect(settings)
         await migrations.apply()
-        return await demo_data.seed_demo()
+        return await demo_data.seed_demo(settings.base_url)
 
     added = run(go())
     click.echo(f"Données de démonstration : {added} enregistrement(s) ajouté(s).")
@@ -349,10 +349,10 @@ def create_token(email: str, name: str, expires: str | None) -> None:
 )
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Processus de rendu.")
 def certificates(site: str, since: datetime, by: str, output: Path, workers: int) -> None:
-    from inclusion.certificates.command import issue_batch
+    from inclusion.certificates.command import issue_batch, summary_lines
 
     settings = load_settings()
     summary = run(issue_batch(settings, site, since.date(), by, output, workers, connect))
-    click.echo(f"{summary['issued']} attestation(s) délivrée(s) dans {output}.")
+    click.echo("\n".join(summary_lines(summary, output)))
     for learner_id, reason in summary["refused"]:
         click.echo(f"  fiche {learner_id} : {reason}", err=True)

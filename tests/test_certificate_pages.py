@@ -48,6 +48,27 @@ async def test_the_issue_form_explains_refusals(client, make):
     assert await Certificate.count() == 0
 
 
+async def test_a_period_without_activity_asks_for_confirmation(client, make):
+    """For a period with assessments but no session nor workshop, the form comes back with a warning and a
+    « Délivrer quand même » button for that period; nothing is issued until it is pressed."""
+    setup = await typical_learner(client, make)
+    token = await logged_in(client, await make.user("adviser", setup["site"]))
+    url = f"/learners/{setup['learner']}/certificates/new"
+    start, end = (TODAY - timedelta(days=70)).isoformat(), (TODAY - timedelta(days=50)).isoformat()  # assessed only
+    warned = await client.post(url, data={"csrf_token": token, "period_start": start, "period_end": end})
+    assert warned.status_code == 409 and "Aucune séance ni aucun atelier suivi" in warned.text
+    confirm = warned.text[warned.text.index('class="notice warning"') :]
+    confirm = confirm[: confirm.index("</form>")]
+    assert f'name="period_start" value="{start}"' in confirm and f'name="period_end" value="{end}"' in confirm
+    assert 'name="force" value="1"' in confirm and "Délivrer quand même" in confirm
+    assert await Certificate.count() == 0
+    data = {"csrf_token": token, "period_start": start, "period_end": end, "force": "1"}
+    issued = await client.post(url, data=data)
+    assert issued.status_code == 303 and "certified=" in issued.headers["location"]
+    [certificate] = await Certificate.select(Certificate.period_start, Certificate.period_end)
+    assert (certificate["period_start"].isoformat(), certificate["period_end"].isoformat()) == (start, end)
+
+
 async def test_a_coordinator_revokes_after_confirming_with_a_reason(client, make):
     """The revoke page asks for a reason; without one it says so; with one the file shows the certificate revoked."""
     setup = await typical_learner(client, make)

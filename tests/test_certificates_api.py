@@ -195,3 +195,38 @@ async def test_export_lists_certificates_and_erasure_removes_the_name(client, ma
     detail = (await client.get(f"/api/v1/certificates/{certificate['id']}", headers=setup["headers"])).json()
     assert detail["status"] == "revoked" and detail["snapshot"]["learner"]["last_name"] == ""
     assert "Durand" not in str(detail)
+
+
+async def test_a_period_without_activity_needs_force(client, make):
+    """A period with assessments but no session nor workshop is refused (409, detail on « force ») and writes
+    nothing; the same request with force: true issues a certificate of 0 hours."""
+    setup = await typical_learner(client, make)
+    assessed_only = await make.learner(
+        setup["site"], "Paul", "Évalué", consent_certificate=True, first_visit_on=TODAY - timedelta(days=40)
+    )
+    await make.assessment(assessed_only, {"navigation": 1, "courriel": 2}, assessed_on=TODAY - timedelta(days=30))
+    body = {"learner_id": assessed_only}
+    refused = await client.post("/api/v1/certificates", json=body, headers=setup["headers"])
+    assert refused.status_code == 409
+    answer = refused.json()
+    assert "Aucune séance ni aucun atelier suivi" in answer["message"] and "0 heure" in answer["message"]
+    assert [detail["field"] for detail in answer["details"]] == ["force"]
+    assert await Certificate.count() == 0 and await AuditEntry.count().where(AuditEntry.action == "certify") == 0
+    forced = await client.post("/api/v1/certificates", json={**body, "force": True}, headers=setup["headers"])
+    assert forced.status_code == 201, forced.text
+    detail = (await client.get(f"/api/v1/certificates/{forced.json()['id']}", headers=setup["headers"])).json()
+    assert detail["snapshot"]["totals"]["minutes"] == 0 and detail["snapshot"]["competences"]
+    usual = await client.post("/api/v1/certificates", json={"learner_id": setup["learner"]}, headers=setup["headers"])
+    assert usual.status_code == 201  # with activities in the period, no confirmation is asked
+
+
+async def test_the_openapi_document_describes_force_and_its_refusal(client):
+    """The issue operation documents the « force » field and its 409 answer, in French."""
+    document = (await client.get("/schema/openapi.json")).json()
+    operation = document["paths"]["/api/v1/certificates"]["post"]
+    assert "force" in operation["responses"]["409"]["description"]
+    schema = document["components"]["schemas"]["CertificateCreate"]
+    assert (
+        schema["properties"]["force"]["type"] == "boolean"
+        and "aucune séance" in schema["properties"]["force"]["description"]
+    )

@@ -20,17 +20,6 @@ def test_migrate_check_tells_when_migrations_are_missing(fresh_database_url, tmp
     assert "Base à jour" in after.stdout
 
 
-def test_demo_twice_changes_nothing(fresh_database_url, tmp_path):
-    """The demo command adds its records once; the second run adds none."""
-    env = cli_env(fresh_database_url, tmp_path)
-    first = run_cli("demo", env=env)
-    assert first.returncode == 0, first.stderr
-    assert "635 enregistrement(s) ajouté(s)" in first.stdout
-    assert "coordination@demo.inclusion.test" in first.stdout
-    second = run_cli("demo", env=env)
-    assert "0 enregistrement(s) ajouté(s)" in second.stdout
-
-
 def test_demo_is_refused_in_production(fresh_database_url, tmp_path):
     """Known demo passwords never reach a production database."""
     production = {"INCLUSION_SECRET_KEY": "k" * 40, "INCLUSION_PUBLIC_BASE_URL": "https://inclusion.example.fr"}

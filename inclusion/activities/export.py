@@ -1,25 +1,33 @@
-"""Activity exports in the national activity model's columns: CSV and XLSX, read in batches, never whole."""
+"""Activity exports in the national activity model's columns: CSV and XLSX, read in batches, never whole; and what
+the export page asks (a period, a site, a format) checked field by field, with the file's name."""
 
 from __future__ import annotations
 
 import asyncio
+import calendar
 import csv
 import io
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import AsyncIterator
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from inclusion.activities.services import COLUMNS, activity_clauses, with_links
 from inclusion.documents.spreadsheets import safe_row
 from inclusion.documents.spreadsheets import workbook as new_workbook
+from inclusion.errors import InvalidData
 from inclusion.scoping import Caller
 from inclusion.storage.tables.activities import Activity, ActivityParticipant
 from inclusion.storage.tables.learners import Learner
 from inclusion.vocabulary import AgeBand, Gender, SocialStatus
 
 BATCH = 500
+MAX_WIDTH = 60  # characters: a long note or title wraps its column at this width
 BANDS = [("age", band) for band in AgeBand] + [("genre", g) for g in Gender] + [("statut", s) for s in SocialStatus]
 HEADER = [
     "id", "type", "date", "heure_debut", "duree_minutes", "lieu", "thematiques", "demarches", "materiel",
@@ -84,13 +92,13 @@ async def _with_bands(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def cells(row: dict[str, Any]) -> list[Any]:
-    """One activity as the export's cells (dates as dd/mm/yyyy, lists joined)."""
+    """One activity as the export's cells (the date a `date`: dd/mm/yyyy text in CSV, a date cell in XLSX)."""
     present = sum(1 for p in row["participants"] if p["present"])
     absent = len(row["participants"]) - present
     named = present + (1 if row["type"] == "individuel" else 0)
     referral = row["referral"] or {}
     return [
-        row["id"], row["type"], row["date"].strftime("%d/%m/%Y"), row["start_time"] or "", row["duration_minutes"],
+        row["id"], row["type"], row["date"], row["start_time"] or "", row["duration_minutes"],
         row["place"], ", ".join(row["digital_topics"]), ", ".join(row["admin_topics"]), row["device"] or "",
         row["autonomy"] or "", referral.get("type") or "", referral.get("name") or "", row["title"], row["level"] or "",
         present, absent, row["anonymous_count"], named + row["anonymous_count"],
@@ -116,26 +124,126 @@ async def _csv_stream(first: list[dict[str, Any]] | None, pending: AsyncIterator
 
 def _csv_text(lines) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(safe_row(line) for line in lines)
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerows(
+        safe_row(f"{value:%d/%m/%Y}" if isinstance(value, date) else value for value in line) for line in lines
+    )
     return buffer.getvalue()
 
 
+def _width(value: Any) -> int:
+    return 10 if isinstance(value, date) else len(str(value))
+
+
 async def xlsx_file(caller: Caller, filters: dict[str, Any]) -> str:
-    """Write the XLSX to a temporary file row by row (constant memory); return its path, to stream then delete."""
+    """Write the XLSX to a temporary file row by row (constant memory); return its path, to stream then delete.
+    Dates are date cells shown dd/mm/yyyy, the header row stays in view, each column is as wide as its content."""
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
-    workbook = new_workbook(path, constant_memory=True, tmpdir=tempfile.gettempdir())
+    workbook = new_workbook(path, constant_memory=True, tmpdir=tempfile.gettempdir(), default_date_format="dd/mm/yyyy")
     sheet = workbook.add_worksheet("Activités")
     sheet.write_row(0, 0, HEADER, workbook.add_format({"bold": True}))
+    sheet.freeze_panes(1, 0)
+    widths = [len(name) for name in HEADER]
     line = 1
     try:
         async for rows in batches(caller, filters):
             for row in rows:
-                sheet.write_row(line, 0, safe_row(cells(row)))
+                values = safe_row(cells(row))
+                sheet.write_row(line, 0, values)
+                widths = [max(width, _width(value)) for width, value in zip(widths, values, strict=True)]
                 line += 1
     except BaseException:  # a refused filter: no temporary file left open nor behind
         await asyncio.to_thread(workbook.close)
         os.remove(path)
         raise
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, min(width, MAX_WIDTH) + 2)
     await asyncio.to_thread(workbook.close)
     return path
+
+
+MAX_DAYS = 366
+FORMATS = ("xlsx", "csv")
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """A checked export: its period, its site (None: all the caller's sites) and its format."""
+
+    start: date
+    end: date
+    site: dict[str, Any] | None
+    format: str
+
+    @property
+    def filters(self) -> dict[str, Any]:
+        return {"date_from": self.start, "date_to": self.end, "site": self.site["id"] if self.site else None}
+
+
+def this_month(today: date) -> tuple[date, date]:
+    return today.replace(day=1), today.replace(day=calendar.monthrange(today.year, today.month)[1])
+
+
+def _day(raw: str) -> date:
+    """A day typed as AAAA-MM-JJ (a date field) or JJ/MM/AAAA (typed by hand); ValueError otherwise."""
+    if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", raw):
+        return datetime.strptime(raw, "%d/%m/%Y").date()
+    return date.fromisoformat(raw)
+
+
+def export_request(values: dict[str, str], sites: list[dict[str, Any]]) -> ExportRequest:
+    """The export asked by the page's fields; InvalidData with a French message per wrong field."""
+    found: dict[str, str] = {}
+    days: dict[str, date] = {}
+    for field, what in (("date_from", "de début"), ("date_to", "de fin")):
+        if not (raw := values.get(field, "").strip()):
+            found[field] = f"Indiquez la date {what}."
+            continue
+        try:
+            days[field] = _day(raw)
+        except ValueError:
+            found[field] = f"Date {what} invalide : « {raw[:20]} ». Indiquez-la sous la forme JJ/MM/AAAA."
+    if len(days) == 2 and days["date_to"] < days["date_from"]:
+        found["date_to"] = "La fin de la période doit être le jour de son début ou après."
+    elif len(days) == 2 and (days["date_to"] - days["date_from"]).days >= MAX_DAYS:
+        found["date_to"] = f"La période dépasse {MAX_DAYS} jours : exportez une année au plus à la fois."
+    site = None
+    if raw := values.get("site", "").strip():
+        site = next((choice for choice in sites if str(choice["id"]) == raw), None)
+        if site is None:
+            found["site"] = "Choisissez un de vos sites dans la liste."
+    if values.get("format", "") not in FORMATS:
+        found["format"] = "Choisissez le format du fichier : XLSX ou CSV."
+    if found:
+        raise InvalidData(found)
+    return ExportRequest(days["date_from"], days["date_to"], site, values["format"])
+
+
+def _slug(text: str, ascii_only: bool) -> str:
+    """A file-name part: the site's short name (before « — » or a comma), lower case, words joined by dashes."""
+    short = re.split(r"\s[—–-]\s|,", text, maxsplit=1)[0]
+    if ascii_only:
+        short = unicodedata.normalize("NFKD", short).encode("ascii", "ignore").decode()
+    return re.sub(r"[^\w]+", "-", short.lower(), flags=re.ASCII if ascii_only else 0).strip("-_") or "site"
+
+
+def file_names(request: ExportRequest, sites: list[dict[str, Any]]) -> tuple[str, str]:
+    """The download's name, in ASCII and in UTF-8: « activites-espace-carnot-2026-12.xlsx », or with the two days
+    (« …-2026-11-01-au-2026-11-15… ») for a period that is not one whole month."""
+    site = request.site or (sites[0] if len(sites) == 1 else None)
+    first, last = this_month(request.start)
+    if (request.start, request.end) == (first, last):
+        period = f"{request.start:%Y-%m}"
+    else:
+        period = f"{request.start.isoformat()}-au-{request.end.isoformat()}"
+    names = []
+    for ascii_only in (True, False):
+        where = _slug(site["name"], ascii_only) if site else "tous-les-sites"
+        names.append(f"{'activites' if ascii_only else 'activités'}-{where}-{period}.{request.format}")
+    return names[0], names[1]
+
+
+def content_disposition(ascii_name: str, utf8_name: str) -> str:
+    """An attachment named in ASCII for every client, and in UTF-8 (RFC 6266) for those that read it."""
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(utf8_name)}"

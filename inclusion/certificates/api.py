@@ -1,4 +1,5 @@
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import convert
 
@@ -14,9 +15,16 @@ from inclusion.certificates.schemas import (
 from inclusion.errors import NotFound
 from inclusion.scoping import Role
 from inclusion.storage.pagination import DEFAULT_PER_PAGE
+from inclusion.web.errors import ErrorBody
 from inclusion.web.params import CurrentCaller, PageNumber, PerPage, page_request, page_response
 
 REVOKERS = {"personal_data": True, "roles": {Role.admin, Role.coordinator}}
+REFUSED = ResponseSpec(
+    data_container=ErrorBody,
+    description="Délivrance refusée : pas d'accord de la personne, fiche anonymisée, rien à attester, ou aucune séance "
+    "ni aucun atelier sur la période (détail sur le champ « force » : renvoyer avec force: true pour confirmer)",
+    generate_examples=False,
+)
 
 
 def pdf_response(certificate: dict, document: bytes, attachment: bool = False) -> Response[bytes]:
@@ -47,7 +55,12 @@ class CertificateApi(Controller):
         result = await services.list_certificates(caller, page_request(page, per_page), learner, site)
         return page_response(result, CertificatePage, CertificateOut)
 
-    @post("/", summary="Délivrer une attestation de progression (PDF figé, code de vérification)", opt=STAFF)
+    @post(
+        "/",
+        summary="Délivrer une attestation de progression (PDF figé, code de vérification)",
+        opt=STAFF,
+        responses={409: REFUSED},
+    )
     async def issue(self, request: Request, caller: CurrentCaller, data: JSONBody[CertificateCreate]) -> CertificateOut:
         base_url = request.app.state.settings.base_url
         return convert(await services.issue(caller, data, base_url), CertificateOut)

@@ -106,33 +106,39 @@ async def cycle(caller: Caller, activity_id: int) -> dict[str, Any]:
     }
 
 
-async def _existing(learner_id: int, start: date, end: date) -> tuple[int, bytes] | None:
-    """A valid certificate already issued for exactly this learner and period, and its PDF."""
-    row = await (
-        Certificate.select(Certificate.id)
+async def covering(learner_ids: list[int], start: date, end: date) -> dict[int, int]:
+    """For each of these learners who holds one, a valid certificate whose period covers `start` to `end` (the
+    latest issued): a batch gives them that one again rather than a second."""
+    if not learner_ids:
+        return {}
+    rows = await (
+        Certificate.select(Certificate.id, Certificate.learner)
         .where(
-            Certificate.learner == learner_id,
-            Certificate.period_start == start,
-            Certificate.period_end == end,
+            Certificate.learner.is_in(learner_ids),
+            Certificate.period_start <= start,
+            Certificate.period_end >= end,
             Certificate.revoked_at.is_null(),
         )
-        .order_by(Certificate.id, ascending=False)
-        .first()
+        .order_by(Certificate.id)
         .run()
     )
-    if row is None:
-        return None
-    stored = await CertificateFile.select(CertificateFile.pdf).where(CertificateFile.certificate == row["id"])
-    return (row["id"], bytes(stored[0]["pdf"])) if stored else None
+    return {row["learner"]: row["id"] for row in rows}
+
+
+async def stored_pdf(certificate_id: int) -> bytes | None:
+    """The PDF of an issued certificate (none once its learner's data were erased)."""
+    stored = await CertificateFile.select(CertificateFile.pdf).where(CertificateFile.certificate == certificate_id)
+    return bytes(stored[0]["pdf"]) if stored else None
 
 
 async def prepared(
     caller: Caller, learner_ids: list[int], start: date | None, end: date | None, base_url: str
 ) -> AsyncIterator[tuple[int, dict[str, Any] | None, dict[str, Any] | str]]:
-    """For each learner: (id, learner, snapshot) ready to render, or (id, None, why not)."""
+    """For each learner: (id, learner, snapshot) ready to render, or (id, None, why not). A batch chose its
+    learners for what they did, so a period with assessments but no activity needs no confirmation here."""
     for learner_id in learner_ids:
         try:
-            learner, content = await services.prepare(caller, learner_id, start, end, base_url)
+            learner, content = await services.prepare(caller, learner_id, start, end, base_url, force=True)
         except DomainError as refused:
             yield learner_id, None, next(iter(refused.fields.values()), refused.message)
             continue
@@ -147,15 +153,16 @@ async def issue_many(
     base_url: str,
     render: Renderer = rendering.render,
 ) -> list[tuple[int, dict[str, Any] | None, bytes | str]]:
-    """For each learner: (id, certificate, PDF bytes), or (id, None, why not). A valid certificate already
-    issued for the same learner and period is handed out again rather than issued twice."""
+    """For each learner: (id, certificate, PDF bytes), or (id, None, why not). A learner who already holds a
+    valid certificate covering the period gets that one again rather than a second."""
     results: list[tuple[int, dict[str, Any] | None, bytes | str]] = []
-    fresh = []
-    for learner_id in learner_ids:
-        if found := await _existing(learner_id, start, end):
-            results.append((learner_id, await services.get_certificate(caller, found[0]), found[1]))
+    held = await covering(learner_ids, start, end)
+    for learner_id, certificate_id in list(held.items()):
+        if (pdf := await stored_pdf(certificate_id)) is None:
+            del held[learner_id]
         else:
-            fresh.append(learner_id)
+            results.append((learner_id, await services.get_certificate(caller, certificate_id), pdf))
+    fresh = [learner_id for learner_id in learner_ids if learner_id not in held]
     async for learner_id, learner, content in prepared(caller, fresh, start, end, base_url):
         if learner is None:
             results.append((learner_id, None, content))  # type: ignore[arg-type]

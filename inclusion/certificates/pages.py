@@ -45,14 +45,15 @@ async def issue_form(request: Request, caller: CurrentCaller, learner_id: FromPa
 async def issue(request: Request, caller: CurrentCaller, learner_id: FromPath[int]) -> Template | Redirect:
     form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in ("period_start", "period_end")}
+    fields = {name: value or None for name, value in values.items()}
     try:
-        data = convert_form(
-            {"learner_id": learner_id, **{name: value or None for name, value in values.items()}}, CertificateCreate
-        )
+        data = convert_form({"learner_id": learner_id, **fields, "force": form.get("force") == "1"}, CertificateCreate)
         certificate = await services.issue(caller, data, request.app.state.settings.base_url)
     except InvalidData as exc:
         return await _issue_form(request, caller, learner_id, values, 422, errors=exc.fields)
     except Conflict as exc:
+        if "force" in exc.fields:  # no activity in the period: the same form, with a warning to confirm
+            return await _issue_form(request, caller, learner_id, values, 409, confirm=exc.message)
         return await _issue_form(request, caller, learner_id, values, 409, refused=exc.message)
     return Redirect(f"/learners/{learner_id}?certified={certificate['id']}#attestations", status_code=303)
 

@@ -14,6 +14,13 @@ class CertificateCreate(Struct, forbid_unknown_fields=True, kw_only=True):
         None
     )
     period_end: Annotated[date | None, Meta(description="Fin de la période attestée (défaut : aujourd'hui)")] = None
+    force: Annotated[
+        bool,
+        Meta(
+            description="Délivrer même si l'apprenant n'a suivi aucune séance ni aucun atelier sur la période "
+            "(sans cela : 409, détail sur le champ « force »)"
+        ),
+    ] = False
 
 
 class RevokeRequest(Struct, forbid_unknown_fields=True):

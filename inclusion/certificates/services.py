@@ -51,9 +51,10 @@ def as_output(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def prepare(
-    caller: Caller, learner_id: int, start: date | None, end: date | None, base_url: str
+    caller: Caller, learner_id: int, start: date | None, end: date | None, base_url: str, force: bool = False
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The learner and the frozen snapshot of a new certificate (not yet rendered nor stored)."""
+    """The learner and the frozen snapshot of a new certificate (not yet rendered nor stored); `force` confirms a
+    period without any activity (Conflict otherwise, its detail naming the field "force")."""
     learner = await snapshot.learner_for_certificate(caller, learner_id)
     start, end = snapshot.checked_period(learner, start, end, clock.today())
     code = codes.new_code()
@@ -66,6 +67,7 @@ async def prepare(
         verify_url=f"{base_url}/verify/{code}",
         issued_on=clock.today(),
         adviser_name=caller.display_name,
+        force=force,
     )
     return learner, content
 
@@ -91,7 +93,7 @@ async def store(caller: Caller, learner: dict[str, Any], content: dict[str, Any]
 
 
 async def issue(caller: Caller, data: CertificateCreate, base_url: str) -> dict[str, Any]:
-    learner, content = await prepare(caller, data.learner_id, data.period_start, data.period_end, base_url)
+    learner, content = await prepare(caller, data.learner_id, data.period_start, data.period_end, base_url, data.force)
     return await store(caller, learner, content, await rendering.render(content))
 
 

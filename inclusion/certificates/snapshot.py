@@ -20,6 +20,7 @@ from inclusion.storage.tables.sites import Site
 from inclusion.vocabulary import ADMIN_TOPIC_LABELS, DIGITAL_TOPIC_LABELS, ActivityType
 
 SNAPSHOT_VERSION = 1
+NO_ACTIVITY = "Aucune activité sur la période : envoyez « force »: true pour délivrer l'attestation quand même."
 TOPIC_LABELS = {
     **{str(k): v for k, v in DIGITAL_TOPIC_LABELS.items()},
     **{str(k): v for k, v in ADMIN_TOPIC_LABELS.items()},
@@ -124,13 +125,21 @@ async def build(
     verify_url: str,
     issued_on: date,
     adviser_name: str,
+    force: bool = False,
 ) -> dict[str, Any]:
-    """The frozen content of one certificate; Conflict when there is nothing to certify."""
+    """The frozen content of one certificate; Conflict when there is nothing to certify, or when the learner
+    attended no activity in the period (only assessments) unless `force` confirms it."""
     activities = await attended(learner["id"], start, end)
     progress = await progression(caller, learner["id"], audit=False)
     competences = _levels_until(progress, end)
     if not activities and not competences:
         raise Conflict(f"Rien à attester du {start:%d/%m/%Y} au {end:%d/%m/%Y} : aucune activité suivie ni évaluation.")
+    if not activities and not force:
+        raise Conflict(
+            f"Aucune séance ni aucun atelier suivi du {start:%d/%m/%Y} au {end:%d/%m/%Y} : l'attestation ne "
+            "montrerait que les évaluations, avec 0 heure de formation.",
+            {"force": NO_ACTIVITY},
+        )
     site = await Site.select(Site.name, Site.address, Site.postal_code, Site.city).where(Site.id == learner["site"])
     framework = await Framework.select(Framework.name).where(Framework.code == progress["framework_code"]).first()
     socle_codes = {row["code"] for row in competences if row["socle"]}

@@ -1,27 +1,26 @@
-"""Demo learners at one site, assessed on the default framework over the last 18 months, most of them progressing."""
+"""Demo learners of one site, assessed on the default framework over their time at the site, most of them
+progressing: some arrive fragile and become autonomous on the basics, some arrive autonomous on the basics and
+come for something else (health, banking, a job search), a few stall or stop coming."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
-from piccolo.table import Table
-
-from inclusion import clock
 from inclusion.clock import now
+from inclusion.demo.calendar import local, open_on_or_before
+from inclusion.demo.catalogue import BUS_STOPS
 from inclusion.frameworks.builtin import AUTONOMOUS_LEVEL
 from inclusion.learners.names import name_key, search_key
-from inclusion.storage.tables.assessments import Assessment, AssessmentLevel
+from inclusion.storage import sql
+from inclusion.storage.tables.assessments import Assessment
 from inclusion.storage.tables.frameworks import Competence, FrameworkVersion
 from inclusion.storage.tables.learners import Learner
 from inclusion.vocabulary import age_band_for
 
-SEED = 2026
-LEARNER_COUNT = 150
 FRAMEWORK = "autonomie_quotidien"
-HISTORY_DAYS = 547  # about 18 months
 SOCLE = ("appareil", "navigation", "courriel", "comptes", "demarche", "arnaques")
 EXTRAS_BY_STATUS = {
     "retraite": ("sante", "visio", "banque", "documents", "visio", "sante"),
@@ -30,7 +29,6 @@ EXTRAS_BY_STATUS = {
     "scolarise": ("bureautique", "emploi", "documents", "visio", "banque", "sante"),
     "non_communique": ("documents", "sante", "banque", "visio", "emploi", "bureautique"),
 }
-INSEE_CODES = (("62667", 70), ("62160", 18), ("62643", 12))  # Le Portel, Boulogne-sur-Mer, Outreau
 BIRTH_YEARS = (((1938, 1954), 34), ((1955, 1964), 26), ((1965, 1984), 20), ((1985, 1999), 12), ((2000, 2006), 8))
 FIRST_NAMES = {  # by generation: born up to 1959, up to 1989, later
     "feminin": (
@@ -59,13 +57,32 @@ NOTES = (
     "Prise de rendez-vous médicaux en ligne : objectif prioritaire.",
     "Préfère les créneaux du mardi matin.",
 )
-CHUNK = 500  # rows per INSERT, well under the bound-parameter limits of SQLite and asyncpg
+MOST_VALUES = 10_000  # values bound to one INSERT, well under the limits of SQLite (32,766) and asyncpg (32,767)
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Who comes to a site: how many, since when, from which communes, on which weekdays."""
+
+    seed: int
+    count: int
+    history_days: int
+    communes: tuple[tuple[str, int], ...]  # INSEE code, weight
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    rural: float = 0.06
+    stops: bool = False  # a bus: each learner comes on the weekday it stops in their commune
+
+
+CARNOT_COHORT = Cohort(2026, 220, 547, (("62667", 70), ("62160", 18), ("62643", 12)))  # Le Portel, Boulogne, Outreau
+BUS_COHORT = Cohort(62, 32, 300, tuple((code, 25) for code in BUS_STOPS), (0, 2, 3), 1.0, True)
 
 
 @dataclass
 class PlannedLearner:
     values: dict[str, Any]
     assessments: list[tuple[date, str, dict[str, int]]] = field(default_factory=list)
+    profile: str = "progresse"
+    until: date = date.min  # the last day they come to the site (sessions, workshops); planned with the rest
 
 
 def _status(age: int, draw: float) -> str:
@@ -78,36 +95,55 @@ def _status(age: int, draw: float) -> str:
     return "scolarise" if draw < 0.35 else "sans_emploi" if draw < 0.8 else "en_emploi"
 
 
+def _clip(level: int) -> int:
+    return max(0, min(AUTONOMOUS_LEVEL, level))
+
+
 def _levels(own: random.Random, codes: list[str], count: int, profile: str, age: int) -> list[dict[str, int]]:
-    """Levels per assessment: a fragile start, then a steady climb (progressing) or little change (stalling)."""
-    base = own.choice((0, 1, 1, 1, 2) if age >= 70 else (0, 1, 1, 2, 2) if age >= 60 else (1, 1, 2, 2, 3))
-    first = {code: max(0, min(AUTONOMOUS_LEVEL, base + own.choice((-1, 0, 0, 1)))) for code in codes}
+    """Levels per assessment: a fragile start then a steady climb (progressing) or little change (stalling); or,
+    for someone already autonomous on the basics ("socle"), other competences that climb."""
     socle = [code for code in codes if code in SOCLE]
-    if all(first[code] >= AUTONOMOUS_LEVEL for code in socle) and own.random() < 0.95:
-        first[own.choice(socle)] = own.choice((1, 2))
-    gain = own.choice((1, 2, 2, 3, 3)) if profile == "progresse" else 0
-    last = {}
-    for code, level in first.items():
-        rise = gain - (code not in SOCLE) + own.choice((-1, 0, 0, 1)) if gain else int(own.random() < 0.12)
-        last[code] = max(0, min(AUTONOMOUS_LEVEL, level + max(0, rise)))
-    if gain and sum(last[code] for code in socle) <= sum(first[code] for code in socle):
-        lowest = min(socle, key=lambda code: last[code])
-        last[lowest] = min(AUTONOMOUS_LEVEL, last[lowest] + 1)
+    if profile == "socle":
+        first = {code: AUTONOMOUS_LEVEL if code in SOCLE else own.choice((0, 1, 1, 2)) for code in codes}
+        last = {code: level if code in SOCLE else _clip(level + own.choice((1, 2, 2))) for code, level in first.items()}
+        if own.random() < 0.12:  # a basic forgotten since: fragile again at the latest assessment
+            last[own.choice(socle)] = 2
+    else:
+        base = own.choice((0, 1, 1, 1, 2) if age >= 70 else (0, 1, 1, 2, 2) if age >= 60 else (1, 1, 2, 2, 3))
+        first = {code: _clip(base + own.choice((-1, 0, 0, 1))) for code in codes}
+        if all(first[code] >= AUTONOMOUS_LEVEL for code in socle):
+            first[own.choice(socle)] = own.choice((1, 2))
+        gain = own.choice((1, 2, 2, 3, 3)) if profile == "progresse" else 0
+        last = {}
+        for code, level in first.items():
+            rise = gain - (code not in SOCLE) + own.choice((-1, 0, 0, 1)) if gain else int(own.random() < 0.12)
+            last[code] = _clip(level + max(0, rise))
+        if gain and sum(last[code] for code in socle) <= sum(first[code] for code in socle):
+            lowest = min(socle, key=lambda code: last[code])
+            last[lowest] = _clip(last[lowest] + 1)
     path = [first]
     for step in range(1, count):
         share = step / (count - 1)
         path.append({code: first[code] + round(share * (last[code] - first[code])) for code in codes})
-        if not gain and step < count - 1 and own.random() < 0.3:  # a stalling learner forgets a little
+        if profile == "stagne" and step < count - 1 and own.random() < 0.3:  # a stalling learner forgets a little
             dip = own.choice(codes)
             path[-1][dip] = max(0, path[-1][dip] - 1)
     return path
 
 
-def plan_learners(today: date, rng: random.Random | None = None) -> list[PlannedLearner]:
-    """The same learners and assessment counts whatever the day; dates count back from `today`."""
-    rng = rng or random.Random(SEED)
-    planned, names = [], set()
-    for _ in range(LEARNER_COUNT):
+def _profile(draw: float) -> str:
+    return (
+        "abandon" if draw < 0.1 else "recent" if draw < 0.18 else "stagne" if draw < 0.32
+        else "socle" if draw < 0.52 else "progresse"
+    )  # fmt: skip
+
+
+def plan_learners(today: date, cohort: Cohort = CARNOT_COHORT, taken: set | None = None) -> list[PlannedLearner]:
+    """The same learners and assessment counts whatever the day; dates count back from `today` and fall on the
+    site's opening days. `taken` holds names already used (another site's), which this plan adds to."""
+    rng = random.Random(cohort.seed)
+    planned, names = [], taken if taken is not None else set()
+    for _ in range(cohort.count):
         own = random.Random(rng.getrandbits(64))  # what depends on today's year draws from here
         low, high = rng.choices([span for span, _ in BIRTH_YEARS], [weight for _, weight in BIRTH_YEARS])[0]
         birth_year = rng.randint(low, high)
@@ -117,8 +153,7 @@ def plan_learners(today: date, rng: random.Random | None = None) -> list[Planned
         while (first_name, last_name) in names:
             first_name, last_name = rng.choice(generation), rng.choice(LAST_NAMES)
         names.add((first_name, last_name))
-        draw = rng.random()
-        profile = "abandon" if draw < 0.1 else "recent" if draw < 0.15 else "stagne" if draw < 0.32 else "progresse"
+        profile = _profile(rng.random())
         if profile in ("abandon", "recent"):
             count = 1
         else:
@@ -126,22 +161,28 @@ def plan_learners(today: date, rng: random.Random | None = None) -> list[Planned
         offsets = [rng.choice((0, 0, 0, 3, 7, 14))]  # days from the first visit
         for _ in range(count - 1):
             offsets.append(offsets[-1] + rng.randint(28, 110))
-        first_visit_ago = rng.randint(offsets[-1], 40 if profile == "recent" else HISTORY_DAYS)
-        first_visit = today - timedelta(days=first_visit_ago)
+        soonest = offsets[0] + 1
+        first_visit_ago = rng.randint(soonest, max(soonest, 45 if profile == "recent" else cohort.history_days))
+        insee_code = own.choices([code for code, _ in cohort.communes], [weight for _, weight in cohort.communes])[0]
+        weekdays = (BUS_STOPS[insee_code][0],) if cohort.stops else cohort.weekdays
+        first_visit = open_on_or_before(today - timedelta(days=first_visit_ago), weekdays)
+        kept = [offset for offset in offsets if offset < first_visit_ago]  # the rest would come after today
+        ongoing = len(kept) < len(offsets)  # this learner is in the middle of their path
+        days = [open_on_or_before(first_visit + timedelta(days=offset), weekdays) for offset in kept]
         age = today.year - birth_year
         status = _status(age, own.random())
         skipped = own.choice(SOCLE) if own.random() < 0.25 else ""  # at most one socle competence left out
         codes = [code for code in SOCLE if code != skipped]
-        extras = EXTRAS_BY_STATUS[status][: own.choice((0, 1, 2, 2, 3, 4, 6))]
+        extras = EXTRAS_BY_STATUS[status][: own.choice((2, 3, 4, 6) if profile == "socle" else (0, 1, 2, 2, 3, 4, 6))]
         codes += sorted(set(extras))
-        path = _levels(own, codes, count, "progresse" if profile in ("progresse", "recent") else profile, age)
-        days = [first_visit + timedelta(days=offset) for offset in offsets]
-        kinds = ["initial"] + ["intermediaire"] * (count - 1)
+        path = _levels(own, codes, count, "progresse" if profile in ("abandon", "recent") else profile, age)
+        path = path[: len(days)]
+        kinds = ["initial"] + ["intermediaire"] * (len(days) - 1)
         autonomous = all(path[-1][code] >= AUTONOMOUS_LEVEL for code in codes if code in SOCLE)
-        if count > 1 and (autonomous or (profile == "progresse" and own.random() < 0.4)):
+        if len(days) > 1 and not ongoing and (autonomous or (profile == "progresse" and own.random() < 0.4)):
             kinds[-1] = "final"
-        qpv = own.random() < 0.3
-        insee_code = own.choices([code for code, _ in INSEE_CODES], [weight for _, weight in INSEE_CODES])[0]
+        stays = 0 if profile == "abandon" else own.choice((0, 7, 14, 21, 35, 60)) if kinds[-1] != "final" else 0
+        qpv = own.random() < 0.3 and cohort.rural < 1
         values = {
             "first_name": first_name,
             "last_name": last_name,
@@ -153,7 +194,7 @@ def plan_learners(today: date, rng: random.Random | None = None) -> list[Planned
             "social_status": status,
             "insee_code": insee_code,
             "qpv": qpv,
-            "rural": not qpv and own.random() < 0.06,
+            "rural": not qpv and own.random() < cohort.rural,
             "phone": f"06 39 98 {own.randint(0, 99):02d} {own.randint(0, 99):02d}" if own.random() < 0.15 else "",
             "consent_on": first_visit,
             "consent_follow_up": own.random() < 0.9,
@@ -162,23 +203,21 @@ def plan_learners(today: date, rng: random.Random | None = None) -> list[Planned
             "first_visit_on": first_visit,
             "last_contact_on": days[-1],
         }
-        planned.append(PlannedLearner(values, list(zip(days, kinds, path, strict=True))))
+        until = today if ongoing or profile == "recent" else min(today, days[-1] + timedelta(days=stays))
+        planned.append(PlannedLearner(values, list(zip(days, kinds, path, strict=True)), profile, until))
     return planned
 
 
-def _at(day: date, hour: int, until: datetime) -> datetime:
-    return min(datetime.combine(day, time(hour), UTC), until)
+async def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Many rows in few INSERTs of hand SQL: building thousands of Piccolo rows cost more than writing them."""
+    size = max(1, MOST_VALUES // len(columns))
+    for start in range(0, len(rows), size):
+        statement, args = sql.insert_many_statement(table, columns, rows[start : start + size])
+        await sql.fetch(statement, *args)
 
 
-async def _insert(table: type[Table], rows: list[Table]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        await table.insert(*rows[start : start + CHUNK]).run()
-
-
-async def seed_learners(site_id: int, adviser_id: int | None) -> int:
-    """Add the demo learners and their assessments to a site that has no learner yet; return how many records."""
-    if await Learner.exists().where(Learner.site == site_id).run():
-        return 0
+async def framework_competences() -> tuple[int, dict[str, int]] | None:
+    """The default framework's current version and its competence ids by code."""
     version = (
         await FrameworkVersion.select(FrameworkVersion.id)
         .where(FrameworkVersion.framework.code == FRAMEWORK, FrameworkVersion.is_current.eq(True))
@@ -186,21 +225,26 @@ async def seed_learners(site_id: int, adviser_id: int | None) -> int:
         .run()
     )
     if version is None:
-        return 0
-    competences = (
-        await Competence.select(Competence.id, Competence.code).where(Competence.version == version["id"]).run()
-    )
-    competence_ids = {row["code"]: row["id"] for row in competences}
-    planned, until = plan_learners(clock.today()), now()
-    await _insert(
-        Learner,
+        return None
+    rows = await Competence.select(Competence.id, Competence.code).where(Competence.version == version["id"]).run()
+    return version["id"], {row["code"]: row["id"] for row in rows}
+
+
+async def insert_learners(site_id: int, adviser_id: int | None, planned: list[PlannedLearner]) -> dict[str, int]:
+    """Add the planned learners and their assessments; return the learners' ids by name key."""
+    until = now()
+    names = tuple(planned[0].values)
+    columns = ("site", "created_by", "created_at", "updated_at", *names)
+    await insert_rows(
+        "learner",
+        columns,
         [
-            Learner(
-                site=site_id,
-                created_by=adviser_id,
-                created_at=_at(p.values["first_visit_on"], 9, until),
-                updated_at=_at(p.values["last_contact_on"], 11, until),
-                **p.values,
+            (
+                site_id,
+                adviser_id,
+                local(p.values["first_visit_on"], time(9), until),
+                local(p.values["last_contact_on"], time(17), until),
+                *(p.values[name] for name in names),
             )
             for p in planned
         ],
@@ -209,21 +253,17 @@ async def seed_learners(site_id: int, adviser_id: int | None) -> int:
         row["name_key"]: row["id"]
         for row in await Learner.select(Learner.id, Learner.name_key).where(Learner.site == site_id).run()
     }
-    assessments = [
-        Assessment(
-            learner=learner_ids[p.values["name_key"]],
-            site=site_id,
-            version=version["id"],
-            assessed_on=day,
-            kind=kind,
-            assessor=adviser_id,
-            note="",
-            created_at=_at(day, 10, until),
-        )
+    framework = await framework_competences()
+    if framework is None:
+        return learner_ids
+    version, competence_ids = framework
+    columns = ("learner", "site", "version", "assessed_on", "kind", "assessor", "created_at")
+    rows = [
+        (learner_ids[p.values["name_key"]], site_id, version, day, kind, adviser_id, local(day, time(11), until))
         for p in planned
         for day, kind, _ in p.assessments
     ]
-    await _insert(Assessment, assessments)
+    await insert_rows("assessment", columns, rows)
     assessment_ids = {
         (row["learner"], row["assessed_on"]): row["id"]
         for row in await Assessment.select(Assessment.id, Assessment.learner, Assessment.assessed_on)
@@ -231,14 +271,10 @@ async def seed_learners(site_id: int, adviser_id: int | None) -> int:
         .run()
     }
     levels = [
-        AssessmentLevel(
-            assessment=assessment_ids[(learner_ids[p.values["name_key"]], day)],
-            competence=competence_ids[code],
-            level=level,
-        )
+        (assessment_ids[(learner_ids[p.values["name_key"]], day)], competence_ids[code], level)
         for p in planned
         for day, _, by_code in p.assessments
         for code, level in by_code.items()
     ]
-    await _insert(AssessmentLevel, levels)
-    return len(planned) + len(assessments)
+    await insert_rows("assessment_level", ("assessment", "competence", "level"), levels)
+    return learner_ids

@@ -1,5 +1,6 @@
-"""Demo data for a first start: one France Services site, a digital bus, one account per role, learners at the site,
-Pass numérique booklets, handed and used vouchers and claims."""
+"""Demo data for a first start, relative to today: a France Services site and a digital bus, one account per role
+(and the bus's mediator), learners at both with their assessments, sessions, workshops and attendance, Pass
+numérique booklets, handed and used vouchers and claims, and a few certificates. Deterministic and added once."""
 
 from __future__ import annotations
 
@@ -8,12 +9,17 @@ from datetime import date
 
 from inclusion import clock
 from inclusion.accounts.passwords import hash_password
-from inclusion.demo.learners import seed_learners
+from inclusion.demo.activities import insert_activities, insert_attendance, last_contacts, plan_attendance
+from inclusion.demo.agenda import SiteAgenda, plan_agenda
+from inclusion.demo.catalogue import BUS_STOPS, BUS_WEEK, CARNOT_WEEK
+from inclusion.demo.certificates import seed_certificates
+from inclusion.demo.learners import BUS_COHORT, CARNOT_COHORT, Cohort, insert_learners, plan_learners
 from inclusion.demo.vouchers import seed_vouchers
 from inclusion.scoping import ROLE_LABELS, Role
 from inclusion.storage import db
 from inclusion.storage.tables.accounts import User, UserSite
 from inclusion.storage.tables.funders import Funder, FunderUser, Grant
+from inclusion.storage.tables.learners import Learner
 from inclusion.storage.tables.sites import Site
 
 DEMO_PASSWORD = "inclusion-demo"
@@ -21,6 +27,7 @@ CARNOT = "Espace Carnot — Maison France Services, Le Portel"
 ADVISER = "conseiller@demo.inclusion.test"  # assesses and creates the demo learners, hands and uses the Pass
 COORDINATOR = "coordination@demo.inclusion.test"  # receives the booklets and claims reimbursement
 BUS = "Bus numérique du Boulonnais"
+BUS_ADVISER = "mediatrice.bus@demo.inclusion.test"  # records the bus's sessions and workshops
 FUNDER = "Préfecture du Pas-de-Calais"
 FUNDER_ACCOUNT = "financeur@demo.inclusion.test"
 
@@ -43,7 +50,7 @@ SITES = [
     {
         "name": BUS,
         "kind": "bus_itinerant",
-        "address": "",
+        "address": "Samer, Desvres, Marquise et Wimille",
         "postal_code": "62200",
         "city": "Boulogne-sur-Mer",
         "insee_code": "62160",
@@ -69,6 +76,7 @@ ACCOUNTS = [
     DemoAccount("admin@demo.inclusion.test", "Alice Administratrice", Role.admin, ()),
     DemoAccount(COORDINATOR, "Claire Coordinatrice", Role.coordinator, (CARNOT, BUS)),
     DemoAccount(ADVISER, "Karim Conseiller", Role.adviser, (CARNOT,)),
+    DemoAccount(BUS_ADVISER, "Sophie Médiatrice", Role.adviser, (BUS,)),
     DemoAccount(FUNDER_ACCOUNT, "Fanny Financeuse", Role.funder, (CARNOT,)),
 ]
 
@@ -95,12 +103,42 @@ async def seed_funder(site_id: int) -> int:
     return 2
 
 
+CARNOT_AGENDA = SiteAgenda(7, CARNOT_WEEK)
+BUS_AGENDA = SiteAgenda(8, BUS_WEEK, (0, 2, 3), walk_ins=0.4, busy_days=2, stops=BUS_STOPS)
+BUS_NOTES = {day: " ; ".join(note for stop, note in BUS_STOPS.values() if stop == day) for day in (0, 2, 3)}
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
 async def has_users() -> bool:
     return await User.exists().run()
 
 
-async def seed_demo() -> int:
-    """Create whatever demo data is missing; return how many records were added (0 the second time)."""
+async def _user_id(email: str) -> int | None:
+    row = await User.select(User.id).where(User.email == email).first().run()
+    return row["id"] if row else None
+
+
+async def seed_site(site_id: int, adviser_id: int | None, cohort: Cohort, agenda: SiteAgenda, taken: set) -> int:
+    """A site's learners, their assessments, its activities and attendance days, planned together; added only
+    to a site without any learner. `taken` gathers the names used so far, so no two sites share one."""
+    today = clock.today()
+    learners = plan_learners(today, cohort, taken)
+    if await Learner.exists().where(Learner.site == site_id).run():
+        return 0
+    planned = plan_agenda(today, learners, agenda, cohort.history_days)
+    last_contacts(learners, planned)
+    learner_ids = await insert_learners(site_id, adviser_id, learners)
+    added = len(learners) + sum(len(learner.assessments) for learner in learners)
+    added += await insert_activities(site_id, adviser_id, planned, learner_ids)
+    notes = BUS_NOTES if agenda.stops else {}
+    return added + await insert_attendance(
+        site_id, plan_attendance(today, planned, agenda.weekdays, agenda.seed, notes)
+    )
+
+
+async def seed_demo(base_url: str = DEFAULT_BASE_URL) -> int:
+    """Create whatever demo data is missing; return how many records were added (0 the second time). `base_url`
+    is the address the certificates' QR codes point at."""
     added = 0
     password_hash = None
     async with db.write_transaction():
@@ -123,10 +161,11 @@ async def seed_demo() -> int:
             for name in account.sites if account.role != Role.funder else ():  # a funder sees its grants
                 await UserSite.insert(UserSite(user=user.id, site=site_ids[name])).run()
         added += await seed_funder(site_ids[CARNOT])
-        adviser = await User.select(User.id).where(User.email == ADVISER).first().run()
-        adviser_id = adviser["id"] if adviser else None
-        added += await seed_learners(site_ids[CARNOT], adviser_id)
-        coordinator = await User.select(User.id).where(User.email == COORDINATOR).first().run()
-        coordinator_id = coordinator["id"] if coordinator else None
-        added += await seed_vouchers(site_ids[CARNOT], site_ids[BUS], adviser_id, coordinator_id)
-    return added
+        carnot, bus = site_ids[CARNOT], site_ids[BUS]
+        adviser, bus_adviser = await _user_id(ADVISER), await _user_id(BUS_ADVISER)
+        taken: set = set()
+        added += await seed_site(carnot, adviser, CARNOT_COHORT, CARNOT_AGENDA, taken)
+        added += await seed_site(bus, bus_adviser, BUS_COHORT, BUS_AGENDA, taken)
+        advisers = {carnot: (adviser, ADVISER), bus: (bus_adviser, BUS_ADVISER)}
+        added += await seed_vouchers(carnot, bus, advisers, await _user_id(COORDINATOR))
+    return added + await seed_certificates(carnot, adviser, base_url)

@@ -1,16 +1,18 @@
-"""Demo Pass numérique: the issue's two schemes, booklets from several prescribers, vouchers handed to demo
-learners and about 40 % of them used for sessions those learners attended, one paid claim and one open."""
+"""Demo Pass numérique: two schemes, booklets from several prescribers, vouchers handed to learners during one of
+their sessions and about 40 % of them used for a later session of theirs, one paid claim and one open; the
+département's chèque ends within the month, so some handed ones are about to expire."""
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from collections import defaultdict
+from datetime import date, time, timedelta
 from typing import Any
 
 from inclusion import clock
-from inclusion.storage.tables.activities import Activity, ActivityTopic
+from inclusion.demo.calendar import local
+from inclusion.storage.tables.activities import Activity
 from inclusion.storage.tables.audit import AuditEntry
-from inclusion.storage.tables.learners import Learner
 from inclusion.storage.tables.vouchers import Booklet, Claim, SchemeSite, Voucher, VoucherEvent, VoucherScheme
 from inclusion.vocabulary import VoucherStatus
 
@@ -28,21 +30,39 @@ BOOKLETS = [  # scheme, prescriber type, prescriber, booklet number, first vouch
 ]
 BUS_BOOKLET = (PASS, "association", "Les Amis du Numérique du Boulonnais", "ANB-007", 51, 2)
 PER_BOOKLET = 10
+HANDED_SHARE = {"carnot": 0.72, "bus": 0.4}
 REDEEMED_SHARE = 0.4  # of the vouchers handed out
-TOPICS = ("navigation_sur_internet", "email", "aide_aux_demarches_administratives", "prendre_en_main_du_materiel")
 
 
 def _number(scheme: str, value: int) -> str:
     return f"PN-62-{value:06d}" if scheme == PASS else f"CND-{value:04d}"
 
 
-def _at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), UTC)
+def _at(day: date, hour: int = 10) -> Any:
+    return local(day, time(hour), clock.now())
 
 
-async def seed_vouchers(carnot: int, bus: int, adviser: int | None, coordinator: int | None) -> int:
-    """Add the demo schemes and what follows from them, once. Returns the schemes, booklets and vouchers
-    added (the same whatever the day; sessions, claims and history rows follow from them)."""
+async def _sessions(site_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each learner's individual sessions at these sites, by date."""
+    rows = (
+        await Activity.select(Activity.id, Activity.site, Activity.date, Activity.learner)
+        .where(Activity.site.is_in(site_ids), Activity.type == "individuel", Activity.learner.is_not_null())
+        .order_by(Activity.date)
+        .order_by(Activity.id)
+        .run()
+    )
+    by_learner: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_learner[row["learner"]].append(row)
+    return by_learner
+
+
+Advisers = dict[int, tuple[int | None, str]]  # site id → the adviser's id and address
+
+
+async def seed_vouchers(carnot: int, bus: int, advisers: Advisers, coordinator: int | None) -> int:
+    """Add the demo schemes and what follows from them, once. Returns the schemes, booklets and vouchers added
+    (they are used for sessions already recorded; claims and history follow)."""
     if await VoucherScheme.exists().where(VoucherScheme.name.is_in([PASS, CHEQUE])).run():
         return 0
     today, rng = clock.today(), random.Random(SEED)
@@ -71,14 +91,9 @@ async def seed_vouchers(carnot: int, bus: int, adviser: int | None, coordinator:
         SchemeSite(scheme=schemes[PASS].id, site=bus),
         SchemeSite(scheme=schemes[CHEQUE].id, site=carnot),
     ).run()
-    learners = (
-        await Learner.select(Learner.id, Learner.first_visit_on, Learner.last_contact_on)
-        .where(Learner.site == carnot, Learner.anonymised_at.is_null(), Learner.merged_into.is_null())
-        .order_by(Learner.id)
-        .run()
-    )
+    sessions = await _sessions([carnot, bus])
     added = len(schemes)
-    planned: list[dict[str, Any]] = []
+    made: list[tuple[Voucher, list, dict | None]] = []
     for site, spec in [(carnot, spec) for spec in BOOKLETS] + [(bus, BUS_BOOKLET)]:
         name, kind, prescriber, number, first, months = spec
         received = today - timedelta(days=30 * months)
@@ -94,55 +109,48 @@ async def seed_vouchers(carnot: int, bus: int, adviser: int | None, coordinator:
         )
         await booklet.save().run()
         added += 1
+        fitting = [mine for mine in sessions.values() if mine[0]["site"] == site and mine[-1]["date"] >= received]
         for value in range(first, first + PER_BOOKLET):
-            planned.append({"site": site, "scheme": schemes[name], "booklet": booklet, "number": _number(name, value)})
+            scheme = schemes[name]
+            number, cents = _number(name, value), scheme.face_value_cents
+            voucher = Voucher(scheme=scheme.id, booklet=booklet.id, site=site, number=number, value_cents=cents)
+            events = [(None, S.in_stock, _at(received, 9), coordinator, {})]
+            handed = None
+            if fitting and rng.random() < HANDED_SHARE["carnot" if site == carnot else "bus"]:
+                mine = rng.choice(fitting)
+                handed = rng.choice([session for session in mine if session["date"] >= received])
+                voucher.status, voucher.learner, voucher.issued_on = S.issued.value, handed["learner"], handed["date"]
+                by = advisers[site][0]
+                events.append((S.in_stock, S.issued, _at(handed["date"], 11), by, {"learner": handed["learner"]}))
+            made.append((voucher, events, handed))
+    await _redeem(rng, made, sessions, schemes, advisers)
+    await _claims(carnot, schemes[PASS], coordinator, today)
+    return added + len(made)
+
+
+async def _redeem(rng: random.Random, made: list, sessions: dict, schemes: dict, advisers: Advisers) -> None:
+    """Use about 40 % of the handed vouchers, each for a later session of its learner that no voucher paid yet."""
+    today = clock.today()
+    paid: set[int] = set()
+    handed = [index for index, (_, _, session) in enumerate(made) if session is not None]
+    used = set(rng.sample(handed, round(REDEEMED_SHARE * len(handed))))
     history: list[VoucherEvent] = []
     audits: list[AuditEntry] = []
-    made: list[tuple[Voucher, list, dict | None]] = []
-    for plan in planned:
-        voucher = Voucher(
-            scheme=plan["scheme"].id,
-            booklet=plan["booklet"].id,
-            site=plan["site"],
-            number=plan["number"],
-            value_cents=plan["scheme"].face_value_cents,
-        )
-        received = plan["booklet"].received_on
-        events = [(None, S.in_stock, _at(received, 9), coordinator, {})]
-        fitting = [row for row in learners if row["last_contact_on"] >= received]
-        learner = None
-        if plan["site"] == carnot and fitting and rng.random() < 0.72:
-            learner = rng.choice(fitting)
-            issued = max(received, learner["first_visit_on"])
-            voucher.status, voucher.learner, voucher.issued_on = S.issued.value, learner["id"], issued
-            events.append((S.in_stock, S.issued, _at(issued, 11), adviser, {"learner": learner["id"]}))
-        made.append((voucher, events, learner))
-    issued_ones = [index for index, (_, _, learner) in enumerate(made) if learner is not None]
-    used = set(rng.sample(issued_ones, round(REDEEMED_SHARE * len(issued_ones))))
-    for index, (voucher, events, learner) in enumerate(made):
+    for index, (voucher, events, _) in enumerate(made):
         if index in used:
-            issued = voucher.issued_on
-            day = issued + timedelta(days=rng.randint(0, (learner["last_contact_on"] - issued).days))
-            activity = Activity(
-                site=carnot,
-                type="individuel",
-                date=day,
-                start_time=time(rng.choice((9, 10, 14, 15))),
-                duration_minutes=rng.choice((60, 90, 90, 120)),
-                learner=learner["id"],
-                adviser=adviser,
-                autonomy=rng.choice(("entierement_accompagne", "partiellement_autonome")),
-                note="Séance payée par un Pass",
-                created_at=_at(day, 16),
-                updated_at=_at(day, 16),
-            )
-            await activity.save().run()
-            topic = ActivityTopic(activity=activity.id, kind="digital", topic=rng.choice(TOPICS))
-            await ActivityTopic.insert(topic).run()
-            voucher.status, voucher.activity, voucher.redeemed_on = S.redeemed.value, activity.id, day
-            events.append((S.issued, S.redeemed, _at(day, 17), adviser, {"activity": activity.id}))
+            scheme = next(s for s in schemes.values() if s.id == voucher.scheme)
+            last = min(today, scheme.valid_until + timedelta(days=scheme.tolerance_days))
+            later = [
+                row for row in sessions[voucher.learner]
+                if voucher.issued_on <= row["date"] <= last and row["id"] not in paid
+            ]  # fmt: skip
+            if later:
+                row = rng.choice(later)
+                paid.add(row["id"])
+                voucher.status, voucher.activity, voucher.redeemed_on = S.redeemed.value, row["id"], row["date"]
+                by = advisers[voucher.site][0]
+                events.append((S.issued, S.redeemed, _at(row["date"], 12), by, {"activity": row["id"]}))
         await voucher.save().run()
-        added += 1
         for source, target, at, actor, extra in events:
             history.append(
                 VoucherEvent(
@@ -159,23 +167,21 @@ async def seed_vouchers(carnot: int, bus: int, adviser: int | None, coordinator:
                 audits.append(
                     AuditEntry(
                         at=at,
-                        actor=adviser,
-                        actor_email="conseiller@demo.inclusion.test",
-                        site=carnot,
+                        actor=actor,
+                        actor_email=advisers[voucher.site][1],
+                        site=voucher.site,
                         action="redeem",
                         target_type="voucher",
                         target_id=voucher.id,
                         detail=detail,
                     )
                 )
-    await _claims(carnot, schemes[PASS], coordinator, today, history)
     await VoucherEvent.insert(*history).run()
     if audits:
         await AuditEntry.insert(*audits).run()
-    return added
 
 
-async def _claims(site: int, scheme: VoucherScheme, coordinator: int | None, today: date, history: list) -> None:
+async def _claims(site: int, scheme: VoucherScheme, coordinator: int | None, today: date) -> None:
     """A paid claim for the Pass used more than four months ago, an open one up to the end of last month."""
     first_cut = (today.replace(day=1) - timedelta(days=95)).replace(day=1) - timedelta(days=1)
     second_cut = today.replace(day=1) - timedelta(days=1)  # the end of last month
@@ -194,7 +200,7 @@ async def _claims(site: int, scheme: VoucherScheme, coordinator: int | None, tod
         )
         if not rows:
             continue
-        opened = end + timedelta(days=5)
+        opened = min(today, end + timedelta(days=5))
         paid_on = opened + timedelta(days=21) if paid else None
         claim = Claim(
             site=site,
@@ -213,6 +219,7 @@ async def _claims(site: int, scheme: VoucherScheme, coordinator: int | None, tod
         ids = [row["id"] for row in rows]
         final = S.reimbursed if paid else S.claimed
         await Voucher.update({Voucher.status: final.value, Voucher.claim: claim.id}).where(Voucher.id.is_in(ids)).run()
+        history = []
         for voucher_id in ids:
             history.append(
                 VoucherEvent(
@@ -235,3 +242,4 @@ async def _claims(site: int, scheme: VoucherScheme, coordinator: int | None, tod
                         claim=claim.id,
                     )
                 )
+        await VoucherEvent.insert(*history).run()
