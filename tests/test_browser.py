@@ -126,13 +126,13 @@ def test_a_workshop_of_eleven_takes_at_most_15_interactions_then_is_found_edited
     assert (saved["date"], saved["duration_minutes"], saved["anonymous_count"]) == (str(paris_today()), 90, 3)
     assert [(p["learner_id"], p["present"]) for p in saved["participants"]] == [(p.learner_id, True) for p in picks]
     assert saved["digital_topics"] == [WORKSHOP_TOPIC]
-    row = page.locator("tr", has_text="Atelier navigateur")
+    row = page.locator(".activity-card", has_text="Atelier navigateur")
     assert "8 présents + 3 anonymes" in row.inner_text()
     row.locator("text=Modifier").click()
     page.fill("#duration_other", "75")
     page.click("button.save")
     page.wait_for_url(re.compile(r"saved=1"))
-    assert "75 min" in page.locator("tr", has_text="Atelier navigateur").inner_text()
+    assert "75 min" in page.locator(".activity-card", has_text="Atelier navigateur").inner_text()
     with page.expect_download() as download:
         page.click("text=CSV")
     content = Path(download.value.path()).read_text(encoding="utf-8-sig")
@@ -188,7 +188,7 @@ def test_the_same_path_works_with_the_keyboard_alone(page):
     tab_to(page, "button.save")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/activities\?week="))
-    assert "2 présents" in page.locator("tr", has_text="Atelier clavier").inner_text()
+    assert "2 présents" in page.locator(".activity-card", has_text="Atelier clavier").inner_text()
     [saved] = api_items(page, f"date_from={paris_today()}", title="Atelier clavier")
     assert saved["duration_minutes"] == 45 and saved["digital_topics"] == ["email"]
 
@@ -225,7 +225,7 @@ def test_pages_have_no_serious_accessibility_violation(page):
     page.click("button.save")
     page.wait_for_url(re.compile(r"/activities\?week="))
     assert_accessible(page, "/activities with a saved notice")
-    page.locator("tr", has_text="Atelier axe").locator("text=Modifier").click()
+    page.locator(".activity-card", has_text="Atelier axe").locator("text=Modifier").click()
     assert_accessible(page, "activity edit form")
     page.goto("/activities/new/workshop")
     page.fill("#duration_other", "900")
@@ -314,7 +314,7 @@ def certificate_pages(page, learner: str) -> None:
     page.click("label[for=dt_bureautique]")
     page.click("button.save")
     page.wait_for_url(re.compile(r"/activities\?week="))
-    page.locator("tr", has_text="Atelier cycle").locator("a", has_text="Attestations").click()
+    page.locator(".activity-card", has_text="Atelier cycle").locator("a", has_text="Attestations").click()
     assert_accessible(page, "workshop cycle certificates")
     for url in ["/verify", f"/verify/{code}", "/verify/INC-2222-3333-4444-5555"]:
         page.goto(url)

@@ -132,6 +132,21 @@ async def picker_state(caller: Caller, values: dict[str, Any], query: str, searc
     return {"chosen": chosen, "found": found, "query": query}
 
 
+def days_sentence(days: list[date]) -> str:
+    """ "mar. 8 déc., mar. 15 déc." with one full stop at the end (short days already end with one)."""
+    text = ", ".join(clock.short_day(day) for day in days)
+    return text if text.endswith(".") else text + "."
+
+
+ERROR_ORDER = ("title", "learner_id", "date", "duration_minutes", "participants", "anonymous_count", "digital_topics")
+
+
+def in_form_order(errors: dict[str, str]) -> dict[str, str]:
+    """The messages in the order of their fields on the page, for the summary at its top."""
+    rank = {name: index for index, name in enumerate(ERROR_ORDER)}
+    return dict(sorted(errors.items(), key=lambda item: rank.get(item[0].split("[")[0], len(rank))))
+
+
 def occurrences(values: dict[str, Any]) -> list[Any]:
     """The dates a weekly series would have, as the form lists them before saving (empty when not repeated)."""
     weeks, first = values.get("repeat_weeks"), values.get("date")

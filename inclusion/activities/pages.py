@@ -14,7 +14,7 @@ from inclusion import clock
 from inclusion import vocabulary as v
 from inclusion.accounts.guards import PERSONAL, STAFF
 from inclusion.activities import attendance, services
-from inclusion.activities.forms import LABELS
+from inclusion.activities.forms import LABELS, days_sentence
 from inclusion.activities.pages_forms import FORM_PAGES
 from inclusion.activities.rules import occurrence_dates
 from inclusion.activities.schemas import SiteDayIn
@@ -61,7 +61,8 @@ async def activity_list(
         type=type,
         topic=topic,
         labels=LABELS,
-        saved=occurrence_dates(first, int(saved)) if saved.isdigit() and int(saved) > 0 else [],
+        saved=int(saved) if saved.isdigit() else 0,
+        saved_days=days_sentence(occurrence_dates(first, int(saved))) if saved.isdigit() and int(saved) > 1 else "",
     )
 
 

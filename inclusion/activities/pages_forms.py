@@ -17,7 +17,9 @@ from inclusion.activities.forms import (
     DURATIONS,
     LABELS,
     activity_values,
+    days_sentence,
     form_problems,
+    in_form_order,
     last_workshop,
     occurrences,
     picker_state,
@@ -53,7 +55,8 @@ async def _form(
         status_code,
         values=values,
         picker=await picker_state(caller, values, query, searched),
-        occurrences=occurrences(values),
+        occurrences=days_sentence(dates) if (dates := occurrences(values)) else "",
+        occurrence_count=len(dates),
         durations=DURATIONS,
         calendar=CALENDAR,
         labels=LABELS,
@@ -112,7 +115,7 @@ async def _save(request: Request, caller, kind: str, activity: dict[str, Any] | 
             return Redirect(f"/activities?week={values['date']}&saved=1", status_code=303)
         created = await recording.create_activities(caller, convert_form(values, ActivityCreate))
     except InvalidData as exc:
-        errors = form_problems(form, values, exc.fields)
+        errors = in_form_order(form_problems(form, values, exc.fields))
         return await _form(request, caller, values, 422, query=query, errors=errors, **context)
     if context.get("return_to"):
         return Redirect(f"/learners/{context['return_to']}?session_saved={created[0]['id']}", status_code=303)

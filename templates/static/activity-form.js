@@ -43,7 +43,8 @@
       if (time > today()) { future++; }
     }
     var line = document.createElement("p");
-    line.textContent = count + " séances : " + dates.join(", ") + ".";
+    var text = dates.join(", ");
+    line.textContent = count + " séances : " + text + (/\.$/.test(text) ? "" : ".");
     box.appendChild(line);
     if (future) {
       var warning = document.createElement("p");

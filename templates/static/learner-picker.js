@@ -35,6 +35,16 @@
 
     function say(text) { status.textContent = text; }
 
+    function recount() { // as the server writes it: "3 participants avec fiche, dont 1 absent"
+      var counter = root.querySelector(".picker-count");
+      if (!counter) { return; }
+      var all = chosenIds().length;
+      var absent = chosen.querySelectorAll("input[name=absent]:checked").length;
+      counter.hidden = !all;
+      counter.textContent = all + " participant" + (all > 1 ? "s" : "") + " avec fiche" +
+        (absent ? ", dont " + absent + " absent" + (absent > 1 ? "s" : "") : "");
+    }
+
     function close() {
       list.hidden = true;
       list.textContent = "";
@@ -113,24 +123,21 @@
       var item = template.content.firstElementChild.cloneNode(true);
       item.setAttribute("data-id", learner.id);
       item.querySelector("input[type=hidden]").value = learner.id;
-      item.querySelector(".picker-name").textContent = learner.name;
+      item.querySelectorAll("[data-name]").forEach(function (slot) { slot.textContent = learner.name; });
       var absent = item.querySelector("input[type=checkbox]");
       if (absent) {
         absent.id = "absent_" + learner.id;
         absent.value = learner.id;
         item.querySelector("label").htmlFor = absent.id;
       }
-      item.querySelectorAll(".visually-hidden").forEach(function (hidden) {
-        hidden.textContent = hidden.textContent.replace(/\s*$/, "") + " " + learner.name;
-      });
       if (!multiple) { chosen.textContent = ""; }
       chosen.appendChild(item);
       chosen.hidden = false;
       input.value = "";
       close();
       if (multiple) {
-        var count = chosenIds().length;
-        say(learner.name + " ajouté·e : " + count + " participant" + (count > 1 ? "s" : "") + " avec fiche.");
+        recount();
+        say(learner.name + " ajouté·e.");
         input.focus();
       } else {
         search.hidden = true;
@@ -172,12 +179,14 @@
       item.remove();
       chosen.hidden = !chosen.querySelector("li");
       search.hidden = false;
+      recount();
       say(multiple ? name + " retiré·e." : "Choisissez une autre fiche.");
       input.focus();
     });
     chosen.addEventListener("change", function (event) {
       if (event.target.name === "absent") {
         event.target.closest("li").classList.toggle("is-absent", event.target.checked);
+        recount();
       }
     });
   }
