@@ -4,8 +4,9 @@ searching on the server), nothing pre-filled but on request, inline errors, week
 import re
 from datetime import timedelta
 
-from inclusion.clock import short_day
+from inclusion.clock import now, short_day
 from inclusion.storage.tables.activities import Activity, ActivityParticipant, ActivityTopic
+from inclusion.storage.tables.learners import Learner
 from tests.support.browser import logged_in
 from tests.support.clock import paris_today
 
@@ -63,12 +64,15 @@ async def test_workshop_with_participants_through_the_form(client, make):
 
 async def test_nothing_comes_from_the_last_activity_unless_asked(client, make):
     """After a 45-minute session, the workshop form has today's date and nothing else chosen; "Reprendre le dernier
-    atelier" offers the last workshop (not the session) and fills its title, level, topics and participants."""
+    atelier" offers the last workshop (not the session) and fills its title, level, topics and participants (those
+    whose file is still live)."""
     site, csrf = await adviser(client, make)
     learner = await make.learner(site, "Hélène", "Sénéchal")
+    gone = await make.learner(site, "Paul", "Parti")
     two_days_ago = (TODAY - timedelta(days=2)).isoformat()
-    workshop = workshop_form(csrf, date=two_days_ago, participant=[str(learner)], level="debutant")
+    workshop = workshop_form(csrf, date=two_days_ago, participant=[str(learner), str(gone)], level="debutant")
     assert (await client.post("/activities/new/workshop", data=workshop)).status_code == 303
+    await Learner.update({Learner.anonymised_at: now()}).where(Learner.id == gone)
     session = {
         "csrf_token": csrf, "date": TODAY.isoformat(), "duration_minutes": "45", "digital_topics": ["email"],
         "place": "domicile", "learner_id": str(learner), "action": "save",
@@ -82,6 +86,7 @@ async def test_nothing_comes_from_the_last_activity_unless_asked(client, make):
     taken = (await client.get(f"/activities/new/workshop?reprendre={last['id']}")).text
     assert 'value="Découvrir son smartphone"' in taken and 'value="debutant" selected' in taken
     assert 'value="prendre_en_main_du_materiel" checked' in taken and "Hélène Sénéchal" in taken
+    assert f'name="participant" value="{gone}"' not in taken and " 1 participant. Vérifiez" in taken
     assert " checked" not in taken.split('id="duration_minutes"')[1].split("</fieldset>")[0]  # duration not taken
     assert f'value="{TODAY.isoformat()}"' in taken
 

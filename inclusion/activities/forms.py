@@ -11,7 +11,7 @@ from typing import Any
 
 from inclusion import clock
 from inclusion import vocabulary as v
-from inclusion.activities.rules import occurrence_dates
+from inclusion.activities.rules import occurrence_dates, site_learners
 from inclusion.learners.search import search_learners
 from inclusion.learners.services import names_of
 from inclusion.scoping import Caller
@@ -104,8 +104,10 @@ async def last_workshop(caller: Caller) -> dict[str, Any] | None:
     )
 
 
-def taken_up(workshop: dict[str, Any]) -> dict[str, Any]:
-    """What "Reprendre le dernier atelier" fills: title, level, topics and participants (all present)."""
+async def taken_up(workshop: dict[str, Any]) -> dict[str, Any]:
+    """What "Reprendre le dernier atelier" fills: title, level, topics and participants (all present, those whose
+    file is still live)."""
+    live = await site_learners(workshop["site_id"], [p["learner_id"] for p in workshop["participants"]])
     return {
         "type": "collectif",
         "date": clock.today().isoformat(),
@@ -113,7 +115,9 @@ def taken_up(workshop: dict[str, Any]) -> dict[str, Any]:
         "level": workshop["level"],
         "digital_topics": workshop["digital_topics"],
         "admin_topics": workshop["admin_topics"],
-        "participants": [{"learner_id": p["learner_id"], "present": True} for p in workshop["participants"]],
+        "participants": [
+            {"learner_id": i, "present": True} for i in (p["learner_id"] for p in workshop["participants"]) if i in live
+        ],
     }
 
 

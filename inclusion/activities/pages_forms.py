@@ -83,7 +83,7 @@ async def workshop_form(
 ) -> Template:
     """An empty workshop dated today; with ?reprendre=ID, that workshop's title, level, topics and participants."""
     if reprendre.isdigit() and (workshop := await services.get_activity(caller, int(reprendre)))["type"] == "collectif":
-        return await _form(request, caller, taken_up(workshop), taken_from=workshop)
+        return await _form(request, caller, await taken_up(workshop), taken_from=workshop)
     return await _form(request, caller, _fresh("collectif"))
 
 
