@@ -39,13 +39,15 @@ async def test_new_activity_asks_workshop_or_session_first(client, make):
 
 
 async def test_workshop_with_participants_through_the_form(client, make):
-    """Search on the server, tick eight learners, mark one absent and remove another: the workshop is saved with
-    the seven left, and listed in this week with its topic."""
+    """Search on the server (a name typed but not picked stops the save), tick nine learners, remove one, mark
+    one absent: the workshop is saved with the eight, and listed in this week with its topic."""
     site, csrf = await adviser(client, make)
     learners = [await make.learner(site, f"Prénom{index}", "Dubois") for index in range(9)]
     search = workshop_form(csrf, participant_q="DUBO", action="search")
     found = await client.post("/activities/new/workshop", data=search)
     assert found.status_code == 200 and found.text.count('type="checkbox" id="participant_q-found-') == 9
+    not_picked = await client.post("/activities/new/workshop", data={**search, "action": "save"})
+    assert not_picked.status_code == 422 and "« DUBO » n&#39;est pas ajouté : choisissez la fiche" in not_picked.text
     assert await Activity.count() == 0
     ticked = workshop_form(csrf, participant=[str(i) for i in learners], remove=str(learners[8]))
     shown = await client.post("/activities/new/workshop", data=ticked)

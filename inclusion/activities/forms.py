@@ -142,7 +142,10 @@ def days_sentence(days: list[date]) -> str:
     return text if text.endswith(".") else text + "."
 
 
-ERROR_ORDER = ("title", "learner_id", "date", "duration_minutes", "participants", "anonymous_count", "digital_topics")
+ERROR_ORDER = (
+    *("title", "learner_q", "learner_id", "date", "duration_minutes"),
+    *("participants", "participant_q", "anonymous_count", "digital_topics"),
+)
 
 
 def in_form_order(errors: dict[str, str]) -> dict[str, str]:

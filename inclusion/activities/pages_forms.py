@@ -33,6 +33,7 @@ from inclusion.web.templates import page
 
 TEMPLATES = {"collectif": "pages/activity_workshop.html", "individuel": "pages/activity_session.html"}
 QUERY_FIELDS = {"collectif": "participant_q", "individuel": "learner_q"}
+NOT_PICKED = "« {query} » n'est pas ajouté : choisissez la fiche dans la liste, ou effacez ce texte."
 URLS = {"collectif": "/activities/new/workshop", "individuel": "/activities/new/session"}
 
 
@@ -46,9 +47,7 @@ async def _form(
     **context: Any,
 ) -> Template:
     kind = values["type"]
-    context.setdefault(
-        "last", await last_workshop(caller) if kind == "collectif" and "activity" not in context else None
-    )
+    last = await last_workshop(caller) if kind == "collectif" and "activity" not in context else None
     return page(
         request,
         TEMPLATES[kind],
@@ -60,6 +59,7 @@ async def _form(
         durations=DURATIONS,
         calendar=CALENDAR,
         labels=LABELS,
+        last=last,
         action=URLS[kind] if "activity" not in context else f"/activities/{context['activity']['id']}/edit",
         **context,
     )
@@ -108,6 +108,9 @@ async def _save(request: Request, caller, kind: str, activity: dict[str, Any] | 
     action = form.get("action", "enter")
     if action == "search" or form.getall("remove", []) or (action == "enter" and query):  # without JavaScript
         return await _form(request, caller, values, query=query, searched=True, **context)
+    if query:  # a name typed but not picked: saving would leave that person out
+        errors = {QUERY_FIELDS[kind]: NOT_PICKED.format(query=query)}
+        return await _form(request, caller, values, 422, query=query, searched=True, errors=errors, **context)
     try:
         if activity:
             changes = {key: value for key, value in values.items() if key not in ("type", "repeat_weeks")}

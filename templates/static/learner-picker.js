@@ -98,7 +98,10 @@
       return fetch(url + "?q=" + encodeURIComponent(query) + "&exclude=" + encodeURIComponent(exclude), {
         headers: { Accept: "application/json" },
         credentials: "same-origin"
-      }).then(function (response) { return response.ok ? response.json() : []; }).then(function (items) {
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      }).then(function (items) {
         if (pickFor === query) {
           pickFor = null;
           var taken = chosenIds();
@@ -154,20 +157,34 @@
       } else if (event.key === "Escape") {
         close();
       } else if (event.key === "Enter") {
-        var query = input.value.trim();
-        if (!multiple && !query) { return; } // an empty filter field: Enter sends the form, as usual
+        if (!multiple && !input.value.trim()) { return; } // an empty filter field: Enter sends the form, as usual
         event.preventDefault();
-        if (query.length < 2) { return; }
-        if (timer === null && shown.query === query && shown.items.length && active >= 0) {
-          take(shown.items[active]);
-        } else {
-          clearTimeout(timer);
-          timer = null;
-          pickFor = query;
-          ask(query);
-        }
+        enter();
       }
     });
+    if (input.form) { // a phone keyboard whose "go" key sends no Enter key event submits the form instead
+      input.form.addEventListener("submit", function (event) {
+        var via = event.submitter;
+        var implicit = !via || via.value === "enter" || via.classList.contains("picker-go");
+        if (implicit && document.activeElement === input && input.value.trim()) {
+          event.preventDefault();
+          enter();
+        }
+      });
+    }
+
+    function enter() { // take the highlighted suggestion, or the first one for what was typed once it arrives
+      var query = input.value.trim();
+      if (query.length < 2) { return; }
+      if (timer === null && shown.query === query && shown.items.length && active >= 0) {
+        take(shown.items[active]);
+      } else {
+        clearTimeout(timer);
+        timer = null;
+        pickFor = query;
+        ask(query);
+      }
+    }
     input.addEventListener("blur", function () { setTimeout(close, 150); });
 
     chosen.addEventListener("click", function (event) {
