@@ -1,8 +1,8 @@
 """Seeded activities of one site for `outcomes_data.py`: sessions, workshops, their topics and participants, and the
 site's attendance days. Rows follow the app's rules (`inclusion/activities/rules.py`): a session names a learner or an
-anonymous person, never both; a workshop has a title, distinct participants and anonymous counts whose breakdowns add
-up; every named learner is a file of the site seen between its first visit and last contact, so moving last-contact
-dates, as recording does, would change nothing.
+anonymous person, never both; every activity has a digital topic; a workshop has a title, at least one participant,
+distinct participants and anonymous counts whose breakdowns add up; every named learner is a file of the site seen
+between its first visit and last contact, so moving last-contact dates, as recording does, would change nothing.
 """
 
 from __future__ import annotations
@@ -152,6 +152,7 @@ class Activities:
                 counts = breakdown[name] = {}
                 for value in (pick(rng, table) for _ in range(anonymous)):
                     counts[value] = counts.get(value, 0) + 1
+        anonymous = anonymous or (0 if named else 1)  # a workshop has someone (no draw: the data stay the same)
         first_topic = self._topics(activity_id, rng, topics, False)
         title = f"Atelier « {DIGITAL_TOPIC_LABELS[first_topic]} »"
         device = "ordinateur" if rng.random() < 0.6 else None

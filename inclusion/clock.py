@@ -43,7 +43,7 @@ MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
-_SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 
 def weekday_name(day: date) -> str:
@@ -53,7 +53,7 @@ def weekday_name(day: date) -> str:
 
 def short_day(day: date) -> str:
     """ "mar. 10 déc.": a day in a list of this year's days."""
-    return f"{WEEKDAYS[day.weekday()][:3]}. {day.day} {_SHORT_MONTHS[day.month - 1]}"
+    return f"{WEEKDAYS[day.weekday()][:3]}. {day.day} {SHORT_MONTHS[day.month - 1]}"
 
 
 def long_day(day: date) -> str:

@@ -112,6 +112,34 @@ async def test_bad_activity_is_refused_field_by_field(client, make):
     assert await Activity.count() == 0 and await ActivityParticipant.count() == 0
 
 
+NO_PARTICIPANT = (
+    "Ajoutez au moins un participant : un apprenant avec sa fiche, ou un nombre de participants sans fiche."
+)
+
+
+async def test_an_activity_needs_a_digital_topic_and_a_workshop_a_participant(client, make):
+    """As in the national model, every activity names a digital topic, and a workshop has someone, named or
+    anonymous: refused in French beside each field, by POST and PATCH alike, and nothing is written."""
+    _, headers, learners = await setup(make)
+    empty = workshop(learners, digital_topics=[], participants=[], anonymous_count=0, anonymous_breakdown=None)
+    session = {"type": "individuel", "date": TODAY.isoformat(), "duration_minutes": 30, "learner_id": learners[0]}
+    refused = [await client.post("/api/v1/activities", json=body, headers=headers) for body in (empty, session)]
+    assert [response.status_code for response in refused] == [422, 422]
+    assert refused[0].json()["details"] == [
+        {"field": "digital_topics", "message": "Choisissez au moins une thématique numérique."},
+        {"field": "participants", "message": NO_PARTICIPANT},
+    ]
+    assert [d["field"] for d in refused[1].json()["details"]] == ["digital_topics"]
+    assert await Activity.count() == 0
+    only_anonymous = workshop(learners, participants=[], anonymous_count=3, anonymous_breakdown=None)
+    [created] = (await client.post("/api/v1/activities", json=only_anonymous, headers=headers)).json()
+    url = f"/api/v1/activities/{created['id']}"
+    for change, field in (({"digital_topics": []}, "digital_topics"), ({"anonymous_count": 0}, "participants")):
+        response = await client.patch(url, json=change, headers=headers)
+        assert response.status_code == 422 and [d["field"] for d in response.json()["details"]] == [field]
+    assert (await client.get(url, headers=headers)).json() == created
+
+
 async def test_today_is_the_day_in_paris_whatever_the_servers_zone(client, make):
     """On a server 12 h behind or 14 h ahead of UTC, Paris's today is accepted and Paris's tomorrow refused."""
     _, headers, learners = await setup(make)
@@ -221,6 +249,7 @@ async def test_duplicate_edit_delete_and_filter(client, make):
     by_topic = (await client.get("/api/v1/activities?topic=email", headers=headers)).json()
     assert [item["id"] for item in by_topic["items"]] == [copy["id"]]
     session = {"type": "individuel", "date": TODAY.isoformat(), "duration_minutes": 30, "learner_id": learners[1]}
+    session["digital_topics"] = ["email"]
     [own] = (await client.post("/api/v1/activities", json=session, headers=headers)).json()
     by_learner = (await client.get(f"/api/v1/activities?learner={learners[1]}", headers=headers)).json()
     assert {item["id"] for item in by_learner["items"]} == {created["id"], copy["id"], own["id"]}
@@ -255,7 +284,7 @@ async def test_csv_export_follows_the_national_columns(client, make):
     await client.post("/api/v1/activities", json=workshop(learners), headers=headers)
     session = {
         "type": "individuel", "date": TODAY.isoformat(), "duration_minutes": 30, "autonomy": "autonome",
-        "anonymous_person": {"age_band": "soixante_dix_plus", "gender": "feminin"},
+        "anonymous_person": {"age_band": "soixante_dix_plus", "gender": "feminin"}, "digital_topics": ["email"],
     }  # fmt: skip
     await client.post("/api/v1/activities", json=session, headers=headers)
     response = await client.get("/api/v1/activities.csv", headers=headers)
@@ -309,6 +338,7 @@ async def test_the_answer_to_a_create_is_what_a_later_read_returns(client, make)
                 "type": "individuel",
                 "date": TODAY.isoformat(),
                 "duration_minutes": 30,
+                "digital_topics": ["email"],
                 "learner_id": learners[2],
                 "autonomy": "autonome",
                 "referral": {"type": "administration", "name": "CAF"},
@@ -321,6 +351,7 @@ async def test_the_answer_to_a_create_is_what_a_later_read_returns(client, make)
                 "type": "individuel",
                 "date": TODAY.isoformat(),
                 "duration_minutes": 15,
+                "digital_topics": ["diagnostic_numerique"],
                 "adviser_id": other_adviser,
                 "anonymous_person": {"age_band": "quarante_cinquante_neuf", "gender": "feminin"},
                 "place": "a_distance",
@@ -334,6 +365,7 @@ async def test_the_answer_to_a_create_is_what_a_later_read_returns(client, make)
         created += response.json()
     assert len(created) == 5 and created[0]["series"] and created[0]["series"] == created[1]["series"]
     assert created[4]["adviser_id"] == other_adviser and created[4]["adviser_name"].startswith("Personne adviser")
+    assert created[3]["learner_name"] == "Prénom2 Atelier" and created[4]["learner_name"] is None
     for answer in created:
         assert (await client.get(f"/api/v1/activities/{answer['id']}", headers=headers)).json() == answer
 
@@ -349,6 +381,7 @@ async def test_a_change_to_breakdown_time_person_or_referral_reads_back_as_sent(
     assert body["anonymous_breakdown"] == {"gender": {"feminin": 2}} and body["start_time"] == "09:30"
     assert (await client.get(f"/api/v1/activities/{created['id']}", headers=headers)).json() == body
     session = {"type": "individuel", "date": created["date"], "duration_minutes": 30, "learner_id": learners[0]}
+    session["digital_topics"] = ["email"]
     [single] = (await client.post("/api/v1/activities", json=session, headers=headers)).json()
     change = {
         "learner_id": None,

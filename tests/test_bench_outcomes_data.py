@@ -28,6 +28,10 @@ BROKEN = {
     " AND (learner IS NULL) = (person_gender IS NULL)",
     "workshop without title, or with a learner": "SELECT count(*) FROM activity WHERE type = 'collectif'"
     " AND (title = '' OR learner IS NOT NULL OR autonomy IS NOT NULL)",
+    "activity without a digital topic": "SELECT count(*) FROM activity a WHERE NOT EXISTS"
+    " (SELECT 1 FROM activity_topic t WHERE t.activity = a.id AND t.kind = 'digital')",
+    "workshop without any participant": "SELECT count(*) FROM activity a WHERE type = 'collectif'"
+    " AND anonymous_count = 0 AND NOT EXISTS (SELECT 1 FROM activity_participant p WHERE p.activity = a.id)",
     "learner seen outside first visit..last contact or at another site": "SELECT count(*) FROM activity a"
     " JOIN learner l ON l.id = a.learner WHERE a.date NOT BETWEEN l.first_visit_on AND l.last_contact_on"
     " OR a.site <> l.site",

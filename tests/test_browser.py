@@ -1,5 +1,6 @@
-"""In a real browser (Debian's Chromium): record a workshop, find it, edit it, export it — by mouse and by
-keyboard alone — and no page has a serious or critical accessibility violation (axe-core)."""
+"""In a real browser (Debian's Chromium): record a workshop and a session within their counted interactions, find,
+edit and export the workshop — by touch and by keyboard alone — and no page has a serious or critical accessibility
+violation (axe-core)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.adviser_flows import SESSION_TOPIC, WORKSHOP_TOPIC, find_picks, record_session, record_workshop
 from tests.support.clock import paris_today
 from tests.support.processes import cli_env
 
@@ -112,36 +114,57 @@ def tab_to(page, selector: str, limit: int = 200) -> None:
     raise AssertionError(f"{selector} cannot be reached with the Tab key")
 
 
-def test_record_find_edit_and_export_a_workshop(page):
-    """An adviser records a workshop with 8 participants found as they type, finds it, edits it and exports it."""
+def test_a_workshop_of_eleven_takes_at_most_15_interactions_then_is_found_edited_and_exported(page):
+    """From the home page, a workshop of 8 learners (each picked by typing 2 or 3 letters, then Enter) and 3 without
+    a file takes at most 15 taps and fields; what is saved is what was chosen; it is then found in the week's
+    list, edited and exported."""
     log_in(page)
-    page.click("nav >> text=Activités")
-    page.click("text=Nouvelle activité")
-    page.fill("#title", "Atelier navigateur")
-    page.fill("#participant_q", "le")
-    page.wait_for_selector("#participant-list input[name=participant] >> nth=7")
-    boxes = page.locator("#participant-list input[name=participant]")
-    for index in range(8):
-        page.check(f"#participant-list li >> nth={index} >> input[name=participant]")
-    page.check("#participant-list li >> nth=7 >> input[name=absent]")
-    assert boxes.count() >= 8
-    page.click("button[name=action][value=save]")
-    page.wait_for_url(re.compile(r"/activities\?week="))
-    row = page.locator("tr", has_text="Atelier navigateur")
-    assert "7 présents" in row.inner_text()
+    picks = find_picks(page, 8)
+    counted = record_workshop(page, "Atelier navigateur", picks, anonymous=3)
+    assert counted.count <= 15, counted.actions
+    [saved] = api_items(page, f"type=collectif&date_from={paris_today()}", title="Atelier navigateur")
+    assert (saved["date"], saved["duration_minutes"], saved["anonymous_count"]) == (str(paris_today()), 90, 3)
+    assert [(p["learner_id"], p["present"]) for p in saved["participants"]] == [(p.learner_id, True) for p in picks]
+    assert saved["digital_topics"] == [WORKSHOP_TOPIC]
+    row = page.locator(".activity-card", has_text="Atelier navigateur")
+    assert "8 présents + 3 anonymes" in row.inner_text()
     row.locator("text=Modifier").click()
-    page.fill("#duration_minutes", "75")
-    page.click("button[name=action][value=save]")
+    page.fill("#duration_other", "75")
+    page.click("button.save")
     page.wait_for_url(re.compile(r"saved=1"))
-    assert "75 min" in page.locator("tr", has_text="Atelier navigateur").inner_text()
+    assert "75 min" in page.locator(".activity-card", has_text="Atelier navigateur").inner_text()
     with page.expect_download() as download:
         page.click("text=CSV")
     content = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "Atelier navigateur" in content and paris_today().strftime("%d/%m/%Y") in content
 
 
+def test_a_session_from_a_learners_page_takes_at_most_6_interactions(page):
+    """From a learner's page, an individual session with that learner takes at most 6 taps and fields, and is
+    saved for that learner with the duration and topic chosen."""
+    log_in(page)
+    [pick] = find_picks(page, 1)
+    page.goto(f"/learners/{pick.learner_id}")
+    counted = record_session(page)
+    assert counted.count <= 6, counted.actions
+    assert "Séance individuelle enregistrée." in page.inner_text("main")
+    [saved] = api_items(page, f"type=individuel&learner={pick.learner_id}&date_from={paris_today()}")
+    assert (saved["learner_id"], saved["duration_minutes"], saved["digital_topics"]) == (
+        pick.learner_id,
+        30,
+        [SESSION_TOPIC],
+    )
+
+
+def api_items(page, query: str, **equal) -> list[dict]:
+    """The activities the API lists for this query (the browser's session), those with these field values."""
+    items = page.request.get(f"/api/v1/activities?{query}").json()["items"]
+    return [item for item in items if all(item[name] == value for name, value in equal.items())]
+
+
 def test_the_same_path_works_with_the_keyboard_alone(page):
-    """Login, a workshop with participants and saving all work with Tab, typing, Space and Enter."""
+    """Login, a workshop (title, duration, two learners picked, a topic) and saving work with Tab, typing, the
+    arrow keys, Space and Enter."""
     page.goto("/login")
     tab_to(page, "#email")
     page.keyboard.type(ADVISER[0])
@@ -149,19 +172,25 @@ def test_the_same_path_works_with_the_keyboard_alone(page):
     page.keyboard.type(ADVISER[1])
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/$"))
-    page.goto("/activities/new")
+    picks = find_picks(page, 2)
+    page.goto("/activities/new/workshop")
     tab_to(page, "#title")
     page.keyboard.type("Atelier clavier")
+    tab_to(page, "#duration_30")
+    page.keyboard.press("ArrowRight")  # 45 min
     tab_to(page, "#participant_q")
-    page.keyboard.type("le")
-    page.wait_for_selector("#participant-list input[name=participant] >> nth=2")
-    for index in range(3):
-        tab_to(page, f"#participant-list li >> nth={index} >> input[name=participant]")
-        page.keyboard.press("Space")
-    tab_to(page, "button[name=action][value=save]")
+    for pick in picks:
+        page.keyboard.type(pick.letters)
+        page.keyboard.press("Enter")
+        page.locator(f'.picker-chosen li[data-id="{pick.learner_id}"]').wait_for()
+    tab_to(page, "#dt_email")
+    page.keyboard.press("Space")
+    tab_to(page, "button.save")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/activities\?week="))
-    assert "3 présents" in page.locator("tr", has_text="Atelier clavier").inner_text()
+    assert "2 présents" in page.locator(".activity-card", has_text="Atelier clavier").inner_text()
+    [saved] = api_items(page, f"date_from={paris_today()}", title="Atelier clavier")
+    assert saved["duration_minutes"] == 45 and saved["digital_topics"] == ["email"]
 
 
 def test_pages_have_no_serious_accessibility_violation(page):
@@ -172,23 +201,42 @@ def test_pages_have_no_serious_accessibility_violation(page):
     page.goto("/learners")
     learner = page.locator("table a").first.get_attribute("href")
     urls = ["/", "/sites", "/sites/1", "/account", "/learners", "/learners/new", learner, f"{learner}/assess",
-            f"{learner}/export", f"{learner}/anonymise", "/activities", "/activities/new", "/schema",
+            f"{learner}/export", f"{learner}/anonymise", "/activities", "/activities/new",
+            f"/activities/new/session?learner={learner.rsplit('/', 1)[1]}", "/schema",
             "/sites/1/attendance", "/vouchers", "/vouchers?within=7", "/vouchers/1", f"{learner}/vouchers/issue",
             "/activities/1/vouchers", "/vouchers/find?number=INCONNU", "/reports/outcomes"]  # fmt: skip
     for url in urls:
         page.goto(url)
         assert_accessible(page, url)
-    page.goto("/activities/new")
+    page.goto("/activities/new/workshop")
     page.fill("#title", "Atelier axe")
-    page.click("button[name=action][value=save]")
+    page.click("label[for=duration_60]")
+    page.fill("#participant_q", "le")
+    page.press("#participant_q", "Enter")
+    page.locator(".picker-chosen li").first.wait_for()
+    page.click("label[for=dt_email]")
+    page.click("#repeat")
+    page.fill("#repeat_weeks", "3")
+    page.fill("#participant_q", "ma")
+    page.wait_for_selector("#participant_q-list [role=option]")
+    assert_accessible(page, "workshop form with a participant, suggestions, a topic and a series")
+    page.fill("#participant_q", "")
+    page.fill("#repeat_weeks", "")
+    page.click("#repeat")
+    page.click("button.save")
     page.wait_for_url(re.compile(r"/activities\?week="))
     assert_accessible(page, "/activities with a saved notice")
-    page.locator("tr", has_text="Atelier axe").locator("text=Modifier").click()
+    page.locator(".activity-card", has_text="Atelier axe").locator("text=Modifier").click()
     assert_accessible(page, "activity edit form")
-    page.goto("/activities/new")
-    page.fill("#duration_minutes", "900")
-    page.click("button[name=action][value=save]")
-    assert_accessible(page, "activity form with errors")
+    page.goto("/activities/new/workshop")
+    page.fill("#duration_other", "900")
+    page.click("button.save")
+    assert page.locator("#duration_minutes-error").is_visible()
+    assert_accessible(page, "workshop form with errors")
+    page.goto("/activities/new/session")
+    page.click("button.save")
+    assert page.locator("#learner_q-error").is_visible()
+    assert_accessible(page, "session form with errors")
     page.goto("/activities/1/vouchers")
     page.fill("#number", "PN-62-000001")
     page.click("form[action='/activities/1/vouchers'] button[type=submit]")
@@ -196,6 +244,12 @@ def test_pages_have_no_serious_accessibility_violation(page):
     assert_accessible(page, "Pass refused on an activity")
     certificate_pages(page, learner)
     log_in(page, COORDINATOR)
+    page.goto("/audit")
+    page.fill("#learner_q", "le")
+    page.press("#learner_q", "Enter")
+    page.locator(".picker-chosen li").first.wait_for()
+    page.click("form[action='/audit'] button[type=submit]:has-text('Filtrer')")
+    assert_accessible(page, "/audit filtered by a learner picked by name")
     for url in ["/audit", "/sites/1/edit", "/claims", "/claims/1", "/booklets/new", "/booklets/import",
                 "/vouchers/1/cancel"]:  # fmt: skip
         page.goto(url)
@@ -252,14 +306,16 @@ def certificate_pages(page, learner: str) -> None:
     page.wait_for_url(re.compile(r"certified="))
     assert_accessible(page, "learner page with a certificate")
     code = page.locator("a[href^='/verify/']").first.inner_text()
-    page.goto("/activities/new")
+    page.goto("/activities/new/workshop")
     page.fill("#title", "Atelier cycle")
+    page.click("label[for=duration_120]")
     page.fill("#participant_q", "le")
-    page.wait_for_selector("#participant-list input[name=participant] >> nth=1")
-    page.check("#participant-list li >> nth=0 >> input[name=participant]")
-    page.click("button[name=action][value=save]")
+    page.press("#participant_q", "Enter")
+    page.locator(".picker-chosen li").first.wait_for()
+    page.click("label[for=dt_bureautique]")
+    page.click("button.save")
     page.wait_for_url(re.compile(r"/activities\?week="))
-    page.locator("tr", has_text="Atelier cycle").locator("a", has_text="Attestations").click()
+    page.locator(".activity-card", has_text="Atelier cycle").locator("a", has_text="Attestations").click()
     assert_accessible(page, "workshop cycle certificates")
     for url in ["/verify", f"/verify/{code}", "/verify/INC-2222-3333-4444-5555"]:
         page.goto(url)

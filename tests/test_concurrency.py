@@ -155,6 +155,7 @@ async def _workshop_of_three(make, site: int) -> tuple[list[int], dict]:
         "date": paris_today().isoformat(),
         "duration_minutes": 60,
         "title": "Courriels",
+        "digital_topics": ["email"],
         "participants": [{"learner_id": learner} for learner in learners],
     }
     return learners, body
@@ -204,6 +205,7 @@ async def test_a_write_reaches_the_database_file_itself_within_seconds(client, m
     site = await make.site()
     headers = await make.bearer(await make.user("adviser", site))
     body = {"type": "collectif", "date": paris_today().isoformat(), "duration_minutes": 60, "title": "Courriels"}
+    body |= {"digital_topics": ["email"], "anonymous_count": 4}
     response = await client.post("/api/v1/activities", json=body, headers=headers)
     assert response.status_code == 201, response.text
     database_file = Path(database_url.removeprefix("sqlite:///"))

@@ -14,7 +14,7 @@ import pytest
 
 from inclusion.frameworks.builtin import EVERYDAY
 from inclusion.reports.divide import default_framework
-from inclusion.storage.tables.activities import ActivityParticipant, ActivityTopic
+from inclusion.storage.tables.activities import ActivityParticipant
 
 SOCLE = ("appareil", "navigation", "courriel", "comptes", "demarche", "arnaques")
 EXTRAS = ("documents", "visio", "sante", "banque")
@@ -88,17 +88,15 @@ async def build(make, rng: random.Random, sites: dict[int, int]):
             else:
                 invited = rng.sample(mine, rng.randint(0, 6))
                 present = [learner for learner in invited if rng.random() < 0.8]
-                event = Event(
-                    site, "collectif", day, rng.choice((90, 120)), present=present, anonymous=rng.randint(0, 3)
-                )
+                anonymous = rng.randint(0, 3) or (0 if invited else 1)  # a workshop has someone
+                event = Event(site, "collectif", day, rng.choice((90, 120)), present=present, anonymous=anonymous)
                 activity = await make.activity(
-                    site, date=day, duration_minutes=event.minutes, anonymous_count=event.anonymous
+                    site, ("email",), date=day, duration_minutes=event.minutes, anonymous_count=event.anonymous
                 )
                 for learner in invited:
                     await ActivityParticipant.insert(
                         ActivityParticipant(activity=activity, learner=learner, present=learner in present)
                     )
-                await ActivityTopic.insert(ActivityTopic(activity=activity, kind="digital", topic="email"))
             events.append(event)
         scheme = await make.scheme(site)
         for index in range(count // 2):  # Pass handed before, during and after the period, some used

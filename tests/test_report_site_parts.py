@@ -87,6 +87,7 @@ async def test_a_stored_share_is_read_while_nothing_changes_then_counted_again(o
     adviser = await make.bearer(await make.user("adviser", sites[1]))
     learner = await make.learner(sites[1], gender="masculin")
     body = {"type": "individuel", "date": TODAY.isoformat(), "duration_minutes": 30, "learner_id": learner}
+    body["digital_topics"] = ["email"]
     assert (await open_client.post("/api/v1/activities", json=body, headers=adviser)).status_code == 201
     after = await report(open_client, admin, query)
     assert cell(after, "activity", "activities") == activities + 1

@@ -1,9 +1,10 @@
-"""Activity pages: the week's list with filters, the one-screen form, deletion with confirmation."""
+"""Activity pages: the week's list with filters, deletion with confirmation, a site's attendance (the forms:
+`pages_forms`)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Request, get, post
 from litestar.params import FromPath, QueryParameter
@@ -12,28 +13,14 @@ from litestar.response import Redirect, Template
 from inclusion import clock
 from inclusion import vocabulary as v
 from inclusion.accounts.guards import PERSONAL, STAFF
-from inclusion.activities import attendance, recording, services
-from inclusion.activities.forms import activity_values, participant_choices, remembered
-from inclusion.activities.schemas import ActivityCreate, ActivityPatch, SiteDayIn
-from inclusion.errors import InvalidData
+from inclusion.activities import attendance, services
+from inclusion.activities.forms import LABELS, days_sentence
+from inclusion.activities.pages_forms import FORM_PAGES
+from inclusion.activities.rules import occurrence_dates
+from inclusion.activities.schemas import SiteDayIn
 from inclusion.storage.pagination import MAX_PER_PAGE, PageRequest
-from inclusion.web.forms import convert_form
 from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page
-
-LABELS = {
-    "types": v.ACTIVITY_TYPE_LABELS,
-    "digital_topics": v.DIGITAL_TOPIC_LABELS,
-    "admin_topics": v.ADMIN_TOPIC_LABELS,
-    "places": v.PLACE_LABELS,
-    "devices": v.DEVICE_LABELS,
-    "autonomies": v.AUTONOMY_LABELS,
-    "levels": v.LEVEL_LABELS,
-    "referrals": v.REFERRAL_LABELS,
-    "age_bands": v.AGE_BAND_LABELS,
-    "genders": v.GENDER_LABELS,
-    "statuses": v.SOCIAL_STATUS_LABELS,
-}
 
 
 def monday_of(day: date) -> date:
@@ -47,12 +34,15 @@ async def activity_list(
     week: Annotated[str, QueryParameter(max_length=10)] = "",
     type: Annotated[str, QueryParameter(max_length=16)] = "",
     topic: Annotated[str, QueryParameter(max_length=48)] = "",
+    saved: Annotated[str, QueryParameter(max_length=2)] = "",
 ) -> Template:
-    """One week at a time (Monday to Sunday), newest first; empty filters mean none."""
+    """One week at a time (Monday to Sunday), newest first; empty filters mean none. After a save, `saved` (how
+    many) and `week` (the first date) say what was recorded: a weekly series lists its dates."""
     try:
-        start = monday_of(date.fromisoformat(week)) if week else monday_of(clock.today())
+        first = date.fromisoformat(week) if week else clock.today()
     except ValueError:
-        start = monday_of(clock.today())
+        first = clock.today()
+    start = monday_of(first)
     filters = {
         "date_from": start,
         "date_to": start + timedelta(days=6),
@@ -71,65 +61,9 @@ async def activity_list(
         type=type,
         topic=topic,
         labels=LABELS,
+        saved=int(saved) if saved.isdigit() else 0,
+        saved_days=days_sentence(occurrence_dates(first, int(saved))) if saved.isdigit() and int(saved) > 1 else "",
     )
-
-
-async def _form(request: Request, caller, values: dict[str, Any], status_code: int = 200, **context: Any) -> Template:
-    chosen = [p["learner_id"] for p in values.get("participants", [])]
-    absent = {p["learner_id"] for p in values.get("participants", []) if not p["present"]}
-    query = str(values.get("participant_q", ""))
-    return page(
-        request,
-        "pages/activity_form.html",
-        status_code,
-        values=values,
-        choices=await participant_choices(caller, query, chosen),
-        absent=absent,
-        labels=LABELS,
-        **context,
-    )
-
-
-@get("/activities/new", include_in_schema=False, opt=PERSONAL)
-async def create_form(request: Request, caller: CurrentCaller) -> Template:
-    defaults = await remembered(caller)
-    return await _form(request, caller, {**defaults, "digital_topics": defaults.get("last_topics", [])})
-
-
-@post("/activities/new", include_in_schema=False, opt=PERSONAL)
-async def create(request: Request, caller: CurrentCaller) -> Template | Redirect:
-    form = await request.form()
-    values = activity_values(form)
-    shown = {**values, "participant_q": str(form.get("participant_q", ""))}
-    if form.get("action") == "search":
-        return await _form(request, caller, shown)
-    try:
-        ids = await recording.create_activities(caller, convert_form(values, ActivityCreate))
-    except InvalidData as exc:
-        return await _form(request, caller, shown, 422, errors=exc.fields)
-    return Redirect(f"/activities?week={values['date']}&saved={len(ids)}", status_code=303)
-
-
-@get("/activities/{activity_id:int}/edit", include_in_schema=False, opt=PERSONAL)
-async def edit_form(request: Request, caller: CurrentCaller, activity_id: FromPath[int]) -> Template:
-    activity = await services.get_activity(caller, activity_id)
-    return await _form(request, caller, activity, activity=activity)
-
-
-@post("/activities/{activity_id:int}/edit", include_in_schema=False, opt=PERSONAL)
-async def edit(request: Request, caller: CurrentCaller, activity_id: FromPath[int]) -> Template | Redirect:
-    activity = await services.get_activity(caller, activity_id)
-    form = await request.form()
-    values = {**activity_values(form), "type": activity["type"]}
-    shown = {**values, "participant_q": str(form.get("participant_q", ""))}
-    if form.get("action") == "search":
-        return await _form(request, caller, shown, activity=activity)
-    changes = {key: value for key, value in values.items() if key != "type"}
-    try:
-        await services.update_activity(caller, activity_id, convert_form(changes, ActivityPatch))
-    except InvalidData as exc:
-        return await _form(request, caller, shown, 422, errors=exc.fields, activity=activity)
-    return Redirect(f"/activities?week={values.get('date', activity['date'])}&saved=1", status_code=303)
 
 
 @get("/activities/{activity_id:int}/delete", include_in_schema=False, opt=PERSONAL)
@@ -145,7 +79,7 @@ async def delete(caller: CurrentCaller, activity_id: FromPath[int]) -> Redirect:
     return Redirect(f"/activities?week={activity['date']}&deleted=1", status_code=303)
 
 
-ACTIVITY_PAGES = [activity_list, create_form, create, edit_form, edit, confirm_delete, delete]
+ACTIVITY_PAGES = [activity_list, *FORM_PAGES, confirm_delete, delete]
 
 
 @get("/sites/{site_id:int}/attendance", include_in_schema=False)

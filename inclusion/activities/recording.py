@@ -10,13 +10,20 @@ on SQLite (`recording_sqlite`). The answer is built from what was written, not r
 from __future__ import annotations
 
 import secrets
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Any
 
 import msgspec
 
 from inclusion.activities import recording_pg, recording_sqlite
-from inclusion.activities.rules import Recording, learner_problems, named_learners, shape_problems, site_learners
+from inclusion.activities.rules import (
+    Recording,
+    learner_problems,
+    named_learners,
+    occurrence_dates,
+    shape_problems,
+    site_learners,
+)
 from inclusion.activities.schemas import ActivityCreate
 from inclusion.clock import now, today
 from inclusion.errors import InvalidData
@@ -43,7 +50,7 @@ async def create_activities(caller: Caller, data: ActivityCreate) -> list[dict[s
     row = activity_columns(values) | {"site": site_id, "series": secrets.token_hex(8) if data.repeat_weeks > 1 else ""}
     row["start_time"] = time_of_day(data.start_time)
     row["created_at"] = row["updated_at"] = now()
-    occurrences = [{**row, "date": data.date + timedelta(weeks=week)} for week in range(data.repeat_weeks)]
+    occurrences = [{**row, "date": day} for day in occurrence_dates(data.date, data.repeat_weeks)]
     names, ids = await _record(values, occurrences, found)
     adviser_name = caller.display_name if values["adviser_id"] == caller.user_id else await _name_of(row["adviser"])
     return [_shaped({**row, "id": i}, values, names, adviser_name) for row, i in zip(occurrences, ids, strict=True)]
@@ -104,6 +111,7 @@ def _shaped(activity: dict[str, Any], values: dict[str, Any], names: dict[int, s
         "adviser_id": values["adviser_id"],
         "adviser_name": adviser,
         "learner_id": values["learner_id"],
+        "learner_name": names.get(values["learner_id"]) if values["learner_id"] is not None else None,
         "anonymous_person": values["anonymous_person"],
         "referral": values["referral"],
         "participants": [

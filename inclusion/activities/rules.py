@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from inclusion.clock import short_day
 from inclusion.learners.names import display_name
 from inclusion.storage import sql
 
@@ -13,6 +14,17 @@ MAX_MINUTES = 12 * 60
 MAX_PARTICIPANTS = 500  # named participants of one workshop
 MAX_PARTICIPANT_ROWS = 10_000  # participant rows one request may write, over all the weeks of a repeated workshop
 BREAKDOWN_NAMES = {"age_band": "tranche d'âge", "gender": "genre", "social_status": "statut"}
+
+
+NO_TOPIC = "Choisissez au moins une thématique numérique."
+NO_PARTICIPANT = (
+    "Ajoutez au moins un participant : un apprenant avec sa fiche, ou un nombre de participants sans fiche."
+)
+
+
+def occurrence_dates(first: date, weeks: int) -> list[date]:
+    """The dates of a weekly series: `first`, then every 7 days, `weeks` dates in all."""
+    return [first + timedelta(weeks=week) for week in range(weeks)]
 
 
 def shape_problems(values: dict[str, Any], today: date, repeat_weeks: int = 1) -> dict[str, str]:
@@ -23,8 +35,10 @@ def shape_problems(values: dict[str, Any], today: date, repeat_weeks: int = 1) -
         found["duration_minutes"] = f"La durée doit être comprise entre 1 et {MAX_MINUTES} minutes (12 heures)."
     if values["date"] > today:
         found["date"] = "La date ne peut pas être dans le futur."
-    elif repeat_weeks > 1 and (last := values["date"] + timedelta(weeks=repeat_weeks - 1)) > today:
-        found["repeat_weeks"] = f"La dernière séance ({last:%d/%m/%Y}) serait dans le futur."
+    elif repeat_weeks > 1 and (last := occurrence_dates(values["date"], repeat_weeks)[-1]) > today:
+        found["repeat_weeks"] = f"La dernière séance ({short_day(last)} {last.year}) serait dans le futur."
+    if not values.get("digital_topics"):
+        found["digital_topics"] = NO_TOPIC  # the national model (La Coop) requires its `thematiques`
     if values["type"] == "individuel":
         has_file, has_person = values.get("learner_id") is not None, values.get("anonymous_person") is not None
         if has_file == has_person:
@@ -42,6 +56,8 @@ def shape_problems(values: dict[str, Any], today: date, repeat_weeks: int = 1) -
             found["title"] = "Donnez un titre à l'atelier."
         if values.get("autonomy") or values.get("referral"):
             found["autonomy"] = "L'autonomie et l'orientation se notent en séance individuelle."
+        if not values.get("participants") and not values.get("anonymous_count"):
+            found["participants"] = NO_PARTICIPANT
     found |= _participant_problems(values.get("participants") or [])
     found |= _size_problems(len(values.get("participants") or []), repeat_weeks)
     found |= _breakdown_problems(values.get("anonymous_count") or 0, values.get("anonymous_breakdown") or {})

@@ -126,6 +126,7 @@ class ActivityOut(Struct, kw_only=True):
     adviser_name: str
     note: str
     learner_id: int | None
+    learner_name: str | None
     anonymous_person: AnonymousPerson | None
     autonomy: Autonomy | None
     referral: Referral | None

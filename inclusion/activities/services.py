@@ -27,7 +27,14 @@ from inclusion.storage import db
 from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
 from inclusion.storage.tables.activities import Activity, ActivityParticipant, ActivityTopic
 
-COLUMNS = (*Activity._meta.columns, Activity.adviser.display_name.as_alias("adviser_name"))
+COLUMNS = (
+    *Activity._meta.columns,
+    Activity.adviser.display_name.as_alias("adviser_name"),
+    Activity.learner.first_name.as_alias("first_name"),  # an individual session's learner
+    Activity.learner.last_name.as_alias("last_name"),
+    Activity.learner.pseudonym.as_alias("pseudonym"),
+    Activity.learner.anonymised_at.as_alias("anonymised_at"),
+)
 
 
 async def _write_links(activity_id: int, values: dict[str, Any]) -> None:
@@ -87,6 +94,7 @@ async def with_links(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if p["activity"] == row["id"]
         ]
         row |= {"site_id": row["site"], "adviser_id": row["adviser"], "learner_id": row["learner"]}
+        row["learner_name"] = _participant_name(row) if row["learner"] is not None else None
         row["adviser_name"] = row["adviser_name"] or ""
         row["start_time"] = row["start_time"].strftime("%H:%M") if row["start_time"] else None
         person = {field: row[column] for field, column in recording.PERSON_COLUMNS.items()}

@@ -18,6 +18,7 @@ from inclusion.errors import Conflict, InvalidData, NotFound
 from inclusion.learners import export as export_service
 from inclusion.learners import glance, lifecycle, services
 from inclusion.learners.schemas import LearnerCreate, LearnerPatch
+from inclusion.learners.search import search_learners
 from inclusion.storage.pagination import PageRequest
 from inclusion.vocabulary import AGE_BAND_LABELS, GENDER_LABELS, SOCIAL_STATUS_LABELS
 from inclusion.vouchers.learner_vouchers import learner_vouchers
@@ -84,12 +85,17 @@ async def learner_list(
 
 
 @get("/learners/search", include_in_schema=False, opt=PERSONAL)
-async def search(caller: CurrentCaller, q: FromQuery[str] = "") -> list[dict[str, Any]]:
-    """Search as you type in forms: up to 20 files matching the name or pseudonym."""
+async def search(
+    caller: CurrentCaller,
+    q: Annotated[str, QueryParameter(max_length=100)] = "",
+    exclude: Annotated[str, QueryParameter(max_length=2000)] = "",
+) -> list[dict[str, Any]]:
+    """The learner picker's suggestions as someone types: the best few files of the caller's sites, without
+    those already chosen (`exclude`: ids separated by commas)."""
     if len(q.strip()) < 2:
         return []
-    result = await services.list_learners(caller, PageRequest(per_page=20), q.strip())
-    return [{"id": row["id"], "name": row["display_name"]} for row in result.rows]
+    chosen = {int(part) for part in exclude.split(",") if part.strip().isdigit() and len(part.strip()) < 19}
+    return await search_learners(caller, q, exclude=chosen)
 
 
 @get("/learners/new", include_in_schema=False, opt=PERSONAL)
@@ -166,19 +172,31 @@ async def confirm_merge(
     caller: CurrentCaller,
     learner_id: FromPath[int],
     duplicate_text: Annotated[str, QueryParameter(name="duplicate", max_length=12)] = "",
+    typed: Annotated[str, QueryParameter(name="duplicate_q", max_length=100)] = "",
 ) -> Template:
-    """Both files side by side before merging; a bad number is said on the page."""
+    """Both files side by side before merging. The duplicate comes from the learner picker, or (without
+    JavaScript) from the name typed: one match is taken, several are offered to choose from."""
     keep = await services.get_learner(caller, learner_id)
+    found: list[dict[str, Any]] = []
+    if not duplicate_text and typed.strip():
+        found = await search_learners(caller, typed, limit=20, exclude={learner_id})
+        if len(found) == 1:
+            duplicate_text, found = str(found[0]["id"]), []
     duplicate, error = None, ""
-    if not duplicate_text.isdigit() or int(duplicate_text) == learner_id:
-        error = "Indiquez le numéro d'une autre fiche."
+    if found:
+        error = "Plusieurs fiches correspondent : choisissez la fiche en double."
+    elif typed.strip() and not duplicate_text:
+        error = f"Aucune autre fiche ne correspond à « {typed.strip()} »."
+    elif not duplicate_text.isdigit() or int(duplicate_text) == learner_id:
+        error = "Choisissez la fiche en double : tapez quelques lettres de son nom."
     else:
         try:
             duplicate = await services.get_learner(caller, int(duplicate_text))
         except NotFound:
             error = f"Aucune fiche n° {duplicate_text} sur vos sites."
-    status = 200 if duplicate else 422
-    return page(request, "pages/learner_merge.html", status, keep=keep, duplicate=duplicate, error=error)
+    status = 200 if duplicate or found else 422
+    context = {"keep": keep, "duplicate": duplicate, "error": error, "found": found, "query": typed}
+    return page(request, "pages/learner_merge.html", status, **context)
 
 
 @post("/learners/{learner_id:int}/merge", include_in_schema=False, opt=PERSONAL)

@@ -178,20 +178,30 @@ class Factory:
         ).run()
         return assessment.id
 
-    async def activity(self, site_id: int, **values: Any) -> int:
+    async def activity(
+        self, site_id: int, topics: tuple[str, ...] = ("navigation_sur_internet",), **values: Any
+    ) -> int:
+        """An activity as the rules accept it: a digital topic, and for a workshop one participant without a file
+        (unless `anonymous_count` is given; add named ones with ActivityParticipant)."""
         from datetime import date
 
-        from inclusion.storage.tables.activities import Activity
+        from inclusion.storage.tables.activities import Activity, ActivityTopic
 
+        kind = values.pop("type", "collectif")
         activity = Activity(
             site=site_id,
-            type=values.pop("type", "collectif"),
+            type=kind,
             date=values.pop("date", date(2025, 3, 4)),
             duration_minutes=values.pop("duration_minutes", 90),
             title=values.pop("title", "Atelier découverte"),
+            anonymous_count=values.pop("anonymous_count", 1 if kind == "collectif" else 0),
             **values,
         )
         await activity.save().run()
+        if topics:
+            await ActivityTopic.insert(
+                *[ActivityTopic(activity=activity.id, kind="digital", topic=topic) for topic in topics]
+            ).run()
         return activity.id
 
     async def scheme(self, *site_ids: int, name: str | None = None, **values: Any) -> int:

@@ -70,6 +70,7 @@ async def issued_voucher(client: httpx.AsyncClient, world: dict, number: str) ->
             "site_id": world["site"],
             "date": today,
             "duration_minutes": 60,
+            "digital_topics": ["aide_aux_demarches_administratives"],
             "learner_id": world["learner"],
         },
     )
