@@ -107,4 +107,4 @@ async def test_attendance_page_records_today(client, make):
     assert saved.status_code == 303
     page = await client.get(saved.headers["location"])
     assert "Fréquentation enregistrée." in page.text
-    assert page.text.count("<td>Oui</td>") == 2 and "<td>17</td>" in page.text
+    assert page.text.count(">Oui</td>") == 2 and ">17</td>" in page.text
