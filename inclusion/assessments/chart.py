@@ -15,9 +15,10 @@ from markupsafe import Markup, escape
 TEXT = 15  # px: a competence's name
 LEVEL = 14  # px: the numbers of the scale
 LINE = 19  # px from one line of a name to the next
-WRAP = 30  # characters per line of a name: fits the 296 px a 320 px phone leaves to the chart
+WRAP = 34  # characters per line of a name: fits the 296 px a 320 px phone leaves to the chart
 SIDE = 4.0  # % of the width left at each end of the scale, so its first and last marks stay inside
 HEAD = 28  # px above the first competence: the scale's numbers
+HALO = 'stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke"'  # names stay clear of the grid
 
 
 def progression_chart(progress: dict[str, Any]) -> Markup:
@@ -47,9 +48,8 @@ def progression_chart(progress: dict[str, Any]) -> Markup:
     top = HEAD
     for row, lines in zip(rows, names, strict=True):
         for number, line in enumerate(lines):
-            parts.append(
-                f'<text x="0" y="{top + 14 + LINE * number}" font-size="{TEXT}" fill="#1e1e1e">{escape(line)}</text>'
-            )
+            y = top + 14 + LINE * number
+            parts.append(f'<text x="0" y="{y}" font-size="{TEXT}" fill="#1e1e1e" {HALO}>{escape(line)}</text>')
         track = top + LINE * len(lines) + 12
         first, latest = x(row["first"]["level"]), x(row["latest"]["level"])
         parts.append(

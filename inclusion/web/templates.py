@@ -17,7 +17,7 @@ from inclusion import clock
 from inclusion.scoping import ROLE_LABELS
 from inclusion.settings import TEMPLATES_DIR
 from inclusion.sites.schemas import KIND_LABELS
-from inclusion.vocabulary import AGE_BAND_LABELS, VOUCHER_STATUS_LABELS
+from inclusion.vocabulary import AGE_BAND_LABELS, VOUCHER_STATUS_LABELS, accord
 
 
 def date_fr(value: datetime | None, with_time: bool = True) -> str:
@@ -101,6 +101,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.filters["month_name"] = clock.month_name  # décembre 2026
     env.filters["plain_fr"] = plain_fr
     env.filters["cards"] = cards  # a table that reads as cards on a phone
+    env.globals["accord"] = accord  # words agreeing with a learner's recorded gender
     env.globals["ROLE_LABELS"] = {role.value: label for role, label in ROLE_LABELS.items()}
     env.globals["KIND_LABELS"] = {kind.value: label for kind, label in KIND_LABELS.items()}
     env.globals["AGE_BAND_LABELS"] = {band.value: label for band, label in AGE_BAND_LABELS.items()}
