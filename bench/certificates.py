@@ -28,8 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.http_throughput import total_rss  # noqa: E402
-from inclusion import pdf  # noqa: E402
 from inclusion.certificates import codes, rendering  # noqa: E402
+from inclusion.documents import pdf  # noqa: E402
 from inclusion.frameworks.builtin import AUTONOMY_SCALE, EVERYDAY  # noqa: E402
 
 TOPICS = ["Courriels", "Naviguer sur internet", "Prendre en main du matériel", "Sécurité numérique", "Santé"]

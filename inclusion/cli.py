@@ -21,7 +21,14 @@ from inclusion.storage.db import DatabaseUnreachable
 
 speak_french()  # click's own words ("Usage:", "Options", its errors) in French too
 CONTEXT = {"help_option_names": ["-h", "--help"]}
-OPTION_OF = {"site_ids": "--site", "display_name": "--name", "role": "--role", "name": "--name"}
+OPTION_OF = {
+    "site_ids": "--site",
+    "display_name": "--name",
+    "role": "--role",
+    "name": "--name",
+    "expires_on": "--expires",
+    "password": "mot de passe",
+}
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -266,6 +273,8 @@ def create_user(email: str, display_name: str, role: str, sites: tuple[str, ...]
         password = passwords.generate_password()
     else:
         password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Confirmez le mot de passe")
+        if problem := passwords.password_problem(password, email):
+            fail(f"Mot de passe refusé : {problem}")
 
     async def go() -> dict[str, Any]:
         await connect(settings)
@@ -289,23 +298,47 @@ def token() -> None:
     pass
 
 
+def expiry_day(raw: str | None) -> Any:
+    """`--expires`: a number of days from today, or a last valid day AAAA-MM-JJ."""
+    from datetime import date, timedelta
+
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if raw.isdigit():
+        return clock.today() + timedelta(days=int(raw))
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        fail(f"--expires : « {raw} » n'est ni un nombre de jours ni une date AAAA-MM-JJ.")
+
+
 @token.command("create", help="Crée un token d'API pour un compte et l'affiche une seule fois.")
 @click.argument("email")
 @click.option("--name", default="CLI", show_default=True, metavar="NOM", help="Nom du token, pour le reconnaître.")
-def create_token(email: str, name: str) -> None:
+@click.option(
+    "--expires",
+    default=None,
+    metavar="JOURS|AAAA-MM-JJ",
+    help="Expiration : un nombre de jours (90) ou le dernier jour de validité (AAAA-MM-JJ). Défaut : jamais.",
+)
+def create_token(email: str, name: str, expires: str | None) -> None:
     from inclusion.accounts import tokens
 
     settings = load_settings()
+    expires_on = expiry_day(expires)
 
     async def go() -> str:
         await connect(settings)
         user_id = await tokens.user_id_by_email(email)
         if user_id is None:
             raise InvalidData({"email": f"aucun compte pour {email}"})
-        raw, _ = await tokens.create_token(user_id, name)
+        raw, _ = await tokens.create_token(user_id, name, expires_on)
         return raw
 
     raw = run(go())
+    if expires_on is not None:
+        click.echo(f"Valable jusqu'au {expires_on:%d/%m/%Y} inclus.")
     click.echo(f"Token (affiché une seule fois) : {raw}")
 
 

@@ -1,7 +1,14 @@
-"""Logs: one line per event, as JSON or text, each carrying the id of the request it belongs to."""
+"""Logs: one line per event, as JSON or text, each carrying the id of the request it belongs to.
+
+What a line never holds: a query string (a learner search carries a name), a capability in a path (a report
+share link's token is logged as its link id, `/shared/reports/#12`; a certificate's verification code as a short
+hash, `/verify/#3f9a0c2e71`), a typed login identifier (a keyed hash: `accounts/throttle.py`), or a raw control
+character: the text format writes them escaped (`\\n`, `\\u0000`), so a `%0a` in a path cannot forge a line.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -23,6 +30,33 @@ access_logger = logging.getLogger("inclusion.access")
 _ACCEPTED_ID = re.compile(rb"[A-Za-z0-9._:-]{1,64}")  # what a reverse proxy sends (nginx's $request_id)
 _RECORD_FIELDS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "request_id", "color_message"}
 _encode = msgspec.json.Encoder().encode
+_SHARE_PATH = re.compile(r"^/shared/reports/([^/]+?)(\.pdf|\.csv)?$")
+_VERIFY_PATH = re.compile(r"^/verify/([^/]+)(.*)$", re.S)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def short_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()[:10]
+
+
+def redacted_path(path: str) -> str:
+    """The path as logs may show it: capability URLs keep their shape but lose their secret."""
+    if path.startswith("/shared/reports/") and (share := _SHARE_PATH.match(path)):
+        token, extension = share.group(1), share.group(2) or ""
+        link_id = token.split(".", 1)[0]
+        shown = link_id if link_id.isdigit() and len(link_id) <= 18 and "." in token else short_hash(token)
+        return f"/shared/reports/#{shown}{extension}"
+    if path.startswith("/verify/") and (verify := _VERIFY_PATH.match(path)):
+        return f"/verify/#{short_hash(verify.group(1))}{verify.group(2)}"
+    return path
+
+
+def escape_controls(text: str) -> str:
+    """Control characters (and Unicode line separators) written as escapes: one record, one line."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: _ESCAPES.get(m.group()) or f"\\u{ord(m.group()):04x}", text)
 
 
 def stamp_request_ids() -> None:
@@ -63,8 +97,19 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
+    """`time level logger [request id] message`; the message's control characters escaped (a traceback, added by
+    the formatter after it, keeps its lines)."""
+
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s %(request_id)s%(message)s")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        saved = record.message
+        record.message = escape_controls(saved)
+        try:
+            return super().formatMessage(record)
+        finally:
+            record.message = saved
 
     def format(self, record: logging.LogRecord) -> str:
         saved = getattr(record, "request_id", "")
@@ -212,7 +257,7 @@ _ACCESS_DEFAULTS = {
 def _log_access(scope: Any, status: int, started: float) -> None:
     duration_ms = round((time.perf_counter() - started) * 1000, 1)
     client = scope.get("client")
-    method, path = scope["method"], scope["path"]
+    method, path = scope["method"], redacted_path(scope["path"])
     fields = {"method": method, "path": path, "status": status, "duration_ms": duration_ms}
     fields["client"] = client[0] if client else None
     access_logger.handle(AccessRecord(f"{method} {path} {status} {duration_ms} ms", fields))

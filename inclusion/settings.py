@@ -184,14 +184,35 @@ def database_kind(url: str) -> Literal["sqlite", "postgres"]:
     )
 
 
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
+
+
+def private_dir(path: Path) -> None:
+    """Make the data folder (and missing parents) if needed; a folder made here is its owner's alone (0700)."""
+    if not path.is_dir():
+        path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        path.chmod(PRIVATE_DIR)  # whatever the umask
+
+
+def private_file(path: Path) -> None:
+    """Create `path` empty, readable and writable by its owner only (0600); an existing one of ours is tightened
+    to 0600. The SQLite database is made this way before SQLite opens it: its -wal and -shm files then get the
+    same mode."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE))
+    except FileExistsError:
+        if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+            path.chmod(PRIVATE_FILE)
+
+
 def development_secret(data_dir: Path) -> str:
     """Return the development secret kept in data_dir, creating it once for every process."""
     path = data_dir / "secret_key"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
         candidate = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        private_file(candidate)
         candidate.write_text(secrets.token_urlsafe(48))
-        candidate.chmod(0o600)
         try:
             os.link(candidate, path)  # atomic: the first process wins, the others read its key
         except FileExistsError:

@@ -116,7 +116,7 @@ def test_storage_imports_no_feature():
 
 def test_kernel_modules_import_no_feature():
     """The modules at the package root that every layer uses import nothing but each other and storage."""
-    kernel = {"clock", "errors", "logs", "pdf", "scoping", "settings", "vocabulary"}
+    kernel = {"clock", "errors", "logs", "scoping", "settings", "vocabulary"}
     upward = {
         (module, target)
         for name in kernel
@@ -125,6 +125,18 @@ def test_kernel_modules_import_no_feature():
         if target.split(".")[1] not in kernel
     }
     assert upward == set()
+
+
+def test_documents_stand_on_the_kernel():
+    """PDF and spreadsheet writers (`inclusion/documents/`) import only the kernel: every feature may use them."""
+    kernel = {f"inclusion.{name}" for name in ("clock", "errors", "settings", "vocabulary")}
+    upward = {
+        (module, target)
+        for module, targets in _imports_of("inclusion.documents").items()
+        for target in targets
+        if not target.startswith("inclusion.documents") and target not in kernel | {"inclusion"}
+    }
+    assert _imports_of("inclusion.documents") and upward == set()
 
 
 def test_features_do_not_import_the_composition_root():

@@ -20,8 +20,9 @@ async def test_login_opens_a_session_with_safe_cookie_flags(client, make):
     assert await Session.count() == 1
 
 
-async def test_secure_cookie_flag_follows_the_setting(settings, make):
-    """With cookie_secure on, the session cookie is marked Secure."""
+async def test_secure_cookies_use_the_host_prefix(settings, make):
+    """With cookie_secure on (production), the session cookie is `__Host-inclusion_session`: Secure, Path=/, no
+    Domain; it opens the session, and logging out expires it under the same name."""
     from litestar.testing import AsyncTestClient
 
     from inclusion.app import create_app
@@ -31,8 +32,15 @@ async def test_secure_cookie_flag_follows_the_setting(settings, make):
     async with AsyncTestClient(app=app, base_url="https://testserver.local") as client:
         client.follow_redirects = False
         response = await login(client, user["email"], user["password"])
-    cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("inclusion_session="))
-    assert "Secure" in cookie
+        cookie = next(h for h in response.headers.get_list("set-cookie") if "inclusion_session=" in h)
+        assert cookie.startswith("__Host-inclusion_session=")
+        assert "Secure" in cookie and "Path=/;" in cookie + ";" and "domain" not in cookie.lower()
+        home = await client.get("/")
+        assert home.status_code == 200 and "Bonjour" in home.text
+        out = await client.post("/logout", data={"csrf_token": csrf_from(home)})
+        gone = next(h for h in out.headers.get_list("set-cookie") if "inclusion_session=" in h)
+        assert gone.startswith("__Host-inclusion_session=") and "Max-Age=0" in gone and "Secure" in gone
+        assert (await client.get("/")).status_code == 303
 
 
 async def test_wrong_password_is_refused_without_session(client, make):

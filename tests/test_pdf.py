@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import weasyprint.css as weasyprint_css
 
-from inclusion import pdf
 from inclusion.certificates import rendering
+from inclusion.documents import pdf
 from inclusion.vouchers.claim_documents import euros
 
 

@@ -83,7 +83,7 @@ class TokenApi(Controller):
 
     @post("/", summary="Créer un token d'API (affiché une seule fois)")
     async def create_token(self, caller: CurrentCaller, data: JSONBody[TokenCreate]) -> TokenCreated:
-        raw, row = await tokens.create_token(caller.user_id, data.name)
+        raw, row = await tokens.create_token(caller.user_id, data.name, data.expires_on)
         return convert({**row, "token": raw}, TokenCreated)
 
     @get("/{token_id:int}", summary="Un de mes tokens")

@@ -11,7 +11,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from inclusion.accounts.guards import require_access
-from inclusion.accounts.sessions import COOKIE, resolve_session
+from inclusion.accounts.sessions import cookie_name, resolve_session
 from inclusion.accounts.tokens import resolve_token
 from inclusion.errors import AuthenticationRequired, PermissionDenied
 from inclusion.scoping import Caller
@@ -49,7 +49,7 @@ async def authenticate(connection: ASGIConnection) -> tuple[Caller | None, str |
         if caller is None:
             raise AuthenticationRequired("Token d'API invalide ou révoqué.")
         return caller, "token"
-    raw = connection.cookies.get(COOKIE)
+    raw = connection.cookies.get(cookie_name(settings))
     if not raw:
         return None, None
     lookup = await resolve_session(settings, raw)

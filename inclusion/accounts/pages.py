@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import date
 
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
@@ -14,7 +15,8 @@ from litestar.response import Redirect, Template
 from inclusion.accounts import tokens
 from inclusion.accounts.auth import CSRF_FIELD
 from inclusion.accounts.login import authenticate
-from inclusion.accounts.sessions import COOKIE, close_session, open_session
+from inclusion.accounts.password_change import change_password
+from inclusion.accounts.sessions import close_session, cookie_name, open_session
 from inclusion.errors import InvalidData, PermissionDenied, TooManyAttempts
 from inclusion.settings import Settings
 from inclusion.sites import services as site_services
@@ -87,10 +89,11 @@ async def login(request: Request) -> Template | Redirect:
         return response
     if user_id is None:
         return _login_page(request, settings, 401, error="Adresse électronique ou mot de passe incorrect.", **context)
-    raw = await open_session(settings, user_id, ip, request.headers.get("user-agent", ""), request.cookies.get(COOKIE))
+    cookie = cookie_name(settings)
+    raw = await open_session(settings, user_id, ip, request.headers.get("user-agent", ""), request.cookies.get(cookie))
     response = Redirect(_safe_next(context["next"]), status_code=303)
-    response.set_cookie(
-        Cookie(key=COOKIE, value=raw, httponly=True, samesite="lax", secure=settings.cookie_secure, path="/")
+    response.set_cookie(  # no Domain: a host-only cookie, as the __Host- prefix requires
+        Cookie(key=cookie, value=raw, httponly=True, samesite="lax", secure=settings.cookie_secure, path="/")
     )
     response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
@@ -98,9 +101,13 @@ async def login(request: Request) -> Template | Redirect:
 
 @post("/logout", include_in_schema=False)
 async def logout(request: Request) -> Redirect:
-    await close_session(request.app.state.settings, request.cookies.get(COOKIE, ""))
+    settings: Settings = request.app.state.settings
+    cookie = cookie_name(settings)
+    await close_session(settings, request.cookies.get(cookie, ""))
     response = Redirect("/login", status_code=303)
-    response.delete_cookie(COOKIE, path="/")
+    response.set_cookie(  # expired at once, with the attributes its __Host- name requires
+        Cookie(key=cookie, value="", max_age=0, httponly=True, samesite="lax", secure=settings.cookie_secure, path="/")
+    )
     return response
 
 
@@ -115,14 +122,46 @@ async def account(request: Request, caller: CurrentCaller) -> Template:
     return page(request, "pages/account.html", tokens=await tokens.list_tokens(caller))
 
 
+def _day(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise InvalidData({"expires_on": "Date invalide : choisissez un jour dans le calendrier."}) from None
+
+
 @post("/account/tokens", include_in_schema=False)
 async def create_token(request: Request, caller: CurrentCaller) -> Template:
     form = await request.form()
+    values = {"name": str(form.get("name", "")), "expires_on": str(form.get("expires_on", "")).strip()}
     try:
-        raw, row = await tokens.create_token(caller.user_id, str(form.get("name", "")))
+        raw, row = await tokens.create_token(caller.user_id, values["name"], _day(values["expires_on"]))
     except InvalidData as exc:
-        return page(request, "pages/account.html", 422, tokens=await tokens.list_tokens(caller), errors=exc.fields)
+        context = {"tokens": await tokens.list_tokens(caller), "errors": exc.fields, "token_form": values}
+        return page(request, "pages/account.html", 422, **context)
     return page(request, "pages/account.html", 201, tokens=await tokens.list_tokens(caller), new_token=raw, new_row=row)
+
+
+@post("/account/password", include_in_schema=False)
+async def change_own_password(request: Request, caller: CurrentCaller) -> Template | Redirect:
+    form = await request.form()
+    fields = ("current_password", "new_password", "new_password_confirmation")
+    current, new, confirmation = (str(form.get(name, "")) for name in fields)
+    ip = request.client.host if request.client else ""
+    settings: Settings = request.app.state.settings
+    try:
+        await change_password(
+            settings, caller, current, new, confirmation, ip, request.cookies.get(cookie_name(settings), "")
+        )
+    except (InvalidData, TooManyAttempts) as exc:
+        errors = exc.fields if isinstance(exc, InvalidData) else {"current_password": exc.message}
+        response = page(
+            request, "pages/account.html", 422 if isinstance(exc, InvalidData) else 429,
+            tokens=await tokens.list_tokens(caller), password_errors=errors,
+        )  # fmt: skip
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return response
+    return Redirect("/account?password=1", status_code=303)
 
 
 @get("/account/tokens/{token_id:int}/revoke", include_in_schema=False)
@@ -136,4 +175,14 @@ async def revoke_token(caller: CurrentCaller, token_id: FromPath[int]) -> Redire
     return Redirect("/account?revoked=1", status_code=303)
 
 
-ACCOUNT_PAGES = [login_form, login, logout, home, account, create_token, confirm_revoke, revoke_token]
+ACCOUNT_PAGES = [
+    login_form,
+    login,
+    logout,
+    home,
+    account,
+    create_token,
+    change_own_password,
+    confirm_revoke,
+    revoke_token,
+]

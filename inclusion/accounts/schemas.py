@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import msgspec
@@ -60,8 +60,15 @@ class UserPage(Struct):
     pages: int
 
 
+ExpiresOn = Annotated[
+    date | None,
+    Meta(description="Dernier jour de validité du token (fuseau du service) ; aucun : le token n'expire pas"),
+]
+
+
 class TokenCreate(Struct, forbid_unknown_fields=True):
     name: Annotated[str, Meta(min_length=1, max_length=100, examples=["Export tableur"])]
+    expires_on: ExpiresOn = None
 
 
 class TokenOut(Struct):
@@ -71,6 +78,7 @@ class TokenOut(Struct):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    expires_on: ExpiresOn = None
 
 
 class TokenCreated(TokenOut):

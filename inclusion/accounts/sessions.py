@@ -16,6 +16,16 @@ from inclusion.storage import db, sql
 from inclusion.storage.tables.accounts import Session, User
 
 COOKIE = "inclusion_session"
+HOST_COOKIE = "__Host-inclusion_session"
+
+
+def cookie_name(settings: Settings) -> str:
+    """The session cookie's name: under the `__Host-` prefix whenever cookies are Secure (production), so the
+    browser only accepts it from this very host, over HTTPS, for the whole site (`Path=/`, no `Domain`): a
+    sibling subdomain cannot plant or overwrite it. Plain-http development keeps the plain name."""
+    return HOST_COOKIE if settings.cookie_secure else COOKIE
+
+
 TOUCH_EVERY = timedelta(seconds=60)
 
 

@@ -109,7 +109,7 @@ async def create_user(email: str, display_name: str, role: Role, site_ids: list[
         problems["email"] = "Adresse électronique invalide."
     if not display_name.strip():
         problems["display_name"] = "Indiquez le nom affiché."
-    if problem := password_problem(password):
+    if problem := password_problem(password, email):
         problems["password"] = problem
     problems |= await _check_sites(site_ids, role)
     if problems:

@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
-import xlsxwriter
-
 from inclusion.activities.services import COLUMNS, activity_clauses, with_links
+from inclusion.documents.spreadsheets import safe_row
+from inclusion.documents.spreadsheets import workbook as new_workbook
 from inclusion.scoping import Caller
 from inclusion.storage.tables.activities import Activity, ActivityParticipant
 from inclusion.storage.tables.learners import Learner
@@ -116,7 +116,7 @@ async def _csv_stream(first: list[dict[str, Any]] | None, pending: AsyncIterator
 
 def _csv_text(lines) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(lines)
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(safe_row(line) for line in lines)
     return buffer.getvalue()
 
 
@@ -124,14 +124,14 @@ async def xlsx_file(caller: Caller, filters: dict[str, Any]) -> str:
     """Write the XLSX to a temporary file row by row (constant memory); return its path, to stream then delete."""
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+    workbook = new_workbook(path, constant_memory=True, tmpdir=tempfile.gettempdir())
     sheet = workbook.add_worksheet("Activités")
     sheet.write_row(0, 0, HEADER, workbook.add_format({"bold": True}))
     line = 1
     try:
         async for rows in batches(caller, filters):
             for row in rows:
-                sheet.write_row(line, 0, cells(row))
+                sheet.write_row(line, 0, safe_row(cells(row)))
                 line += 1
     except BaseException:  # a refused filter: no temporary file left open nor behind
         await asyncio.to_thread(workbook.close)

@@ -34,11 +34,22 @@ MOST_VALUES = 10_000
 """Values bound to one statement (SQLite allows 32,766): a batch of long repeated workshops takes several."""
 
 
+HERE_AT_MOST = 1_000
+"""Rows a batch may write on the event loop's own thread; a bigger one (a 500-person workshop repeated 20 weeks is
+10,000 rows, about 0.4 s of work) goes to the writer thread, so the loop keeps answering meanwhile
+(bench/health_during_writes.py: /health waited 368 ms behind it)."""
+
+
+def _rows(batch: list[Recording]) -> int:
+    return sum(len(r.occurrences) * (1 + len(r.values.get("participants") or [])) for r in batch)
+
+
 async def run(batch: list[Recording]) -> list[Any]:
     """One outcome per recording: (names, ids) or its InvalidData. Outside a transaction, on the event loop's
-    thread when the write lock is free at once (`sql.transact_here`)."""
+    thread when the write lock is free at once and the batch is small (`sql.transact_here`)."""
+    transact = sql.transact_here if _rows(batch) <= HERE_AT_MOST else sql.transact
     try:
-        return await sql.transact_here(_plan(batch))
+        return await transact(_plan(batch))
     except Exception as error:
         if len(batch) == 1:
             return [error]

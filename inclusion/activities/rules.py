@@ -10,6 +10,8 @@ from inclusion.learners.names import display_name
 from inclusion.storage import sql
 
 MAX_MINUTES = 12 * 60
+MAX_PARTICIPANTS = 500  # named participants of one workshop
+MAX_PARTICIPANT_ROWS = 10_000  # participant rows one request may write, over all the weeks of a repeated workshop
 BREAKDOWN_NAMES = {"age_band": "tranche d'âge", "gender": "genre", "social_status": "statut"}
 
 
@@ -41,6 +43,7 @@ def shape_problems(values: dict[str, Any], today: date, repeat_weeks: int = 1) -
         if values.get("autonomy") or values.get("referral"):
             found["autonomy"] = "L'autonomie et l'orientation se notent en séance individuelle."
     found |= _participant_problems(values.get("participants") or [])
+    found |= _size_problems(len(values.get("participants") or []), repeat_weeks)
     found |= _breakdown_problems(values.get("anonymous_count") or 0, values.get("anonymous_breakdown") or {})
     return found
 
@@ -53,6 +56,20 @@ def _participant_problems(participants: list[dict[str, Any]]) -> dict[str, str]:
         return {"participants": "Un même apprenant ne peut pas être à la fois présent et absent."}
     if len(states) < len(participants):
         return {"participants": "Un même apprenant figure deux fois parmi les participants."}
+    return {}
+
+
+def _size_problems(participants: int, repeat_weeks: int) -> dict[str, str]:
+    if participants > MAX_PARTICIPANTS:
+        return {
+            "participants": f"Un atelier compte au plus {MAX_PARTICIPANTS} participants nommés ({participants} reçus)."
+        }
+    if participants * repeat_weeks > MAX_PARTICIPANT_ROWS:
+        return {
+            "repeat_weeks": f"{participants} participants sur {repeat_weeks} semaines font "
+            f"{participants * repeat_weeks} présences : {MAX_PARTICIPANT_ROWS} au plus par enregistrement. "
+            "Répétez l'atelier sur moins de semaines, en plusieurs fois."
+        }
     return {}
 
 

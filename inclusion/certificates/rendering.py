@@ -15,7 +15,7 @@ from urllib.parse import quote
 import segno
 from markupsafe import Markup
 
-from inclusion import pdf
+from inclusion.documents import pdf
 
 TEMPLATE = "pdf/certificate.html"
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from inclusion import clock, pdf
+from inclusion import clock
+from inclusion.documents import pdf
 from inclusion.reports.charts import PRINT_WIDTH, dashboard_charts
 from inclusion.reports.exports import SECTIONS
 

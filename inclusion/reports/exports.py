@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-import xlsxwriter
+from inclusion.documents.spreadsheets import safe_row, workbook
 
 SECTIONS = {
     "headline": "Chiffres clés",
@@ -53,16 +53,16 @@ def lines(report: dict[str, Any], numbers: bool) -> Iterator[list[Any]]:
 def report_csv(report: dict[str, Any]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(lines(report, numbers=False))
+    writer.writerows(safe_row(line) for line in lines(report, numbers=False))
     return ("\ufeff" + buffer.getvalue()).encode()
 
 
 def report_xlsx(report: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet("Rapport d'impact")
-    bold = workbook.add_format({"bold": True})
+    book = workbook(buffer, in_memory=True)
+    sheet = book.add_worksheet("Rapport d'impact")
+    bold = book.add_format({"bold": True})
     for index, line in enumerate(lines(report, numbers=True)):
-        sheet.write_row(index, 0, line, bold if line and line[0] == "rubrique" else None)
-    workbook.close()
+        sheet.write_row(index, 0, safe_row(line), bold if line and line[0] == "rubrique" else None)
+    book.close()
     return buffer.getvalue()

@@ -16,6 +16,7 @@ from inclusion.scoping import Caller, Role
 from inclusion.storage.tables.sites import Site
 
 MAX_YEARS = 10
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # a report's days; beyond, dates overflow (year 10009)
 Window = tuple[date, date]
 
 
@@ -72,7 +73,15 @@ def parse_day(raw: str | None, field: str) -> date | None:
 
 
 def check_period(date_from: date | None, date_to: date | None, today: date) -> tuple[date, date]:
-    """The asked period (the last 12 months unless told); 422 when it runs backwards or exceeds 10 years."""
+    """The asked period (the last 12 months unless told); 422 when a day lies outside 2000–2099, or the period
+    runs backwards or exceeds 10 years."""
+    outside = {
+        field: f"Date hors des limites : choisissez un jour entre le {EARLIEST:%d/%m/%Y} et le {LATEST:%d/%m/%Y}."
+        for field, day in (("from", date_from), ("to", date_to))
+        if day is not None and not EARLIEST <= day <= LATEST
+    }
+    if outside:
+        raise InvalidData(outside)
     date_to = date_to or today
     date_from = date_from or _years_later(date_to, -1) + timedelta(days=1)
     if date_to < date_from:

@@ -3,7 +3,8 @@
 SQLite: the online backup API copies a consistent snapshot while the service runs; restoring copies the backup's
 pages over the live file in one write transaction. PostgreSQL: `pg_dump` in its custom format, and
 `pg_restore --clean --single-transaction`, so a restore that fails changes nothing. A backup is first written
-beside its target and renamed once complete: a failed one never leaves half a file under the name given.
+beside its target and renamed once complete: a failed one never leaves half a file under the name given. A
+backup file is readable and writable by its owner only (0600) from its creation.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 from inclusion.errors import DomainError
-from inclusion.settings import database_kind
+from inclusion.settings import database_kind, private_file
 from inclusion.storage.engines import sqlite_path
 
 SQLITE_MARKERS = {"migration", "learner", "activity"}
@@ -29,7 +30,9 @@ class BackupFailed(DomainError):
 def backup(database_url: str, target: Path) -> int:
     """Write a copy of the database to `target`; its size in bytes."""
     partial = target.with_name(f"{target.name}.partiel")
+    partial.unlink(missing_ok=True)
     try:
+        private_file(partial)  # 0600 from the first byte: a backup holds every learner's file
         if database_kind(database_url) == "sqlite":
             _copy_sqlite(sqlite_path(database_url), partial)
         else:

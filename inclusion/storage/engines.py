@@ -12,7 +12,7 @@ import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
-from inclusion.settings import Settings, database_kind
+from inclusion.settings import Settings, database_kind, private_dir, private_file
 from inclusion.storage.sqlite.engine import ReusingSQLiteEngine
 
 CONNECT_TIMEOUT_SECONDS = 5
@@ -124,7 +124,11 @@ def _new_engine(settings: Settings) -> Engine:
     if database_kind(settings.database_url) == "sqlite":
         path = sqlite_path(settings.database_url)
         if path.parent.resolve() == settings.data_dir.resolve():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)
+        if path.parent.is_dir():  # the database and its -wal and -shm: their owner's only (0600)
+            for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+                if name == path.name or (path.parent / name).exists():
+                    private_file(path.parent / name)
         return ReusingSQLiteEngine(path=str(path), timeout=settings.sqlite_busy_timeout_seconds)
     config = {"dsn": settings.database_url, "timeout": CONNECT_TIMEOUT_SECONDS, "server_settings": POSTGRES_SESSION}
     return _PostgresEngine(config=config)

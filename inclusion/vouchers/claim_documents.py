@@ -7,7 +7,8 @@ import io
 from typing import Any
 
 from inclusion.clock import now
-from inclusion.pdf import render_pdf
+from inclusion.documents.pdf import render_pdf
+from inclusion.documents.spreadsheets import safe_row
 from inclusion.storage.tables.sites import Site
 from inclusion.storage.tables.vouchers import VoucherScheme
 from inclusion.vocabulary import CLAIM_STATUS_LABELS, ClaimStatus
@@ -48,7 +49,7 @@ def claim_csv(claim: dict[str, Any]) -> bytes:
     writer.writerow(CSV_HEADER)
     for line in claim["lines"]:
         value = f"{line['value_cents'] // 100},{line['value_cents'] % 100:02d}"
-        writer.writerow([line["number"], line["date"].strftime("%d/%m/%Y"), line["activity"], value])
+        writer.writerow(safe_row([line["number"], line["date"].strftime("%d/%m/%Y"), line["activity"], value]))
     total = claim["total_cents"]
-    writer.writerow(["TOTAL", "", f"{len(claim['lines'])} Pass", f"{total // 100},{total % 100:02d}"])
+    writer.writerow(safe_row(["TOTAL", "", f"{len(claim['lines'])} Pass", f"{total // 100},{total % 100:02d}"]))
     return ("\ufeff" + buffer.getvalue()).encode()

@@ -16,6 +16,7 @@ import io
 from datetime import date
 from typing import Any
 
+from inclusion.documents.spreadsheets import safe_row
 from inclusion.errors import InvalidData
 from inclusion.scoping import Caller, require_site, site_filter
 from inclusion.storage.tables.vouchers import Booklet, Voucher
@@ -122,10 +123,10 @@ def report_csv(report: dict[str, Any]) -> bytes:
     writer.writerow(CSV_HEADER)
     for row in report["by_prescriber"]:
         label = PRESCRIBER_TYPE_LABELS[PrescriberType(row["prescriber_type"])]
-        writer.writerow(_cells("prescripteur", f"{row['prescriber_name']} ({label})", row))
+        writer.writerow(safe_row(_cells("prescripteur", f"{row['prescriber_name']} ({label})", row)))
     for row in report["by_month"]:
         year, month = row["month"].split("-")
-        writer.writerow(_cells("mois", f"{month}/{year}", row))
+        writer.writerow(safe_row(_cells("mois", f"{month}/{year}", row)))
     period = f"du {report['date_from']:%d/%m/%Y} au {report['date_to']:%d/%m/%Y}"
-    writer.writerow(_cells("total", period, report["totals"]))
+    writer.writerow(safe_row(_cells("total", period, report["totals"])))
     return ("\ufeff" + buffer.getvalue()).encode()

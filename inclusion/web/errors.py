@@ -23,7 +23,7 @@ from inclusion.errors import (
     PermissionDenied,
     TooManyAttempts,
 )
-from inclusion.logs import request_id
+from inclusion.logs import redacted_path, request_id
 from inclusion.storage import db
 from inclusion.web.validation_messages import translate
 
@@ -52,6 +52,7 @@ TITLES = {
     429: "Trop de tentatives",
     500: "Erreur interne",
 }
+MAX_DETAILS = 50  # per-item errors in one answer; then one line says how many more
 _DOMAIN_STATUS: dict[type[DomainError], int] = {
     InvalidData: 422,
     NotFound: 404,
@@ -89,14 +90,16 @@ def describe(exc: Exception) -> ErrorBody:
     if isinstance(exc, DomainError):
         status = next(code for kind, code in _DOMAIN_STATUS.items() if isinstance(exc, kind))
         details = [FieldError(field, message) for field, message in exc.fields.items()]
-        return ErrorBody(status, exc.message, details)
+        return ErrorBody(status, exc.message, _at_most(details))
     if isinstance(exc, ValidationException):
         details = _validation_details(exc.extra)
         if details:
-            return ErrorBody(422, MESSAGES[422], details)
+            return ErrorBody(422, MESSAGES[422], _at_most(details))
         return ErrorBody(400, MESSAGES[400])
     if isinstance(exc, HTTPException):
         return ErrorBody(exc.status_code, MESSAGES.get(exc.status_code, "Requête refusée."))
+    if isinstance(exc, RecursionError) and "deserializ" in str(exc):  # a JSON body nested thousands deep
+        return ErrorBody(400, "Requête mal formée : le corps JSON est imbriqué trop profondément.")
     if db.is_out_of_range_error(exc):
         return ErrorBody(422, "Une valeur de la requête est hors des limites acceptées.")
     if db.is_integrity_error(exc):
@@ -104,6 +107,15 @@ def describe(exc: Exception) -> ErrorBody:
     if db.is_busy_error(exc):
         return ErrorBody(503, "La base de données est très occupée : réessayez dans un instant.")
     return ErrorBody(500, MESSAGES[500])
+
+
+def _at_most(details: list[FieldError]) -> list[FieldError]:
+    """The first MAX_DETAILS details, then one saying how many were left out."""
+    if len(details) <= MAX_DETAILS:
+        return details
+    more = len(details) - MAX_DETAILS
+    plural = "s" if more > 1 else ""
+    return [*details[:MAX_DETAILS], FieldError("", f"… et {more} autre{plural} erreur{plural} non détaillée{plural}.")]
 
 
 def _validation_details(extra: object) -> list[FieldError]:
@@ -122,7 +134,7 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     if body.status == 500:
         body.message = f"Erreur interne du serveur. L'incident a été enregistré sous la référence {request_id.get()}."
     if body.status >= 500:
-        logger.exception("Erreur non gérée sur %s %s", request.method, request.url.path, exc_info=exc)
+        logger.exception("Erreur non gérée sur %s %s", request.method, redacted_path(request.url.path), exc_info=exc)
     headers = {}
     if isinstance(exc, TooManyAttempts):
         headers["Retry-After"] = str(exc.retry_after_seconds)

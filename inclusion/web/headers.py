@@ -1,4 +1,6 @@
-"""Security headers on every response, errors included."""
+"""Security headers on every response, errors included; `Cache-Control: no-store` on every response but static
+assets, so no page, API answer or verification result stays in a shared computer's browser cache (a France
+Services site's public computer) or in a proxy."""
 
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ SECURITY_HEADERS = {
 
 
 _ENCODED = [(name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+_NO_STORE = (b"cache-control", b"no-store")
+CACHEABLE_PREFIX = "/static/"
 
 
 async def add_security_headers(message: Message, scope: Scope) -> None:
@@ -36,4 +40,6 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
         headers = list(message.get("headers") or ())
         present = {bytes(name).lower() for name, _ in headers}
         headers.extend(pair for pair in _ENCODED if pair[0] not in present)
+        if _NO_STORE[0] not in present and not scope["path"].startswith(CACHEABLE_PREFIX):
+            headers.append(_NO_STORE)
         message["headers"] = headers

@@ -1,4 +1,4 @@
-from piccolo.columns import Boolean, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -35,7 +35,8 @@ class Session(Table, tablename="user_session"):
 
 
 class ApiToken(Table):
-    """A personal API token; only its SHA-256 is stored."""
+    """A personal API token; only its SHA-256 is stored. `expires_on`: its last valid day (service time zone), or
+    none."""
 
     user = ForeignKey(User, index=True)
     name = Varchar(length=100)
@@ -44,6 +45,7 @@ class ApiToken(Table):
     created_at = Timestamptz(default=TimestamptzNow())
     last_used_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+    expires_on = Date(null=True, default=None)
 
 
 class LoginAttempt(Table):

@@ -1,0 +1,1 @@
+"""Documents the service hands out: PDFs (`pdf.py`) and spreadsheets (`spreadsheets.py`)."""
