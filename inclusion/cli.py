@@ -12,12 +12,14 @@ from typing import Any
 import click
 
 from inclusion import clock
+from inclusion.commands.french import Group, speak_french
 from inclusion.errors import DomainError, InvalidData
 from inclusion.settings import Settings, SettingsError
 from inclusion.storage import db, engines
 from inclusion.storage import migrate as migrations
 from inclusion.storage.db import DatabaseUnreachable
 
+speak_french()  # click's own words ("Usage:", "Options", its errors) in French too
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 OPTION_OF = {
     "site_ids": "--site",
@@ -70,15 +72,17 @@ async def connect(settings: Settings) -> None:
     await db.prepare(engine)
 
 
-@click.group(context_settings=CONTEXT, help="inclusion : suivi de l'accompagnement au numérique.")
+@click.group(cls=Group, context_settings=CONTEXT, help="inclusion : suivi de l'accompagnement au numérique.")
 def main() -> None:
     pass
 
 
 @main.command(help="Applique les migrations puis sert l'application web.")
-@click.option("--host", default=None, help="Adresse d'écoute (défaut : INCLUSION_HOST ou 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="Port d'écoute (défaut : INCLUSION_PORT ou 8000).")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Nombre de processus.")
+@click.option(
+    "--host", default=None, metavar="ADRESSE", help="Adresse d'écoute (défaut : INCLUSION_HOST ou 127.0.0.1)."
+)
+@click.option("--port", type=int, default=None, metavar="PORT", help="Port d'écoute (défaut : INCLUSION_PORT ou 8000).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, metavar="N", help="Nombre de processus.")
 @click.option("--no-demo", is_flag=True, help="Ne pas créer les données de démonstration au premier démarrage.")
 def serve(host: str | None, port: int | None, workers: int | None, no_demo: bool) -> None:
     import uvicorn
@@ -189,7 +193,7 @@ def purge(dry_run: bool) -> None:
 @main.command(
     help="Sauvegarde toute la base dans un fichier, service en marche (SQLite : copie en ligne ; PostgreSQL : pg_dump)."
 )
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), metavar="FICHIER")
 def backup(path: Path) -> None:
     from inclusion.storage import backups
 
@@ -202,7 +206,7 @@ def backup(path: Path) -> None:
 
 
 @main.command(help="Remplace toutes les données par celles d'une sauvegarde. Arrêtez le service avant.")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FICHIER")
 @click.option("--yes", is_flag=True, help="Confirme le remplacement de toutes les données, sans question.")
 def restore(path: Path, yes: bool) -> None:
     from inclusion.storage import backups
@@ -243,7 +247,7 @@ def user() -> None:
 
 @user.command("create", help="Crée un compte ; le mot de passe est demandé, ou généré et affiché une fois.")
 @click.argument("email")
-@click.option("--name", "display_name", required=True, help="Nom affiché.")
+@click.option("--name", "display_name", required=True, metavar="NOM", help="Nom affiché.")
 @click.option(
     "--role",
     type=click.Choice(["admin", "coordinator", "adviser", "funder"]),
@@ -254,6 +258,7 @@ def user() -> None:
     "--site",
     "sites",
     multiple=True,
+    metavar="SITE",
     help="Site (identifiant ou nom exact) ; répétable. Pas pour un financeur : ses subventions donnent ses sites.",
 )
 @click.option("--generate-password", is_flag=True, help="Génère le mot de passe au lieu de le demander.")
@@ -310,10 +315,11 @@ def expiry_day(raw: str | None) -> Any:
 
 @token.command("create", help="Crée un token d'API pour un compte et l'affiche une seule fois.")
 @click.argument("email")
-@click.option("--name", default="CLI", show_default=True, help="Nom du token, pour le reconnaître.")
+@click.option("--name", default="CLI", show_default=True, metavar="NOM", help="Nom du token, pour le reconnaître.")
 @click.option(
     "--expires",
     default=None,
+    metavar="JOURS|AAAA-MM-JJ",
     help="Expiration : un nombre de jours (90) ou le dernier jour de validité (AAAA-MM-JJ). Défaut : jamais.",
 )
 def create_token(email: str, name: str, expires: str | None) -> None:
@@ -339,15 +345,27 @@ def create_token(email: str, name: str, expires: str | None) -> None:
 @main.command(
     help="Délivre les attestations des apprenants d'un site actifs depuis une date, dans un dossier ou un ZIP."
 )
-@click.option("--site", "site", required=True, help="Site (identifiant ou nom exact).")
+@click.option("--site", "site", required=True, metavar="SITE", help="Site (identifiant ou nom exact).")
 @click.option(
-    "--since", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Activité ou évaluation depuis (AAAA-MM-JJ)."
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    metavar="AAAA-MM-JJ",
+    help="Activité ou évaluation depuis (AAAA-MM-JJ).",
 )
-@click.option("--by", "by", required=True, help="Adresse du compte qui délivre et signe les attestations.")
 @click.option(
-    "--output", type=click.Path(path_type=Path), required=True, help="Dossier, ou fichier .zip, où écrire les PDF."
+    "--by", "by", required=True, metavar="ADRESSE", help="Adresse du compte qui délivre et signe les attestations."
 )
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Processus de rendu.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    metavar="CHEMIN",
+    help="Dossier, ou fichier .zip, où écrire les PDF.",
+)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=2, show_default=True, metavar="N", help="Processus de rendu."
+)
 def certificates(site: str, since: datetime, by: str, output: Path, workers: int) -> None:
     from inclusion.certificates.command import issue_batch, summary_lines
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 
 class AgeBand(StrEnum):
@@ -32,6 +34,14 @@ class Gender(StrEnum):
     masculin = "masculin"
     feminin = "feminin"
     non_communique = "non_communique"
+
+
+def accord(person: Any, masculine: str, feminine: str, neutral: str) -> str:
+    """Words that agree with a person's recorded gender (`person`: a record with a "gender", or the gender
+    itself): `masculine` or `feminine`; where it is not known, `neutral`, a wording that needs no agreement, never
+    "inscrit(e)". In templates: `{{ accord(learner, "Inscrit le", "Inscrite le", "Première venue") }}`."""
+    gender = person.get("gender") if isinstance(person, Mapping) else person
+    return masculine if gender == Gender.masculin else feminine if gender == Gender.feminin else neutral
 
 
 GENDER_LABELS = {Gender.masculin: "Masculin", Gender.feminin: "Féminin", Gender.non_communique: "Non communiqué"}

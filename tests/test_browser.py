@@ -4,79 +4,29 @@ violation (axe-core)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.support.adviser_flows import SESSION_TOPIC, WORKSHOP_TOPIC, find_picks, record_session, record_workshop
+from tests.support.chromium import (  # noqa: F401
+    ADMIN,
+    ADVISER,
+    COORDINATOR,
+    FUNDER,
+    assert_accessible,
+    browser_fixture,
+    follow_menu,
+    log_in,
+    module_database_url_fixture,
+    server_fixture,
+    skip_without_chromium,
+)
 from tests.support.clock import paris_today
-from tests.support.processes import cli_env
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ADVISER = ("conseiller@demo.inclusion.test", "inclusion-demo")
-COORDINATOR = ("coordination@demo.inclusion.test", "inclusion-demo")
-ADMIN = ("admin@demo.inclusion.test", "inclusion-demo")
-FUNDER = ("financeur@demo.inclusion.test", "inclusion-demo")
-
-if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
-    pytest.skip("Chromium absent : apt-get install chromium pour les tests en navigateur.", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def server(module_database_url, tmp_path_factory) -> Iterator[str]:
-    """`inclusion serve` on a fresh database of the kind under test, with its demo data."""
-    from tests.test_serve import free_port, wait_for_health
-
-    database_url = module_database_url
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "inclusion", "serve", "--port", str(port)],
-        env=cli_env(database_url, tmp_path_factory.mktemp("browser"), INCLUSION_LOG_LEVEL="WARNING"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(base, process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def module_database_url(tmp_path_factory) -> Iterator[str]:
-    from tests.conftest import fresh_database
-
-    with fresh_database(tmp_path_factory.mktemp("browser-db")) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert shutil.which(CHROMIUM) or os.path.exists(CHROMIUM), "Chromium is required (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
+skip_without_chromium()
 
 
 @pytest.fixture
@@ -86,22 +36,6 @@ def page(server, browser):  # the server first: its database is made before Play
     tab.set_default_timeout(10_000)
     yield tab
     context.close()
-
-
-def log_in(page, who=ADVISER) -> None:
-    page.goto("/login")
-    page.fill("#email", who[0])
-    page.fill("#password", who[1])
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
-
-
-def assert_accessible(page, label: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, f"{label}: " + "; ".join(f"{v['id']} ({len(v['nodes'])})" for v in serious)
 
 
 def tab_to(page, selector: str, limit: int = 200) -> None:
@@ -283,7 +217,7 @@ def test_pages_have_no_serious_accessibility_violation(page):
     assert page.locator("#ends_on-error").is_visible()
     assert_accessible(page, "grant refused")
     log_in(page, FUNDER)
-    page.click("nav >> text=Impact")
+    follow_menu(page, "Impact")
     assert page.locator("svg[role=img]").count() >= 2
     assert_accessible(page, "funder's outcomes dashboard")
 

@@ -154,6 +154,7 @@ async def build(
             "first_name": learner["first_name"],
             "last_name": learner["last_name"],
             "public_name": first_name_and_initial(learner["first_name"], learner["last_name"]),
+            "gender": learner["gender"],  # the text agrees with it; snapshots made before it was kept read neutral
         },
         "site": site[0],
         "period": {"start": start.isoformat(), "end": end.isoformat()},

@@ -40,6 +40,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from inclusion.settings import TEMPLATES_DIR
+from inclusion.vocabulary import accord
 
 _environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
@@ -48,6 +49,7 @@ _environment = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_environment.globals["accord"] = accord  # words agreeing with a learner's recorded gender
 
 _MEDIA_TYPES = {
     ".css": "text/css",

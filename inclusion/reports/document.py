@@ -8,7 +8,7 @@ from typing import Any
 
 from inclusion import clock
 from inclusion.documents import pdf
-from inclusion.reports.charts import dashboard_charts
+from inclusion.reports.charts import PRINT_WIDTH, dashboard_charts
 from inclusion.reports.exports import SECTIONS
 
 WIDE_FROM_SITES = 4  # with this many sites or more, the per-site tables go on landscape pages
@@ -33,7 +33,7 @@ def pdf_title(report: dict[str, Any]) -> str:
 
 
 async def report_pdf(report: dict[str, Any], generated_at: datetime) -> bytes:
-    context = printed_context(report, font="Inter") | {  # the bundled face, declared by pdf/base.css
+    context = printed_context(report, font="Inter", width=PRINT_WIDTH) | {  # the bundled face, declared by pdf/base.css
         "title": pdf_title(report),
         "author": "Inclusion numérique",
         "generated_at": generated_at.astimezone(clock.zone()),
