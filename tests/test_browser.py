@@ -8,8 +8,6 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from tests.support.adviser_flows import SESSION_TOPIC, WORKSHOP_TOPIC, find_picks, record_session, record_workshop
 from tests.support.chromium import (  # noqa: F401
     ADMIN,
@@ -21,21 +19,13 @@ from tests.support.chromium import (  # noqa: F401
     follow_menu,
     log_in,
     module_database_url_fixture,
+    page_fixture,
     server_fixture,
     skip_without_chromium,
 )
 from tests.support.clock import paris_today
 
 skip_without_chromium()
-
-
-@pytest.fixture
-def page(server, browser):  # the server first: its database is made before Playwright runs a loop
-    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844}, accept_downloads=True)
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    yield tab
-    context.close()
 
 
 def tab_to(page, selector: str, limit: int = 200) -> None:

@@ -6,16 +6,19 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from tests import test_browser
-from tests.test_browser import ADVISER, COORDINATOR, assert_accessible, log_in
-
-# the demo server on a fresh database, Chromium, a 390×844 tab: test_browser's fixtures, for this module's tests
-module_database_url, server, browser, page = (
-    test_browser.module_database_url,
-    test_browser.server,
-    test_browser.browser,
-    test_browser.page,
+from tests.support.chromium import (  # noqa: F401  (fixtures: the demo server on a fresh database, Chromium)
+    ADVISER,
+    COORDINATOR,
+    assert_accessible,
+    browser_fixture,
+    log_in,
+    module_database_url_fixture,
+    page_fixture,
+    server_fixture,
+    skip_without_chromium,
 )
+
+skip_without_chromium()
 
 
 def fits_the_screen(page) -> bool:

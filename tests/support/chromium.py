@@ -104,3 +104,13 @@ def follow_menu(page, label: str) -> None:
     if summary.is_visible() and page.locator("header details.menu[open]").count() == 0:
         summary.click()
     page.locator("header nav").get_by_role("link", name=label, exact=True).click()
+
+
+@pytest.fixture(name="page")
+def page_fixture(server, browser):  # the server first: its database is made before Playwright runs a loop
+    """A 390×844 tab on the demo server, downloads accepted."""
+    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844}, accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
