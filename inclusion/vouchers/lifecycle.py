@@ -82,9 +82,9 @@ def move(
     check(voucher, target)
     values = {"status": target.value, "updated_at": now(), **(changes or {})}
     moved = yield sql.update_statement("voucher", values, "id = {} AND status = {}", voucher["id"], voucher["status"])
-    if not moved:
-        current = yield "SELECT status FROM voucher WHERE id = {}", [voucher["id"]]
-        raise Conflict(refusal({**voucher, "status": current[0]["status"]}, target))
+    if not moved:  # as the request that moved it first left it: its status, and the day it was handed
+        current = yield "SELECT status, issued_on FROM voucher WHERE id = {}", [voucher["id"]]
+        raise Conflict(refusal({**voucher, **current[0]}, target))
     history = history_values(caller, voucher["id"], S(voucher["status"]), target, **event)
     yield sql.insert_statement("voucher_event", history)
 
