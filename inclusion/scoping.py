@@ -88,3 +88,12 @@ def require_site(caller: Caller, site_id: int) -> None:
     """A site outside the caller's scope does not exist for them."""
     if not caller.can_see_site(site_id):
         raise NotFound("Site introuvable.")
+
+
+def site_sql(caller: Caller, column: str) -> tuple[str, list[int]]:
+    """`site_filter` for hand SQL (`storage.sql`, statement plans): ` AND column IN ({}, …)` and its ids, or
+    nothing for an admin."""
+    if caller.is_admin:
+        return "", []
+    ids = sorted(caller.site_ids) or [0]
+    return f" AND {column} IN ({', '.join(['{}'] * len(ids))})", ids

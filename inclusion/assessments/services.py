@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from inclusion import clock
+from inclusion.assessments import recording
 from inclusion.assessments.schemas import AssessmentCreate
 from inclusion.audit.services import Action, record
 from inclusion.errors import InvalidData
 from inclusion.frameworks.services import version_with_competences
-from inclusion.learners.services import fetch_learner, record_contact
 from inclusion.scoping import Caller, one_in_scope, site_filter
-from inclusion.storage import db
+from inclusion.storage import sql
 from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
 from inclusion.storage.tables.assessments import Assessment, AssessmentLevel
 
@@ -33,74 +32,34 @@ COLUMNS = (
 )
 
 
-def problems(data: AssessmentCreate, version: dict[str, Any], learner: dict[str, Any], today: date) -> dict:
-    found: dict[str, str] = {}
-    assessed_on = data.assessed_on or today
-    if assessed_on > today:
-        found["assessed_on"] = "La date d'évaluation ne peut pas être dans le futur."
-    elif assessed_on < learner["first_visit_on"]:
-        found["assessed_on"] = (
-            f"La date d'évaluation précède la première venue de l'apprenant ({learner['first_visit_on']:%d/%m/%Y})."
-        )
-    if not data.levels:
-        found["levels"] = "Évaluez au moins une compétence."
-    low, high = min(version["levels"]), max(version["levels"])
-    for code, level in data.levels.items():
-        if code not in version["competences"]:
-            found[f"levels.{code}"] = "Compétence inconnue dans cette version du référentiel."
-        elif level not in version["levels"]:
-            found[f"levels.{code}"] = f"Niveau hors de l'échelle ({low} à {high})."
-    return found
-
-
 async def create_assessment(caller: Caller, data: AssessmentCreate) -> dict[str, Any]:
+    """Record the assessment in one statement plan (`recording.plan`); answer with what it wrote."""
     today = clock.today()
-    learner = await fetch_learner(caller, data.learner_id)
-    if learner["anonymised_at"] is not None or learner["merged_into"] is not None:
-        raise InvalidData({"learner_id": "Cette fiche est anonymisée ou fusionnée : elle ne reçoit plus d'évaluation."})
-    version = await version_with_competences(data.version_id)
-    if found := problems(data, version, learner, today):
-        raise InvalidData(found)
-    assessed_on = data.assessed_on or today
-    async with db.write_transaction():
-        assessment = Assessment(
-            learner=learner["id"],
-            site=learner["site"],
-            version=version["id"],
-            assessed_on=assessed_on,
-            kind=data.kind.value,
-            assessor=caller.user_id,
-            note=data.note.strip(),
-        )
-        await assessment.save().run()
-        await AssessmentLevel.insert(
-            *[
-                AssessmentLevel(assessment=assessment.id, competence=version["competences"][code]["id"], level=level)
-                for code, level in data.levels.items()
-            ]
-        ).run()
-        await record_contact([learner["id"]], assessed_on)
-        await record(caller, Action.assess, "learner", learner["id"], learner["site"], {"assessment": assessment.id})
-    return _as_read(assessment, version, data.levels, caller)
+    try:
+        version: dict[str, Any] | InvalidData = await version_with_competences(data.version_id)
+    except InvalidData as unknown:  # raised by the plan once the learner is found, as before
+        version = unknown
+    row = await sql.transact_here(recording.plan(caller, data, version, today))
+    return _as_read(row, version, data.levels, caller)  # a version: the plan raised the error of an unknown one
 
 
-def _as_read(assessment: Assessment, version: dict[str, Any], levels: dict[str, int], caller: Caller) -> dict:
+def _as_read(assessment: dict[str, Any], version: dict[str, Any], levels: dict[str, int], caller: Caller) -> dict:
     """What reading the new assessment back would give, from what was just written: two queries fewer."""
     labels = {step["level"]: step["label"] for step in version["scale"]}
     competences = sorted((version["competences"][code] for code in levels), key=lambda row: row["position"])
     return {
-        "id": assessment.id,
-        "learner_id": assessment.learner,
-        "site_id": assessment.site,
+        "id": assessment["id"],
+        "learner_id": assessment["learner"],
+        "site_id": assessment["site"],
         "version_id": version["id"],
         "version_number": version["number"],
         "framework_code": version["framework_code"],
-        "assessed_on": assessment.assessed_on,
-        "kind": assessment.kind,
+        "assessed_on": assessment["assessed_on"],
+        "kind": assessment["kind"],
         "assessor_id": caller.user_id,
         "assessor_name": caller.display_name,
-        "note": assessment.note,
-        "created_at": assessment.created_at,
+        "note": assessment["note"],
+        "created_at": assessment["created_at"],
         "levels": [
             {
                 "competence": row["code"],

@@ -5,7 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from piccolo.utils.encoding import dump_json
+
+from inclusion.clock import now
 from inclusion.scoping import Caller, site_filter
+from inclusion.storage import sql
 from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
 from inclusion.storage.tables.audit import AuditEntry
 
@@ -94,6 +98,30 @@ async def record_for_sites(
             for site_id in site_ids
         ]
     ).run()
+
+
+def entry_statement(
+    caller: Caller | None,
+    action: Action,
+    target_type: str,
+    target_id: int | None,
+    site_id: int | None,
+    detail: dict[str, Any] | None = None,
+) -> tuple[str, list[Any]]:
+    """`record` as a statement of a plan (`storage.sql.transact`): the same row, written with the plan's others."""
+    return sql.insert_statement(
+        "audit_entry",
+        {
+            "at": now(),
+            "actor": caller.user_id if caller and caller.via != "system" else None,
+            "actor_email": caller.email if caller else "",
+            "site": site_id,
+            "action": action.value,
+            "target_type": target_type,
+            "target_id": target_id,
+            "detail": dump_json(detail or {}),
+        },
+    )
 
 
 def _shaped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

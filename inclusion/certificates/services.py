@@ -6,14 +6,16 @@ import hashlib
 from datetime import date
 from typing import Any
 
+from piccolo.utils.encoding import dump_json
+
 from inclusion import clock
-from inclusion.audit.services import Action, record
+from inclusion.audit.services import Action, entry_statement, record
 from inclusion.certificates import codes, rendering, snapshot
 from inclusion.certificates.schemas import CertificateCreate
 from inclusion.clock import now
-from inclusion.errors import Conflict, InvalidData, PermissionDenied
-from inclusion.scoping import Caller, Role, one_in_scope, site_filter
-from inclusion.storage import db
+from inclusion.errors import Conflict, InvalidData, NotFound, PermissionDenied
+from inclusion.scoping import Caller, Role, one_in_scope, site_filter, site_sql
+from inclusion.storage import sql
 from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
 from inclusion.storage.tables.certificates import Certificate, CertificateFile
 from inclusion.vocabulary import CertificateStatus
@@ -73,23 +75,33 @@ async def prepare(
 
 
 async def store(caller: Caller, learner: dict[str, Any], content: dict[str, Any], pdf: bytes) -> dict[str, Any]:
-    """Record the issued certificate, its PDF bytes and their SHA-256, and audit the issue."""
-    async with db.write_transaction():
-        certificate = Certificate(
-            site=learner["site"],
-            learner=learner["id"],
-            code=content["code"],
-            period_start=date.fromisoformat(content["period"]["start"]),
-            period_end=date.fromisoformat(content["period"]["end"]),
-            snapshot=content,
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            size_bytes=len(pdf),
-            issued_by=caller.user_id or None,
-        )
-        await certificate.save().run()
-        await CertificateFile.insert(CertificateFile(certificate=certificate.id, pdf=pdf)).run()
-        await record(caller, Action.certify, TARGET, learner["id"], learner["site"], {"certificate": certificate.id})
-    return await get_certificate(caller, certificate.id)
+    """Record the issued certificate, its PDF bytes and their SHA-256, and audit the issue: one statement plan."""
+    return await get_certificate(caller, await sql.transact_here(_stored(caller, learner, content, pdf)))
+
+
+def _stored(caller: Caller, learner: dict[str, Any], content: dict[str, Any], pdf: bytes) -> sql.Plan[int]:
+    row = {
+        "site": learner["site"],
+        "learner": learner["id"],
+        "code": content["code"],
+        "period_start": date.fromisoformat(content["period"]["start"]),
+        "period_end": date.fromisoformat(content["period"]["end"]),
+        "snapshot": dump_json(content),
+        "sha256": hashlib.sha256(pdf).hexdigest(),
+        "size_bytes": len(pdf),
+        "issued_by": caller.user_id or None,
+        "issued_at": now(),
+        "revoked_at": None,
+        "revoked_by": None,
+        "revoke_reason": "",
+    }
+    created = yield sql.insert_statement("certificate", row)
+    certificate_id = created[0]["id"]
+    yield sql.insert_statement("certificate_file", {"certificate": certificate_id, "pdf": pdf})
+    yield entry_statement(
+        caller, Action.certify, TARGET, learner["id"], learner["site"], {"certificate": certificate_id}
+    )
+    return certificate_id
 
 
 async def issue(caller: Caller, data: CertificateCreate, base_url: str) -> dict[str, Any]:
@@ -144,22 +156,22 @@ async def revoke(caller: Caller, certificate_id: int, reason: str) -> dict[str, 
     reason = reason.strip()
     if len(reason) < 3:
         raise InvalidData({"reason": "Indiquez le motif de la révocation (3 caractères au moins)."})
-    row = await get_certificate(caller, certificate_id)
-    async with db.write_transaction():
-        done = (
-            await Certificate.update(
-                {
-                    Certificate.revoked_at: now(),
-                    Certificate.revoked_by: caller.user_id,
-                    Certificate.revoke_reason: reason,
-                }
-            )
-            .where(Certificate.id == certificate_id, Certificate.revoked_at.is_null())
-            .returning(Certificate.id)
-            .run()
-        )
-        if not done:
-            since = f" depuis le {row['revoked_at']:%d/%m/%Y}" if row["revoked_at"] else ""
-            raise Conflict(f"Cette attestation est déjà révoquée{since}.")
-        await record(caller, Action.revoke, TARGET, row["learner_id"], row["site_id"], {"certificate": certificate_id})
+    await sql.transact_here(_revoked(caller, certificate_id, reason))
     return await get_certificate(caller, certificate_id)
+
+
+def _revoked(caller: Caller, certificate_id: int, reason: str) -> sql.Plan[None]:
+    scope, scope_args = site_sql(caller, "site")
+    rows = yield (
+        "SELECT learner, site, revoked_at FROM certificate WHERE id = {}" + scope,
+        [certificate_id, *scope_args],
+    )
+    if not rows:
+        raise NotFound(NOT_FOUND)
+    row = rows[0]
+    values = {"revoked_at": now(), "revoked_by": caller.user_id, "revoke_reason": reason}
+    done = yield sql.update_statement("certificate", values, "id = {} AND revoked_at IS NULL", certificate_id)
+    if not done:
+        since = f" depuis le {row['revoked_at']:%d/%m/%Y}" if row["revoked_at"] else ""
+        raise Conflict(f"Cette attestation est déjà révoquée{since}.")
+    yield entry_statement(caller, Action.revoke, TARGET, row["learner"], row["site"], {"certificate": certificate_id})

@@ -97,12 +97,24 @@ def _with_question_marks(plan: Plan[T]) -> Plan[T]:
         return finished.value
 
 
-def insert_statement(table: str, values: dict[str, Any], where: str = "", *where_args: Any) -> tuple[str, list[Any]]:
-    """One row's INSERT, returning its id; with `where`, a condition (SQL with `{}` placeholders for
-    `where_args`) without which nothing is inserted and no id returned."""
+def insert_statement(
+    table: str, values: dict[str, Any], where: str = "", *where_args: Any, returning: str = "id"
+) -> tuple[str, list[Any]]:
+    """One row's INSERT, returning its id (or the columns `returning` names); with `where`, a condition (SQL with
+    `{}` placeholders for `where_args`) without which nothing is inserted and nothing returned."""
     columns = ", ".join(f'"{name}"' for name in values)
     source = f"SELECT {marks(len(values))} WHERE {where}" if where else f"VALUES ({marks(len(values))})"
-    return f'INSERT INTO "{table}" ({columns}) {source} RETURNING id', [*values.values(), *where_args]
+    return f'INSERT INTO "{table}" ({columns}) {source} RETURNING {returning}', [*values.values(), *where_args]
+
+
+def update_statement(
+    table: str, values: dict[str, Any], where: str, *where_args: Any, returning: str = "id"
+) -> tuple[str, list[Any]]:
+    """An UPDATE setting `values` where `where` holds (SQL with `{}` placeholders for `where_args`), returning the
+    id (or the columns `returning` names) of each row it changed."""
+    assignments = ", ".join(f'"{name}" = {{}}' for name in values)
+    statement = f'UPDATE "{table}" SET {assignments} WHERE {where} RETURNING {returning}'
+    return statement, [*values.values(), *where_args]
 
 
 def insert_many_statement(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:

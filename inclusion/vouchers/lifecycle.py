@@ -14,6 +14,7 @@ from typing import Any
 from inclusion.clock import now
 from inclusion.errors import Conflict
 from inclusion.scoping import Caller
+from inclusion.storage import sql
 from inclusion.storage.tables.vouchers import Voucher, VoucherEvent
 from inclusion.vocabulary import VOUCHER_STATUS_LABELS, VoucherStatus
 
@@ -68,37 +69,45 @@ def check(voucher: dict[str, Any], target: S) -> None:
         raise Conflict(refusal(voucher, target))
 
 
-async def move(
+def move(
     caller: Caller | None,
     voucher: dict[str, Any],
     target: S,
     changes: dict[str, Any] | None = None,
     **event: Any,
-) -> None:
-    """Move one voucher from the status it was read with to `target`, exactly once; call inside a write
-    transaction. If another request moved it first, nothing is written and the reason is raised (409)."""
+) -> sql.Plan[None]:
+    """Move one voucher from the status it was read with to `target`, exactly once, as statements of the plan that
+    writes it (`storage.sql.transact`). If another request moved it first, nothing is written and the reason is
+    raised (409), which rolls the plan back."""
     check(voucher, target)
-    moved = (
-        await Voucher.update({Voucher.status: target.value, Voucher.updated_at: now(), **(changes or {})})
-        .where(Voucher.id == voucher["id"], Voucher.status == voucher["status"])
-        .returning(Voucher.id)
-        .run()
-    )
-    if not moved:
-        current = await Voucher.select(Voucher.status).where(Voucher.id == voucher["id"]).first().run()
-        raise Conflict(refusal({**voucher, "status": current["status"]}, target))
-    await VoucherEvent.insert(history_row(caller, voucher["id"], S(voucher["status"]), target, **event)).run()
+    values = {"status": target.value, "updated_at": now(), **(changes or {})}
+    moved = yield sql.update_statement("voucher", values, "id = {} AND status = {}", voucher["id"], voucher["status"])
+    if not moved:  # as the request that moved it first left it: its status, and the day it was handed
+        current = yield "SELECT status, issued_on FROM voucher WHERE id = {}", [voucher["id"]]
+        raise Conflict(refusal({**voucher, **current[0]}, target))
+    history = history_values(caller, voucher["id"], S(voucher["status"]), target, **event)
+    yield sql.insert_statement("voucher_event", history)
+
+
+def history_values(caller: Caller | None, voucher_id: int, source: S | None, target: S, **event: Any) -> dict:
+    """A history row's columns, every one given."""
+    return {
+        "voucher": voucher_id,
+        "from_status": source.value if source else None,
+        "to_status": target.value,
+        "at": now(),
+        "actor": caller.user_id if caller and caller.via != "system" else None,
+        "actor_email": caller.email if caller else "",
+        "learner": None,
+        "activity": None,
+        "claim": None,
+        "note": "",
+        **event,
+    }
 
 
 def history_row(caller: Caller | None, voucher_id: int, source: S | None, target: S, **event: Any) -> VoucherEvent:
-    return VoucherEvent(
-        voucher=voucher_id,
-        from_status=source.value if source else None,
-        to_status=target.value,
-        actor=caller.user_id if caller and caller.via != "system" else None,
-        actor_email=caller.email if caller else "",
-        **event,
-    )
+    return VoucherEvent(**history_values(caller, voucher_id, source, target, **event))
 
 
 async def move_many(

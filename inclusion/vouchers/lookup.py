@@ -13,7 +13,8 @@ from typing import Any
 from inclusion import clock
 from inclusion.errors import Conflict, NotFound
 from inclusion.learners.names import display_name
-from inclusion.scoping import Caller, site_filter
+from inclusion.scoping import Caller, site_filter, site_sql
+from inclusion.storage import sql
 from inclusion.storage.pagination import PageRequest, PageResult, fetch_page
 from inclusion.storage.tables.vouchers import Voucher, VoucherEvent, VoucherScheme
 from inclusion.vocabulary import VoucherStatus
@@ -62,15 +63,24 @@ def not_found(number: str) -> NotFound:
     return NotFound(f"Aucun Pass n° {number} sur vos sites.")
 
 
-async def find_voucher(caller: Caller, number: str, scheme_id: int | None = None) -> dict[str, Any]:
-    """The voucher with this number in the caller's sites; 404 if none, 409 if two schemes share it."""
-    number = normalise(number)
-    query = Voucher.select(*voucher_columns()).where(Voucher.number == number)
-    if (clause := site_filter(caller, Voucher.site)) is not None:
-        query = query.where(clause)
-    if scheme_id is not None:
-        query = query.where(Voucher.scheme == scheme_id)
-    rows = await query.order_by(Voucher.id).limit(10).run()
+_FIND = (
+    "SELECT "
+    + ", ".join(f'v."{column._meta.db_column_name}"' for column in Voucher._meta.columns)
+    + ", s.name AS scheme_name, s.valid_until, s.tolerance_days, s.minutes_per_voucher, b.number AS booklet_number,"
+    " l.first_name, l.last_name, l.pseudonym, l.anonymised_at"
+    " FROM voucher v JOIN voucher_scheme s ON s.id = v.scheme JOIN booklet b ON b.id = v.booklet"
+    " LEFT JOIN learner l ON l.id = v.learner WHERE v.number = {}"
+)
+"""`voucher_columns()` in hand SQL, for the plans that write a voucher (`storage.sql`)."""
+
+
+def _find_statement(caller: Caller, number: str, scheme_id: int | None) -> tuple[str, list[Any]]:
+    scope, args = site_sql(caller, "v.site")
+    statement = _FIND + scope + (" AND v.scheme = {}" if scheme_id is not None else "") + " ORDER BY v.id LIMIT 10"
+    return statement, [number, *args, *([] if scheme_id is None else [scheme_id])]
+
+
+def _the_one(rows: list[dict[str, Any]], number: str) -> dict[str, Any]:
     if not rows:
         raise not_found(number)
     if len(rows) > 1:
@@ -80,6 +90,20 @@ async def find_voucher(caller: Caller, number: str, scheme_id: int | None = None
             {"scheme": "Précisez le dispositif du Pass."},
         )
     return shaped_vouchers(rows)[0]
+
+
+async def find_voucher(caller: Caller, number: str, scheme_id: int | None = None) -> dict[str, Any]:
+    """The voucher with this number in the caller's sites; 404 if none, 409 if two schemes share it."""
+    number = normalise(number)
+    statement, args = _find_statement(caller, number, scheme_id)
+    return _the_one(await sql.fetch(statement, *args), number)
+
+
+def voucher_plan(caller: Caller, number: str, scheme_id: int | None = None) -> sql.Plan[dict[str, Any]]:
+    """`find_voucher` as a statement of a plan, read in the transaction that writes the voucher."""
+    number = normalise(number)
+    rows = yield _find_statement(caller, number, scheme_id)
+    return _the_one(rows, number)
 
 
 async def voucher_by_id(voucher_id: int) -> dict[str, Any]:
