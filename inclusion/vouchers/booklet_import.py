@@ -13,10 +13,10 @@ from typing import Any
 from inclusion import clock
 from inclusion.errors import InvalidData
 from inclusion.scoping import Caller
-from inclusion.storage import db
+from inclusion.storage import sql
 from inclusion.vocabulary import PRESCRIBER_TYPE_LABELS, PrescriberType
 from inclusion.vouchers import numbers
-from inclusion.vouchers.booklets import booklet_exists, get_booklet, insert_booklet, stock_site, taken_numbers
+from inclusion.vouchers.booklets import booklet_exists, get_booklet, insert_booklets, stock_site, taken_numbers
 from inclusion.vouchers.schemas import BookletImport
 
 COLUMNS = ("carnet", "prescripteur", "type_prescripteur", "numero")
@@ -122,15 +122,20 @@ async def import_booklets(caller: Caller, data: BookletImport) -> dict[str, Any]
         raise InvalidData(
             fields, f"Fichier refusé : {bad} ligne{'s' if bad > 1 else ''} en erreur, rien n'a été importé."
         )
-    ids = []
-    async with db.write_transaction():
-        for number, group in booklets.items():
-            values = {
-                "number": number,
-                "prescriber_name": group[0]["prescriber"],
-                "prescriber_type": group[0]["type"],
-                "received_on": data.received_on or clock.today(),
-            }
-            ids.append(await insert_booklet(caller, site_id, scheme, values, [row["number"] for row in group]))
+    received_on = data.received_on or clock.today()
+    plan = insert_booklets(
+        caller,
+        site_id,
+        scheme,
+        [
+            (
+                {"number": number, "prescriber_name": group[0]["prescriber"], "prescriber_type": group[0]["type"],
+                 "received_on": received_on},
+                [row["number"] for row in group],
+            )
+            for number, group in booklets.items()
+        ],
+    )  # fmt: skip
+    ids = await sql.transact(plan)
     created = [await get_booklet(caller, booklet_id) for booklet_id in ids]
     return {"booklets": created, "vouchers": len(rows)}

@@ -228,8 +228,9 @@ class Factory:
         """A booklet received by the site, its vouchers in stock (with their first history row)."""
         from datetime import date
 
+        from inclusion.storage import sql
         from inclusion.storage.tables.vouchers import VoucherScheme
-        from inclusion.vouchers.booklets import insert_booklet
+        from inclusion.vouchers.booklets import insert_booklets
 
         scheme = await VoucherScheme.select().where(VoucherScheme.id == scheme_id).first()
         row = {
@@ -238,7 +239,8 @@ class Factory:
             "prescriber_type": values.pop("prescriber_type", "caf"),
             "received_on": values.pop("received_on", date(2025, 1, 6)),
         }
-        return await insert_booklet(None, site_id, scheme, row, numbers)
+        [booklet_id] = await sql.transact(insert_booklets(None, site_id, scheme, [(row, numbers)]))
+        return booklet_id
 
     async def voucher(
         self, site_id: int, scheme_id: int | None = None, number: str | None = None, **values: Any
