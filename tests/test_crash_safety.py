@@ -8,8 +8,7 @@ import httpx
 from tests.conftest import ON_POSTGRES
 from tests.support.crash_checks import compare, read_tables, summary
 from tests.support.crash_load import Sent, Server, checked, load_then_kill, prepare, workshop
-from tests.support.processes import cli_env
-from tests.test_serve import free_port
+from tests.support.processes import cli_env, free_port
 from tests.test_voucher_race import admin_token
 
 CLIENTS = 12

@@ -10,8 +10,7 @@ import sys
 import httpx
 
 from tests.support.browser import csrf_from
-from tests.support.processes import cli_env, run_cli
-from tests.test_serve import free_port, wait_for_health
+from tests.support.processes import cli_env, free_port, run_cli, wait_for_health
 
 CODE = "INC-2345-6789-ABCD-EFGH"
 TYPED = "nadia.typo@exemple.fr"

@@ -4,15 +4,12 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from collections import Counter
 
 import httpx
 
 from tests.support.browser import csrf_from
-from tests.support.processes import cli_env, run_cli
-from tests.test_serve import free_port, wait_for_health
+from tests.support.processes import cli_env, run_cli, serving
 
 BURST = 50
 EMAIL = "cible@rafale.test"
@@ -31,14 +28,9 @@ async def test_a_burst_of_fifty_logins_checks_at_most_five_passwords(fresh_datab
     Retry-After, and the right password, inside the burst, is refused too."""
     env = cli_env(fresh_database_url, tmp_path, INCLUSION_LOG_LEVEL="WARNING")
     password = account_with_password(env)
-    port = free_port()
-    command = [sys.executable, "-m", "inclusion", "serve", "--port", str(port), "--workers", "2", "--no-demo"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(base, server)
+    with serving(env) as served:
         limits = httpx.Limits(max_connections=BURST + 5)
-        async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        async with httpx.AsyncClient(base_url=served.base, timeout=60, limits=limits) as client:
             token = csrf_from(await client.get("/login"))
 
             async def attempt(guess: str) -> httpx.Response:
@@ -46,9 +38,7 @@ async def test_a_burst_of_fifty_logins_checks_at_most_five_passwords(fresh_datab
 
             guesses = [f"mauvais-essai-{index}" for index in range(BURST - 1)] + [password]
             responses = await asyncio.gather(*[attempt(guess) for guess in guesses])
-    finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=30)
+    output = served.output
     statuses = Counter(response.status_code for response in responses)
     checked = output.count("Échec de connexion")  # one warning per wrong password actually checked
     summary = f"{BURST} tentatives simultanées : {checked} mots de passe vérifiés, réponses {dict(statuses)}"

@@ -12,8 +12,7 @@ import time
 import httpx
 
 from tests.support.clock import paris_today
-from tests.support.processes import cli_env
-from tests.test_serve import free_port, wait_for_health
+from tests.support.processes import cli_env, free_port, wait_for_health
 from tests.test_voucher_race import admin_token
 
 

@@ -1,33 +1,13 @@
 """`inclusion serve` as a real process: migrates, seeds the demo, prints where to go, serves pages."""
 
 import signal
-import socket
 import subprocess
 import sys
-import time
 
 import httpx
 
 from tests.support.browser import csrf_from
-from tests.support.processes import cli_env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_health(base: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stdout.read()
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise AssertionError("the server never answered /health")
+from tests.support.processes import cli_env, free_port, wait_for_health
 
 
 def test_serve_starts_with_demo_data_and_a_working_login(fresh_database_url, tmp_path):

@@ -4,16 +4,13 @@ processes, so no in-process lock can be what saves us), on the database kind und
 from __future__ import annotations
 
 import statistics
-import subprocess
-import sys
 from collections import Counter
 
 import httpx
 
 from inclusion.vouchers.lifecycle import ALREADY_USED
-from tests.support.processes import cli_env, run_cli
+from tests.support.processes import cli_env, run_cli, serving
 from tests.support.voucher_race import issued_voucher, prepare_world, race
-from tests.test_serve import free_port, wait_for_health
 
 REQUESTS = 50
 
@@ -31,22 +28,15 @@ async def test_fifty_simultaneous_redemptions_make_one(fresh_database_url, tmp_p
     """One success, 49 refusals with the French reason, one history row and one audit entry for the redemption."""
     env = cli_env(fresh_database_url, tmp_path, INCLUSION_LOG_LEVEL="WARNING")
     token = admin_token(env)
-    port = free_port()
-    command = [sys.executable, "-m", "inclusion", "serve", "--port", str(port), "--workers", "2", "--no-demo"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(base, server)
+    with serving(env) as served:
         headers = {"Authorization": f"Bearer {token}"}
-        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as client:
+        async with httpx.AsyncClient(base_url=served.base, headers=headers, timeout=60) as client:
             world = await prepare_world(client)
             activity = await issued_voucher(client, world, "PN-COURSE-1")
-            result = await race(base, token, "PN-COURSE-1", activity, REQUESTS)
+            result = await race(served.base, token, "PN-COURSE-1", activity, REQUESTS)
             voucher = (await client.get("/api/v1/vouchers/PN-COURSE-1")).json()
             audit = (await client.get("/api/v1/audit?action=redeem")).json()
-    finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=30)
+    output = served.output
     assert Counter(result.statuses) == {200: 1, 409: REQUESTS - 1}, Counter(result.statuses)
     assert [m for s, m in zip(result.statuses, result.messages, strict=True) if s == 409] == [ALREADY_USED] * 49
     assert voucher["status"] == "redeemed" and voucher["activity_id"] == activity

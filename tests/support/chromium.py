@@ -48,7 +48,7 @@ def module_database_url_fixture(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="module", name="server")
 def server_fixture(module_database_url, tmp_path_factory) -> Iterator[str]:
     """`inclusion serve` on a fresh database of the kind under test, with its demo data."""
-    from tests.test_serve import free_port, wait_for_health
+    from tests.support.processes import free_port, wait_for_health
 
     port = free_port()
     process = subprocess.Popen(
