@@ -8,11 +8,13 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from fractions import Fraction
 from statistics import NormalDist
 
 import pytest
 
 from inclusion.frameworks.builtin import EVERYDAY
+from inclusion.reports import figures
 from inclusion.reports.divide import default_framework
 from inclusion.storage.tables.activities import ActivityParticipant, ActivityTopic
 
@@ -172,6 +174,10 @@ def expected(people: list[Person], events: list[Event], vouchers, site_ids: list
             add("fragility_entry", "total", person.site)
             add("fragility_entry", "fragile", person.site, any(entry[code] < 3 for code in socle))
             add("fragility_latest", "fragile", person.site, any(latest[code] < 3 for code in socle))
+        if len([levels for _, levels in ratings if any(code in SOCLE for code in levels)]) >= 2:
+            add("paired_entry", "total", person.site)  # the same people, rated on the socle twice or more
+            add("paired_entry", "fragile", person.site, any(entry[code] < 3 for code in socle))
+            add("paired_latest", "fragile", person.site, any(latest[code] < 3 for code in socle))
         for code in entry:
             add(f"levels:{code}:entry", str(entry[code]), person.site)
             add(f"levels:{code}:latest", str(latest[code]), person.site)
@@ -227,8 +233,9 @@ async def test_headline_and_divide_figures_match_a_recount(app, open_client, mak
             cells = next(r for r in table["rows"] if r["key"] == row)["cells"]
         assert [cell["value"] for cell in cells] == values, (key, row)
         compared += 1
-    for key in ("fragility_entry", "fragility_latest"):
-        fragile, total = want[(key, "fragile")], want[("fragility_entry", "total")]
+    for key, assessed in (("fragility_entry", "fragility_entry"), ("fragility_latest", "fragility_entry"),
+                          ("paired_entry", "paired_entry"), ("paired_latest", "paired_entry")):  # fmt: skip
+        fragile, total = want[(key, "fragile")], want[(assessed, "total")]
         rates = tables[key]["rate"]["cells"]
         assert [r["value"] for r in rates] == [round(f / n, 4) for f, n in zip(fragile, total, strict=True)]
         assert [(r["low"], r["high"]) for r in rates] == [wilson(f, n) for f, n in zip(fragile, total, strict=True)]
@@ -240,6 +247,8 @@ async def test_headline_and_divide_figures_match_a_recount(app, open_client, mak
     assert shown == {key for key, _ in want if key.startswith(("levels:", "autonomy:", "fragility_month:"))}
     fragile = want[("fragility_latest", "fragile")][-1]
     assert compared > 100 and 0 < fragile < want[("fragility_entry", "total")][-1]
+    paired = want[("paired_entry", "total")][-1]
+    assert 0 < want[("paired_latest", "fragile")][-1] < paired < want[("fragility_entry", "total")][-1]
 
 
 async def test_a_competence_rated_under_two_versions_counts_once_from_first_to_last(app, open_client, make):
@@ -270,3 +279,15 @@ async def test_a_competence_rated_under_two_versions_counts_once_from_first_to_l
     assert {row["key"]: row["cells"][0]["value"] for row in latest["rows"]}["3"] == 1
     assert {row["key"]: row["cells"][0]["value"] for row in tables["autonomy:appareil"]["rows"]}["became"] == 1
     assert tables["fragility_latest"]["rows"][0]["cells"][0]["value"] == 0
+
+
+def test_every_printed_rate_comes_from_the_exact_fraction():
+    """43/62 = 69.354…% reads "69,4 %" (not "69,3 %" from a value first rounded to 0.6935); intervals and hours too;
+    a bound is rounded the safe way."""
+    assert figures.rate(43, 62, False)["display"] == "69,4 %"
+    assert figures.rate(43, 62, False)["value"] == 0.6935  # JSON may carry the rounded float
+    assert figures.rate(30, 62, True)["display"] == "48,4 % [36,4 – 60,6]"
+    assert figures.number(Fraction(65300, 60)) == "1088,33" and figures.number(Fraction(90, 60)) == "1,5"
+    assert figures.bounded_rate(80, False, True, 11)["display"] == "≥ 87,5 %"  # at most 10 of 80 are not fragile
+    assert figures.bounded_rate(110, True, False, 11)["display"] == "≤ 9,1 %"  # 10/110 = 9.09…%: rounded up
+    assert figures.bounded_rate(15, True, True, 11)["display"] == "entre 33,3 % et 66,7 %"

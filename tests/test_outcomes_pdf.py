@@ -27,11 +27,11 @@ def displayed(text: str, cells: list[dict]) -> bool:
 
 
 async def test_the_pdf_matches_the_json_and_names_nobody(client, make, tmp_path):
-    """Every count row of every table shows the JSON's displays, "< 11" included; title, period, sites, pages."""
+    """Every count row of every table shows the JSON's displays, "s" included; title, period, sites, pages."""
     small, large = await make.site("Petit site"), await make.site("Grand site")
     await crowd(make, small, {"feminin": 8, "masculin": 4}, first_name="Zéphyrine")
     await crowd(make, large, {"feminin": 15, "masculin": 15})
-    headers = await make.bearer(await make.user("coordinator", small, large))
+    headers = await make.bearer(await make.user("funder", small, large))
     query = f"site={small}&site={large}&{PERIOD}"
     body = (await client.get(f"{API}?{query}", headers=headers)).json()
     response = await client.get(f"{API}.pdf?{query}", headers=headers)
@@ -47,13 +47,13 @@ async def test_the_pdf_matches_the_json_and_names_nobody(client, make, tmp_path)
     fonts = poppler("pdffonts", response.content, tmp_path)
     assert "Inter" in fonts and "DejaVu" not in fonts  # the charts' text too: the bundled face, not the system's
     assert "du 01/01/2025 au 31/12/2025" in text and "Petit site" in text and "Grand site" in text
-    assert "« < 11 » : moins de 11 personnes" in text and f"édité le {paris_today():%d/%m/%Y}" in text
+    assert "« s » : secret statistique" in text and f"édité le {paris_today():%d/%m/%Y}" in text
     hidden = 0
     for table in body["tables"]:
         for row in [*table["rows"], *([table["total"]] if table["total"] else [])]:
             assert displayed(text, row["cells"]), (table["key"], row["label"], [c["display"] for c in row["cells"]])
             hidden += sum(cell["value"] is None for cell in row["cells"])
-    assert hidden > 0  # the small site's cells are hidden, and printed as "< 11"
+    assert hidden > 0  # the small site's cells are hidden, and printed as "s"
     for title in ("Activités par mois", "Taux de fragilité numérique, à l'entrée et à la dernière évaluation"):
         assert title in text
     assert "À l'entrée" in text and "Dernière évaluation" in text  # the chart's figures, as a table

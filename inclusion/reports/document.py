@@ -10,6 +10,7 @@ from inclusion import clock
 from inclusion.documents import pdf
 from inclusion.reports.charts import dashboard_charts
 from inclusion.reports.exports import SECTIONS
+from inclusion.reports.synthesis import legend
 
 WIDE_FROM_SITES = 4  # with this many sites or more, the per-site tables go on landscape pages
 
@@ -24,7 +25,12 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
 
 def printed_context(report: dict[str, Any], **chart_options: str) -> dict[str, Any]:
     """The charts and the tables, as both the dashboard and the PDF show them."""
-    return {"report": report, "charts": dashboard_charts(report, **chart_options), "sections": sections(report)}
+    return {
+        "report": report,
+        "charts": dashboard_charts(report, **chart_options),
+        "sections": sections(report),
+        "notes": legend(report),
+    }
 
 
 def pdf_title(report: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from inclusion.documents.spreadsheets import safe_row, workbook
+from inclusion.reports.synthesis import legend
 
 SECTIONS = {
     "headline": "Chiffres clés",
@@ -30,9 +31,13 @@ def _day(value) -> str:
 def lines(report: dict[str, Any], numbers: bool) -> Iterator[list[Any]]:
     """Every line of the spreadsheet; a cell is its display text ("12,5", "< 11"), or with `numbers` the number
     itself when it is visible."""
-    k = report["small_cell_k"]
+    notes = legend(report)
     yield ["Rapport d'impact", f"du {_day(report['date_from'])} au {_day(report['date_to'])}"]
-    yield ["Confidentialité", f"« < {k} » : moins de {k} personnes, ou masqué pour qu'aucun total ne révèle une case"]
+    if "restricted" in notes:
+        yield ["Diffusion restreinte", notes["restricted"]]
+    yield ["Confidentialité", notes["secret"]]
+    if report["headline"]:
+        yield ["Synthèse", report["headline"]]
     for site in report["sites"]:
         periods = ", ".join(f"du {_day(p['date_from'])} au {_day(p['date_to'])}" for p in site["periods"])
         yield ["Période comptée", site["name"], periods]

@@ -25,7 +25,7 @@ import msgspec
 from inclusion.reports.scope import ReportScope, Window
 from inclusion.storage import db, sql
 
-COUNTING = 1
+COUNTING = 2
 """Raise it when the report counts differently: every stored share is then computed again."""
 PARTS = ("volume", "present", "topics", "referrals", "monthly", "people", "divide")
 UNIQUE_INDEX = "CREATE UNIQUE INDEX report_site_part_unique ON report_site_part (site, scope_key)"
