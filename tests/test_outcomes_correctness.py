@@ -21,6 +21,8 @@ from inclusion.storage.tables.activities import ActivityParticipant, ActivityTop
 SOCLE = ("appareil", "navigation", "courriel", "comptes", "demarche", "arnaques")
 EXTRAS = ("documents", "visio", "sante", "banque")
 PERIOD = (date(2025, 1, 1), date(2025, 12, 31))
+PLACES = ("lieu_activite", "a_distance", "domicile")
+BUCKETS = ((30, "moins_30"), (60, "de_30_a_60"), (120, "de_60_a_120"), (10**9, "plus_120"))
 BANDS = ("vingt_cinq_trente_neuf", "quarante_cinquante_neuf", "soixante_soixante_neuf", "soixante_dix_plus")
 
 
@@ -33,6 +35,7 @@ class Person:
     gender: str
     status: str
     qpv: bool
+    insee_code: str
     ratings: list[tuple[date, dict[str, int]]] = field(default_factory=list)  # in insertion (id) order
 
 
@@ -45,6 +48,8 @@ class Event:
     learner: int | None = None
     present: list[int] = field(default_factory=list)
     anonymous: int = 0
+    device: str | None = None
+    place: str = "lieu_activite"
 
 
 def day_between(rng: random.Random, start: date, end: date) -> date:
@@ -62,6 +67,7 @@ async def build(make, rng: random.Random, sites: dict[int, int]):
                 "gender": rng.choice(("feminin", "masculin", "non_communique")),
                 "status": rng.choice(("sans_emploi", "en_emploi", "retraite")),
                 "qpv": rng.random() < 0.3,
+                "insee_code": rng.choice(("62667", "62643", "75056", "")),
             }
             learner = await make.learner(
                 site,
@@ -70,6 +76,7 @@ async def build(make, rng: random.Random, sites: dict[int, int]):
                 gender=values["gender"],
                 social_status=values["status"],
                 qpv=values["qpv"],
+                insee_code=values["insee_code"],
             )
             person = Person(learner, site, **values)
             days = sorted({day_between(rng, date(2024, 10, 1), date(2026, 2, 28)) for _ in range(rng.randint(0, 4))})
@@ -83,18 +90,22 @@ async def build(make, rng: random.Random, sites: dict[int, int]):
         mine = [person.id for person in people if person.site == site]
         for _ in range(count):
             day = day_between(rng, date(2024, 11, 1), date(2026, 1, 31))
+            where = {"device": rng.choice((None, "ordinateur", "telephone")), "place": rng.choice(PLACES)}
             if rng.random() < 0.5:
                 learner = rng.choice(mine) if rng.random() < 0.8 else None
-                event = Event(site, "individuel", day, rng.choice((30, 45, 60)), learner=learner)
-                await make.activity(site, type="individuel", date=day, duration_minutes=event.minutes, learner=learner)
+                event = Event(site, "individuel", day, rng.choice((20, 30, 45, 60)), learner=learner, **where)
+                await make.activity(
+                    site, type="individuel", date=day, duration_minutes=event.minutes, learner=learner, **where
+                )
             else:
                 invited = rng.sample(mine, rng.randint(0, 6))
                 present = [learner for learner in invited if rng.random() < 0.8]
                 event = Event(
-                    site, "collectif", day, rng.choice((90, 120)), present=present, anonymous=rng.randint(0, 3)
-                )
+                    site, "collectif", day, rng.choice((90, 120, 150)), present=present,
+                    anonymous=rng.randint(0, 3), **where,
+                )  # fmt: skip
                 activity = await make.activity(
-                    site, date=day, duration_minutes=event.minutes, anonymous_count=event.anonymous
+                    site, date=day, duration_minutes=event.minutes, anonymous_count=event.anonymous, **where
                 )
                 for learner in invited:
                     await ActivityParticipant.insert(
@@ -147,6 +158,9 @@ def expected(people: list[Person], events: list[Event], vouchers, site_ids: list
         add("activity", "activities", event.site)
         add("activity", "workshops" if event.type == "collectif" else "sessions", event.site)
         add("activity", "minutes", event.site, event.minutes)
+        add("durations", next(bucket for bound, bucket in BUCKETS if event.minutes < bound), event.site)
+        add("devices", event.device or "", event.site)
+        add("places", event.place, event.site)
         named = len(event.present) + (event.learner is not None)
         add("participants", "named", event.site, named)
         add("participants", "anonymous", event.site, event.anonymous + (event.type == "individuel" and not named))
@@ -161,6 +175,7 @@ def expected(people: list[Person], events: list[Event], vouchers, site_ids: list
         add("age_band", person.age_band, site)
         add("qpv", "oui" if person.qpv else "non", site)
         add("social_status", person.status, site)
+        add("communes", person.insee_code, site)
     for person in people:
         ratings = [(day, levels) for day, levels in person.ratings if within(day)]
         entry: dict[str, int] = {}
@@ -247,6 +262,9 @@ async def test_headline_and_divide_figures_match_a_recount(app, open_client, mak
     assert shown == {key for key, _ in want if key.startswith(("levels:", "autonomy:", "fragility_month:"))}
     fragile = want[("fragility_latest", "fragile")][-1]
     assert compared > 100 and 0 < fragile < want[("fragility_entry", "total")][-1]
+    communes = {row["key"]: row["label"] for row in tables["communes"]["rows"]}
+    assert communes["62643"] == "Outreau (62643)" and communes[""] == "Non renseignée" and communes["75056"] == "75056"
+    assert [row["key"] for row in tables["durations"]["rows"]] == ["moins_30", "de_30_a_60", "de_60_a_120", "plus_120"]
     paired = want[("paired_entry", "total")][-1]
     assert 0 < want[("paired_latest", "fragile")][-1] < paired < want[("fragility_entry", "total")][-1]
 

@@ -21,6 +21,7 @@ SECTIONS = {
     "public": "Publics",
     "topics": "Thématiques et orientations",
     "vouchers": "Pass numérique",
+    "activities": "Activités : durée, matériel, lieu",
 }
 
 

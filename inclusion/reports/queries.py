@@ -23,10 +23,10 @@ def month_of(column: str) -> str:
 
 async def people(scope: ReportScope, seen: str, seen_args: list[Any]) -> list[dict[str, Any]]:
     """Per site and dimension: learners accompanied, each counted once per site, by arrival (first visit in the
-    period or before), age band, gender, status, QPV. `seen` is SQL of CTEs ending with `seen (site, learner)`,
-    the learners accompanied (see `month_people`)."""
+    period or before), age band, gender, status, QPV, commune of residence (INSEE code). `seen` is SQL of CTEs
+    ending with `seen (site, learner)`, the learners accompanied (see `month_people`)."""
     first_visit, first_args = scope.clause("s.site", "l.first_visit_on")
-    dimensions = ("arrival", "age_band", "gender", "social_status", "qpv")
+    dimensions = ("arrival", "age_band", "gender", "social_status", "qpv", "commune")
     selects = " UNION ALL ".join(
         f"SELECT site, '{name}' AS dimension, {name} AS value, COUNT(*) AS n FROM people GROUP BY site, {name}"
         for name in dimensions
@@ -35,6 +35,7 @@ async def people(scope: ReportScope, seen: str, seen_args: list[Any]) -> list[di
         f"""
 WITH {seen}, people AS (
   SELECT s.site AS site, l.age_band AS age_band, l.gender AS gender, l.social_status AS social_status,
+    l.insee_code AS commune,
     CASE WHEN l.qpv THEN 'oui' ELSE 'non' END AS qpv,
     CASE WHEN {first_visit} THEN 'nouveau' ELSE 'deja_venu' END AS arrival
   FROM seen s JOIN learner l ON l.id = s.learner AND {scope.sites_clause("l.site")}

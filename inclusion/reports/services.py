@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from inclusion import clock
-from inclusion.reports import queries, site_parts, synthesis
+from inclusion.reports import breakdowns, queries, site_parts, synthesis
 from inclusion.reports.assemble import Columns, activity_grids, months_between, people_grids, topic_grids, voucher_grids
 from inclusion.reports.divide import default_framework, divide_grids, entry_latest_rows
 from inclusion.reports.grid import Privacy, publish
@@ -87,13 +87,20 @@ async def scope_report(scope: ReportScope, k: int, readable: frozenset[int] = fr
     (found, _), days, vouchers = await asyncio.gather(
         site_shares(scope, framework, clock.today()), queries.site_days(scope), queries.vouchers(scope)
     )
-    volume, present, topics, referrals, monthly, people, divide = (found[part] for part in site_parts.PARTS)
+    volume, present, topics, referrals, monthly, people, divide, activity_breakdowns = (
+        found[part] for part in site_parts.PARTS
+    )
+    people_tables = people_grids(columns, people)
+    codes = {row["value"] or "" for row in people if row["dimension"] == "commune"}
+    names = await breakdowns.commune_names(codes - {""})
     grids = [
         *activity_grids(columns, volume, present, days, months_between(date_from, date_to)),
-        *people_grids(columns, people),
+        *people_tables,
+        breakdowns.commune_grid(columns, people, names, people_tables[0].total),
         *divide_grids(framework, divide, monthly, columns),
         *topic_grids(columns, topics, referrals),
         *voucher_grids(columns, vouchers),
+        *breakdowns.activity_breakdowns(columns, activity_breakdowns),
     ]
     report = {
         "date_from": date_from,
