@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from datetime import date
-from xml.etree import ElementTree
 
 import pytest
 
 from inclusion.settings import Settings, SettingsError
+from tests.support.xlsx import notes, read_sheet, sheet_names
 
 K = 11
 PERIOD = "from=2025-01-01&to=2025-12-31"
@@ -161,25 +160,10 @@ def xlsx_text(content: bytes) -> str:
         return " ".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".xml"))
 
 
-def xlsx_rows(content: bytes) -> list[list[str]]:
-    """The sheet's rows as text (shared strings resolved, numbers as written)."""
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        strings = [node.text or "" for node in ElementTree.fromstring(archive.read("xl/sharedStrings.xml")).iter(
-            f"{{{ns['m']}}}t")]  # fmt: skip
-        sheet = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))
-    rows = []
-    for row in sheet.iter(f"{{{ns['m']}}}row"):
-        values = []
-        for cell in row.findall("m:c", ns):
-            raw = cell.find("m:v", ns).text
-            values.append(strings[int(raw)] if cell.get("t") == "s" else re.sub(r"\.0$", "", raw))
-        rows.append(values)
-    return rows
-
-
-async def test_csv_and_xlsx_carry_the_same_figures_and_hidden_cells(client, report):
-    """The CSV (`;`, BOM, dd/mm/yyyy) and the XLSX give every table row with the JSON's figures and "< 11"."""
+async def test_csv_and_xlsx_carry_the_same_figures_and_hidden_cells(client, make, report):
+    """The CSV (`;`, BOM, dd/mm/yyyy) gives every table row with the JSON's displays, "s" included; the XLSX has a
+    sheet per table with numbers, hidden cells empty with the mark in a note, rates as percentages with their
+    bounds in their own columns, dates as dates and frozen headers."""
     expected = []
     for table in report["json"]["tables"]:
         for row in [*table["rows"], *([table["total"]] if table["total"] else [])]:
@@ -190,10 +174,31 @@ async def test_csv_and_xlsx_carry_the_same_figures_and_hidden_cells(client, repo
     assert "du 01/01/2025 au 31/12/2025" in text
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert all(line in [row[1:] for row in rows] for line in expected)
-    xlsx = await client.get(f"/api/v1/reports/outcomes.xlsx?{report['query']}", headers=report["headers"])
-    sheet = [[value.replace(".", ",") for value in row[1:]] for row in xlsx_rows(xlsx.content)]
-    assert all(line in sheet for line in expected)
     assert sum(line.count("s") for line in expected) > 10
+    content = (await client.get(f"/api/v1/reports/outcomes.xlsx?{report['query']}", headers=report["headers"])).content
+    names = sheet_names(content)
+    assert names[0] == "Synthèse" and {"Genre", "Mêmes personnes, entrée", "Fragilité par mois"} <= set(names)
+    synthesis = read_sheet(content, 1)
+    assert synthesis.rows[1][:4] == ["Du", date(2025, 1, 1), "au", date(2025, 12, 31)]
+    gender_json = next(table for table in report["json"]["tables"] if table["key"] == "gender")
+    number = names.index("Genre") + 1
+    gender, gender_notes = read_sheet(content, number), notes(content, number)
+    assert gender.frozen_rows == 2 and gender.rows[1] == ["Genre", "Grand site", "Petit site", "Ensemble des sites"]
+    for index, row in enumerate([*gender_json["rows"], gender_json["total"]]):
+        line = gender.rows[2 + index] + [None] * 4  # empty cells at the end of a row are not written
+        assert line[0] == row["label"]
+        for column, cell in enumerate(row["cells"]):
+            assert line[1 + column] == cell["value"]  # a number, or empty
+            reference = f"{'BCD'[column]}{3 + index}"
+            assert (gender_notes.get(reference) == "s : secret statistique") is (cell["value"] is None)
+    number = names.index("Tous évalués, entrée") + 1  # everyone is fragile (navigation 2): 0 are not, hidden
+    assert notes(content, number)["E5"] == "≥ 76,1 % (borne publiée)"  # 42 assessed, at most 10 not fragile
+    staff = await make.bearer(await make.user("coordinator", *[site["id"] for site in report["json"]["sites"]]))
+    exact = (await client.get(f"/api/v1/reports/outcomes.xlsx?{report['query']}", headers=staff)).content
+    fragility = read_sheet(exact, number)
+    assert fragility.rows[1][-3:] == ["Taux de fragilité", "Borne basse (95 %)", "Borne haute (95 %)"]
+    assert fragility.rows[4] == ["Ensemble des sites", 42, 0, 42, 1.0, 0.9162, 1.0]
+    assert fragility.formats["E5"] == fragility.formats["F5"] == fragility.formats["G5"] == "0.0 %"
 
 
 def test_the_threshold_is_a_setting(tmp_path):
