@@ -2,7 +2,7 @@
 prints its figures in a table; a hidden figure is drawn as nothing and said so ("s"), a bound as a dashed bar.
 
 The drawings are 320 units wide and their text at least 14 units high: on a 320 px phone (288 px of content) the
-text renders at 12.6 px or more."""
+text renders at 12.6 px or more; the divide chart, drawn inside the synthèse's frame (254 px), uses 16 units."""
 
 from __future__ import annotations
 
@@ -42,10 +42,10 @@ def divide_chart(entry: dict[str, Any], latest: dict[str, Any], font: str = FONT
     said = "; ".join(f"{label} : {rate['display']}" for label, rate in bars)
     description = f"Mêmes personnes, ensemble des sites ; entre crochets, l'intervalle de confiance à 95 %. {said}."
     span, left = WIDTH - 20, 10
-    parts = _open("divide", title, description, 170, font)
+    parts = _open("divide", title, description, 172, font)
     for index, (label, rate) in enumerate(bars):
         top = 8 + index * 80
-        parts.append(f'<text x="{left}" y="{top + 16}" font-size="{TEXT + 1}" font-weight="600" fill="{INK}">{label}'
+        parts.append(f'<text x="{left}" y="{top + 16}" font-size="{TEXT + 3}" font-weight="600" fill="{INK}">{label}'
                      "</text>")  # fmt: skip
         parts.append(f'<rect x="{left}" y="{top + 26}" width="{span}" height="22" fill="#eeeef8"/>')
         length = _shown(rate)
@@ -60,7 +60,7 @@ def divide_chart(entry: dict[str, Any], latest: dict[str, Any], font: str = FONT
                              'stroke-width="2"/>')  # fmt: skip
             parts.append(f'<line x1="{low:.1f}" y1="{top + 37}" x2="{high:.1f}" y2="{top + 37}" stroke="{INK}" '
                          'stroke-width="2"/>')  # fmt: skip
-        parts.append(f'<text x="{left}" y="{top + 68}" font-size="{TEXT}" fill="{INK}">{escape(rate["display"])}'
+        parts.append(f'<text x="{left}" y="{top + 70}" font-size="{TEXT + 2}" fill="{INK}">{escape(rate["display"])}'
                      "</text>")  # fmt: skip
     parts.append("</svg>")
     return {"key": "divide", "svg": Markup("".join(parts)), "title": title}

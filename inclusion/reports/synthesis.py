@@ -104,23 +104,33 @@ def key_figures(report: dict[str, Any]) -> list[dict[str, Any]]:
     return figures
 
 
+def hides_something(report: dict[str, Any]) -> bool:
+    return any(
+        cell["value"] is None
+        for table in report["tables"]
+        for row in [*table["rows"], *([table["total"]] if table["total"] else [])]
+        for cell in row["cells"]
+    )
+
+
 def legend(report: dict[str, Any]) -> dict[str, str]:
-    """The notes every format prints once: the mark, and "diffusion restreinte" when some figures are exact."""
+    """The notes every format prints once: the mark (when a cell is hidden), and "diffusion restreinte" when some
+    figures are exact."""
     k = report["small_cell_k"]
-    found = {
-        "secret": (
+    found = {"secret": "Aucun nom n'apparaît dans ce rapport."}
+    if hides_something(report):
+        found["secret"] = (
             f"« {MARK} » : secret statistique. La case compte moins de {k} personnes, ou elle est masquée pour "
             "qu'aucun total ne permette de retrouver une telle case. Un taux « ≥ 85,0 % » ou « ≤ 9,1 % » est la "
             f"borne que les chiffres publiés garantissent (la case masquée compte au plus {k - 1} personnes). "
             "Aucun nom n'apparaît dans ce rapport."
         )
-    }
     if report["restricted"]:
         exact = [site["name"] for site in report["sites"] if site["exact"]]
+        which = "" if len(exact) == len(report["sites"]) else f" ({', '.join(exact)})"
         found["restricted"] = (
-            "Diffusion restreinte : chiffres exacts, petits effectifs compris, pour "
-            + (", ".join(exact) if len(exact) < 4 else f"{len(exact)} sites")
-            + ", dont vous pouvez consulter les fiches. Ne les transmettez pas : pour un financeur ou une réunion, "
-            "partagez un lien, dont les petits effectifs sont masqués."
+            f"Diffusion restreinte : chiffres exacts{which}, petits effectifs compris, car vous pouvez consulter "
+            "les fiches. Ne les transmettez pas : pour un financeur ou une réunion, partagez un lien, dont les "
+            "petits effectifs sont masqués."
         )
     return found
