@@ -14,7 +14,8 @@ from statistics import NormalDist
 import pytest
 
 from inclusion.frameworks.builtin import EVERYDAY
-from inclusion.reports import figures
+from inclusion.reports import breakdowns, figures
+from inclusion.reports.assemble import Columns
 from inclusion.reports.divide import default_framework
 from inclusion.storage.tables.activities import ActivityParticipant, ActivityTopic
 
@@ -309,3 +310,14 @@ def test_every_printed_rate_comes_from_the_exact_fraction():
     assert figures.bounded_rate(80, False, True, 11)["display"] == "≥ 87,5 %"  # at most 10 of 80 are not fragile
     assert figures.bounded_rate(110, True, False, 11)["display"] == "≤ 9,1 %"  # 10/110 = 9.09…%: rounded up
     assert figures.bounded_rate(15, True, True, 11)["display"] == "entre 33,3 % et 66,7 %"
+
+
+def test_communes_beyond_the_thirty_largest_are_summed_on_one_row():
+    """35 communes: the 30 with the most learners by name or code, then "Autres communes", then "Non renseignée"."""
+    rows = [{"site": 1, "dimension": "commune", "value": f"62{index:03d}", "n": 100 - index} for index in range(35)]
+    rows.append({"site": 1, "dimension": "commune", "value": "", "n": 4})
+    grid = breakdowns.commune_grid(Columns([1]), rows, {"62000": "Ablain"}, ("Apprenants", [sum(range(66, 101)) + 4]))
+    labels = [label for _, label, _ in grid.rows]
+    assert len(labels) == 32 and labels[0] == "Ablain (62000)" and labels[29] == "62029"
+    assert labels[30:] == ["Autres communes", "Non renseignée"]
+    assert grid.rows[30][2] == [70 + 69 + 68 + 67 + 66] * 2

@@ -28,6 +28,8 @@ DURATIONS = {
 DEVICES = {device.value: label for device, label in DEVICE_LABELS.items()} | {"": "Non renseigné"}
 PLACES = {place.value: label for place, label in PLACE_LABELS.items()}
 UNKNOWN_COMMUNE = "Non renseignée"
+OTHERS = "autres"
+MOST_COMMUNES = 30
 COMMUNES_FILE = Path(__file__).with_name("communes.csv")
 
 
@@ -66,12 +68,26 @@ def activity_breakdowns(columns: Columns, rows: list[dict[str, Any]]) -> list[Gr
     return grids
 
 
+def top_communes(rows: list[dict[str, Any]]) -> list[str]:
+    """The MOST_COMMUNES communes with the most learners (the others are summed on one row)."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        if row["dimension"] == "commune" and row["value"]:
+            totals[row["value"]] = totals.get(row["value"], 0) + (row["n"] or 0)
+    return sorted(totals, key=lambda code: (-totals[code], code))[:MOST_COMMUNES]
+
+
 def commune_grid(columns: Columns, rows: list[dict[str, Any]], names: dict[str, str], total: tuple) -> Grid:
-    """Learners accompanied by commune of residence, the most frequent first; hidden like every count of people."""
-    found = columns.by((r for r in rows if r["dimension"] == "commune"), lambda r: r["value"] or "", lambda r: r["n"])
-    ordered = sorted(found.items(), key=lambda item: (-sum(item[1]), item[0] == "", item[0]))
+    """Learners accompanied by commune of residence: the most frequent communes, then the others summed, then
+    those without a commune; hidden like every count of people. (A national report reaches 35,000 communes:
+    one row each would be 100 million cells.)"""
+    top = set(top_communes(rows))
+    key = lambda r: r["value"] if r["value"] in top else OTHERS if r["value"] else ""  # noqa: E731
+    found = columns.by((r for r in rows if r["dimension"] == "commune"), key, lambda r: r["n"])
+    ordered = sorted(found.items(), key=lambda item: (item[0] in (OTHERS, ""), item[0] == "", -sum(item[1]), item[0]))
+    labels = {OTHERS: "Autres communes", "": UNKNOWN_COMMUNE}
     lines = [
-        (code, f"{names[code]} ({code})" if code in names else code or UNKNOWN_COMMUNE, with_whole(counts))
+        (code, labels.get(code) or (f"{names[code]} ({code})" if code in names else code), with_whole(counts))
         for code, counts in ordered
     ]
     note = "Commune de résidence déclarée dans la fiche (code INSEE) ; nom selon le Code officiel géographique 2026."

@@ -91,8 +91,7 @@ async def scope_report(scope: ReportScope, k: int, readable: frozenset[int] = fr
         found[part] for part in site_parts.PARTS
     )
     people_tables = people_grids(columns, people)
-    codes = {row["value"] or "" for row in people if row["dimension"] == "commune"}
-    names = await breakdowns.commune_names(codes - {""})
+    names = await breakdowns.commune_names(set(breakdowns.top_communes(people)))
     grids = [
         *activity_grids(columns, volume, present, days, months_between(date_from, date_to)),
         *people_tables,
