@@ -251,6 +251,7 @@ def test_a_shared_report_is_accessible_without_login(page):
     report opens read-only without login; every page on the way has no serious accessibility violation."""
     log_in(page, COORDINATOR)
     page.goto("/reports/outcomes")
+    page.click("summary:has-text('Partager ce rapport')")
     assert_accessible(page, "dashboard with the share form")
     page.fill("#expires_on", (paris_today() + timedelta(days=7)).isoformat())
     page.click("form[action='/reports/outcomes/shares'] button[type=submit]")
@@ -264,3 +265,33 @@ def test_a_shared_report_is_accessible_without_login(page):
     assert "lecture seule" in page.content() and page.locator("svg[role=img]").count() >= 1
     assert page.locator("#site").count() == 0 and page.locator("text=Partager ce rapport").count() == 0
     assert_accessible(page, "shared report")
+
+
+def test_the_report_answers_on_a_phone(page):
+    """A funder on a 390×844 phone reads the sentence, the divide chart and the key figures within two screens,
+    opens one detail section at a time; at 320 px nothing scrolls sideways and chart text stays at 12 px or more;
+    the PDF download says it is being prepared, then hands over a PDF."""
+    log_in(page, FUNDER)
+    page.goto("/reports/outcomes")
+    assert "personnes évaluées deux fois" in page.locator(".report-sentence").inner_text()
+    bottom = page.evaluate("document.querySelector('.report-synthese').getBoundingClientRect().bottom + scrollY")
+    assert bottom <= 2 * 844
+    sections = page.locator("details.report-section")
+    assert sections.count() >= 5 and page.locator("details.report-section[open]").count() == 0
+    page.click("summary:has-text('Fracture numérique : le détail')")
+    assert page.locator("#detail-divide table").first.is_visible()
+    assert page.locator("#detail-publics table").first.is_hidden()
+    page.set_viewport_size({"width": 320, "height": 700})
+    page.click("summary:has-text('Mois par mois')")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    sizes = page.evaluate("""Array.from(document.querySelectorAll('svg.chart text'))
+        .filter(t => t.getBoundingClientRect().width > 0)
+        .map(t => parseFloat(t.getAttribute('font-size')) * t.ownerSVGElement.getBoundingClientRect().width
+                  / t.ownerSVGElement.viewBox.baseVal.width)""")
+    assert len(sizes) > 5 and min(sizes) >= 12, sizes
+    with page.expect_download() as download:
+        page.click("a[data-download=PDF]")
+        assert "PDF" in page.locator("#download-status").inner_text()  # "Préparation du fichier PDF…"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    page.wait_for_function("document.getElementById('download-status').textContent.includes('prêt')")
+    assert_accessible(page, "funder's report with a section open")

@@ -215,7 +215,7 @@ async def cohort(site: int, fragile_at_entry: int, fragile_at_latest: int, size:
 
 
 async def test_funder_home_gives_the_reports_headline_and_no_name(app, settings, make):
-    """The funder's home shows the report's own fragility cells, intervals and a French reading; no name."""
+    """The funder's home shows the report's own paired fragility cells, intervals and its sentence; no name."""
     site = await make.site()
     await cohort(site, fragile_at_entry=20, fragile_at_latest=6, size=30)
     funder = await make.user("funder", site)
@@ -226,18 +226,21 @@ async def test_funder_home_gives_the_reports_headline_and_no_name(app, settings,
     headline = block(page, "La fracture numérique se réduit-elle ?")
     assert "66,7 % [48,8 – 80,8] (20 sur 30)" in headline and "20,0 % [9,5 – 37,3] (6 sur 30)" in headline
     assert "66,7 % [48,8 – 80,8]" in report and "20,0 % [9,5 – 37,3]" in report  # the report's own figures
-    assert "passe de 67 % à la première évaluation à 20 % à la dernière : la fracture numérique se réduit" in headline
+    assert (
+        "Sur 30 personnes évaluées deux fois, la part en fragilité numérique est passée de 66,7 % à 20,0 % : "
+        "la fracture numérique se réduit." in headline
+    )
     assert 'href="/reports/outcomes"' in page
     assert "Lucienne" not in page and "Cohorte" not in page
     assert "Enregistrer un atelier" not in page and "À réévaluer" not in page
 
 
 async def test_funder_home_keeps_hidden_cells_hidden(client, make):
-    """With fewer learners than K, the headline shows the report's mark, not the figures."""
+    """With fewer learners than K, the headline shows the report's mark "s", not the figures."""
     site = await make.site()
     await cohort(site, fragile_at_entry=4, fragile_at_latest=1, size=5)
     await logged_in(client, await make.user("funder", site))
     headline = block((await client.get("/")).text, "La fracture numérique se réduit-elle ?")
-    assert "masqué (< 11 sur < 11)" in headline
-    assert "Trop peu d'apprenants évalués" in headline
+    assert " s (s sur s) " in headline
+    assert "Trop peu de personnes ont été évaluées deux fois" in headline
     assert not re.search(r"\b(80|20|5|4|1) ?%", headline)

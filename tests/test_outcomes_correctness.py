@@ -8,17 +8,22 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from fractions import Fraction
 from statistics import NormalDist
 
 import pytest
 
 from inclusion.frameworks.builtin import EVERYDAY
+from inclusion.reports import breakdowns, figures
+from inclusion.reports.assemble import Columns
 from inclusion.reports.divide import default_framework
 from inclusion.storage.tables.activities import ActivityParticipant
 
 SOCLE = ("appareil", "navigation", "courriel", "comptes", "demarche", "arnaques")
 EXTRAS = ("documents", "visio", "sante", "banque")
 PERIOD = (date(2025, 1, 1), date(2025, 12, 31))
+PLACES = ("lieu_activite", "a_distance", "domicile")
+BUCKETS = ((30, "moins_30"), (60, "de_30_a_60"), (120, "de_60_a_120"), (10**9, "plus_120"))
 BANDS = ("vingt_cinq_trente_neuf", "quarante_cinquante_neuf", "soixante_soixante_neuf", "soixante_dix_plus")
 
 
@@ -31,6 +36,7 @@ class Person:
     gender: str
     status: str
     qpv: bool
+    insee_code: str
     ratings: list[tuple[date, dict[str, int]]] = field(default_factory=list)  # in insertion (id) order
 
 
@@ -43,6 +49,8 @@ class Event:
     learner: int | None = None
     present: list[int] = field(default_factory=list)
     anonymous: int = 0
+    device: str | None = None
+    place: str = "lieu_activite"
 
 
 def day_between(rng: random.Random, start: date, end: date) -> date:
@@ -60,6 +68,7 @@ async def build(make, rng: random.Random, sites: dict[int, int]):
                 "gender": rng.choice(("feminin", "masculin", "non_communique")),
                 "status": rng.choice(("sans_emploi", "en_emploi", "retraite")),
                 "qpv": rng.random() < 0.3,
+                "insee_code": rng.choice(("62667", "62643", "75056", "")),
             }
             learner = await make.learner(
                 site,
@@ -68,6 +77,7 @@ async def build(make, rng: random.Random, sites: dict[int, int]):
                 gender=values["gender"],
                 social_status=values["status"],
                 qpv=values["qpv"],
+                insee_code=values["insee_code"],
             )
             person = Person(learner, site, **values)
             days = sorted({day_between(rng, date(2024, 10, 1), date(2026, 2, 28)) for _ in range(rng.randint(0, 4))})
@@ -81,17 +91,21 @@ async def build(make, rng: random.Random, sites: dict[int, int]):
         mine = [person.id for person in people if person.site == site]
         for _ in range(count):
             day = day_between(rng, date(2024, 11, 1), date(2026, 1, 31))
+            where = {"device": rng.choice((None, "ordinateur", "telephone")), "place": rng.choice(PLACES)}
             if rng.random() < 0.5:
                 learner = rng.choice(mine) if rng.random() < 0.8 else None
-                event = Event(site, "individuel", day, rng.choice((30, 45, 60)), learner=learner)
-                await make.activity(site, type="individuel", date=day, duration_minutes=event.minutes, learner=learner)
+                event = Event(site, "individuel", day, rng.choice((20, 30, 45, 60)), learner=learner, **where)
+                await make.activity(
+                    site, type="individuel", date=day, duration_minutes=event.minutes, learner=learner, **where
+                )
             else:
                 invited = rng.sample(mine, rng.randint(0, 6))
                 present = [learner for learner in invited if rng.random() < 0.8]
+                minutes = rng.choice((90, 120, 150))
                 anonymous = rng.randint(0, 3) or (0 if invited else 1)  # a workshop has someone
-                event = Event(site, "collectif", day, rng.choice((90, 120)), present=present, anonymous=anonymous)
+                event = Event(site, "collectif", day, minutes, present=present, anonymous=anonymous, **where)
                 activity = await make.activity(
-                    site, ("email",), date=day, duration_minutes=event.minutes, anonymous_count=event.anonymous
+                    site, ("email",), date=day, duration_minutes=event.minutes, anonymous_count=event.anonymous, **where
                 )
                 for learner in invited:
                     await ActivityParticipant.insert(
@@ -143,6 +157,9 @@ def expected(people: list[Person], events: list[Event], vouchers, site_ids: list
         add("activity", "activities", event.site)
         add("activity", "workshops" if event.type == "collectif" else "sessions", event.site)
         add("activity", "minutes", event.site, event.minutes)
+        add("durations", next(bucket for bound, bucket in BUCKETS if event.minutes < bound), event.site)
+        add("devices", event.device or "", event.site)
+        add("places", event.place, event.site)
         named = len(event.present) + (event.learner is not None)
         add("participants", "named", event.site, named)
         add("participants", "anonymous", event.site, event.anonymous + (event.type == "individuel" and not named))
@@ -157,6 +174,7 @@ def expected(people: list[Person], events: list[Event], vouchers, site_ids: list
         add("age_band", person.age_band, site)
         add("qpv", "oui" if person.qpv else "non", site)
         add("social_status", person.status, site)
+        add("communes", person.insee_code, site)
     for person in people:
         ratings = [(day, levels) for day, levels in person.ratings if within(day)]
         entry: dict[str, int] = {}
@@ -170,6 +188,10 @@ def expected(people: list[Person], events: list[Event], vouchers, site_ids: list
             add("fragility_entry", "total", person.site)
             add("fragility_entry", "fragile", person.site, any(entry[code] < 3 for code in socle))
             add("fragility_latest", "fragile", person.site, any(latest[code] < 3 for code in socle))
+        if len([levels for _, levels in ratings if any(code in SOCLE for code in levels)]) >= 2:
+            add("paired_entry", "total", person.site)  # the same people, rated on the socle twice or more
+            add("paired_entry", "fragile", person.site, any(entry[code] < 3 for code in socle))
+            add("paired_latest", "fragile", person.site, any(latest[code] < 3 for code in socle))
         for code in entry:
             add(f"levels:{code}:entry", str(entry[code]), person.site)
             add(f"levels:{code}:latest", str(latest[code]), person.site)
@@ -225,8 +247,9 @@ async def test_headline_and_divide_figures_match_a_recount(app, open_client, mak
             cells = next(r for r in table["rows"] if r["key"] == row)["cells"]
         assert [cell["value"] for cell in cells] == values, (key, row)
         compared += 1
-    for key in ("fragility_entry", "fragility_latest"):
-        fragile, total = want[(key, "fragile")], want[("fragility_entry", "total")]
+    for key, assessed in (("fragility_entry", "fragility_entry"), ("fragility_latest", "fragility_entry"),
+                          ("paired_entry", "paired_entry"), ("paired_latest", "paired_entry")):  # fmt: skip
+        fragile, total = want[(key, "fragile")], want[(assessed, "total")]
         rates = tables[key]["rate"]["cells"]
         assert [r["value"] for r in rates] == [round(f / n, 4) for f, n in zip(fragile, total, strict=True)]
         assert [(r["low"], r["high"]) for r in rates] == [wilson(f, n) for f, n in zip(fragile, total, strict=True)]
@@ -238,6 +261,11 @@ async def test_headline_and_divide_figures_match_a_recount(app, open_client, mak
     assert shown == {key for key, _ in want if key.startswith(("levels:", "autonomy:", "fragility_month:"))}
     fragile = want[("fragility_latest", "fragile")][-1]
     assert compared > 100 and 0 < fragile < want[("fragility_entry", "total")][-1]
+    communes = {row["key"]: row["label"] for row in tables["communes"]["rows"]}
+    assert communes["62643"] == "Outreau (62643)" and communes[""] == "Non renseignée" and communes["75056"] == "75056"
+    assert [row["key"] for row in tables["durations"]["rows"]] == ["moins_30", "de_30_a_60", "de_60_a_120", "plus_120"]
+    paired = want[("paired_entry", "total")][-1]
+    assert 0 < want[("paired_latest", "fragile")][-1] < paired < want[("fragility_entry", "total")][-1]
 
 
 async def test_a_competence_rated_under_two_versions_counts_once_from_first_to_last(app, open_client, make):
@@ -268,3 +296,26 @@ async def test_a_competence_rated_under_two_versions_counts_once_from_first_to_l
     assert {row["key"]: row["cells"][0]["value"] for row in latest["rows"]}["3"] == 1
     assert {row["key"]: row["cells"][0]["value"] for row in tables["autonomy:appareil"]["rows"]}["became"] == 1
     assert tables["fragility_latest"]["rows"][0]["cells"][0]["value"] == 0
+
+
+def test_every_printed_rate_comes_from_the_exact_fraction():
+    """43/62 = 69.354…% reads "69,4 %" (not "69,3 %" from a value first rounded to 0.6935); intervals and hours too;
+    a bound is rounded the safe way."""
+    assert figures.rate(43, 62, False)["display"] == "69,4 %"
+    assert figures.rate(43, 62, False)["value"] == 0.6935  # JSON may carry the rounded float
+    assert figures.rate(30, 62, True)["display"] == "48,4 % [36,4 – 60,6]"
+    assert figures.number(Fraction(65300, 60)) == "1088,33" and figures.number(Fraction(90, 60)) == "1,5"
+    assert figures.bounded_rate(80, False, True, 11)["display"] == "≥ 87,5 %"  # at most 10 of 80 are not fragile
+    assert figures.bounded_rate(110, True, False, 11)["display"] == "≤ 9,1 %"  # 10/110 = 9.09…%: rounded up
+    assert figures.bounded_rate(15, True, True, 11)["display"] == "entre 33,3 % et 66,7 %"
+
+
+def test_communes_beyond_the_thirty_largest_are_summed_on_one_row():
+    """35 communes: the 30 with the most learners by name or code, then "Autres communes", then "Non renseignée"."""
+    rows = [{"site": 1, "dimension": "commune", "value": f"62{index:03d}", "n": 100 - index} for index in range(35)]
+    rows.append({"site": 1, "dimension": "commune", "value": "", "n": 4})
+    grid = breakdowns.commune_grid(Columns([1]), rows, {"62000": "Ablain"}, ("Apprenants", [sum(range(66, 101)) + 4]))
+    labels = [label for _, label, _ in grid.rows]
+    assert len(labels) == 32 and labels[0] == "Ablain (62000)" and labels[29] == "62029"
+    assert labels[30:] == ["Autres communes", "Non renseignée"]
+    assert grid.rows[30][2] == [70 + 69 + 68 + 67 + 66] * 2

@@ -3,6 +3,8 @@ login (HTML, PDF, CSV), expired → 410, revoked, unknown or tampered → 404, n
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 from datetime import date, timedelta
 from urllib.parse import urlsplit
@@ -29,12 +31,18 @@ async def share(client, headers, **body) -> dict:
     return response.json()
 
 
+def cells_of(text: str) -> set[str]:
+    """Every cell of a CSV answer."""
+    return {cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";") for cell in row}
+
+
 def path_of(created: dict) -> str:
     return urlsplit(created["url"]).path
 
 
 async def test_a_link_opens_the_report_without_login_in_every_format(client, make, tmp_path):
-    """HTML without the site picker or the share form, PDF and CSV: the same figures as the creator's."""
+    """HTML without the site picker or the share form, PDF and CSV; a coordinator reads exact figures, but the link
+    they make is suppressed like a funder's view of the same sites: the same CSV, byte for byte."""
     small, large = await make.site("Petit site"), await make.site("Grand site")
     await crowd(make, small, {"feminin": 8, "masculin": 4}, first_name="Zéphyrine")
     await crowd(make, large, {"feminin": 15, "masculin": 15})
@@ -48,19 +56,23 @@ async def test_a_link_opens_the_report_without_login_in_every_format(client, mak
     page = await client.get(path)
     assert page.status_code == 200, page.text
     html = page.text
-    assert "lecture seule" in html and "&lt; 11" in html and "<svg " in html
+    assert "lecture seule" in html and "<td>s</td>" in html and "<svg " in html
+    assert "Diffusion restreinte" not in html
     assert 'id="site"' not in html and "Partager ce rapport" not in html and 'name="from"' not in html
     assert "Zéphyrine" not in html and "Quasimodo" not in html
     assert page.headers["cache-control"] == "no-store"
-    assert f'href="{path}.pdf">PDF</a>' in html and f'href="{path}.csv">CSV</a>' in html
-    csv = await client.get(f"{path}.csv")
-    own = await client.get(f"{API}.csv?site={small}&site={large}&{PERIOD}", headers=headers)
-    assert csv.status_code == 200 and csv.content == own.content
+    assert f'href="{path}.pdf" data-download="PDF">PDF</a>' in html and f'href="{path}.csv"' in html
+    shared = await client.get(f"{path}.csv")
+    funder = await make.bearer(await make.user("funder", small, large))
+    funders = await client.get(f"{API}.csv?site={small}&site={large}&{PERIOD}", headers=funder)
+    assert shared.status_code == 200 and shared.content == funders.content and "s" in cells_of(shared.text)
+    own = (await client.get(f"{API}.csv?site={small}&site={large}&{PERIOD}", headers=headers)).text
+    assert "s" not in cells_of(own) and "Diffusion restreinte" in own
     document = await client.get(f"{path}.pdf")
     assert document.status_code == 200 and document.headers["content-type"] == "application/pdf"
     (tmp_path / "r.pdf").write_bytes(document.content)
     text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
-    assert "< 11" in text and "Petit site" in text and "Zéphyrine" not in text
+    assert "secret statistique" in text and "Petit site" in text and "Zéphyrine" not in text
     entry = await AuditEntry.select().where(AuditEntry.action == "share").first().output(load_json=True).run()
     assert entry["target_id"] == created["id"] and entry["detail"]["expires_on"] == created["expires_on"]
 

@@ -12,7 +12,7 @@ from msgspec import convert
 
 from inclusion import clock
 from inclusion.clock import now
-from inclusion.reports import exports, services
+from inclusion.reports import exports, services, workbook
 from inclusion.reports.document import filename, report_pdf
 from inclusion.reports.schemas import OutcomesReport
 from inclusion.reports.scope import parse_day
@@ -39,7 +39,7 @@ async def download(report: dict[str, Any], extension: str, headers: dict[str, st
     if extension == "pdf":
         body = await report_pdf(report, now())
     else:
-        body = exports.report_xlsx(report) if extension == "xlsx" else exports.report_csv(report)
+        body = workbook.report_xlsx(report) if extension == "xlsx" else exports.report_csv(report)
     disposition = f'attachment; filename="{filename(report, extension)}"'
     return Response(
         body, media_type=MEDIA_TYPES[extension], headers={"Content-Disposition": disposition, **(headers or {})}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from inclusion.reports.grid import Grid, with_whole
@@ -88,7 +89,7 @@ def activity_grids(columns: Columns, volume: list[dict], present: list[dict], da
     names = ("activities", "workshops", "named_sessions", "anonymous_sessions", "anonymous_in_workshops", "minutes")
     measure = columns.totals(volume, list(names))
     sessions = [a + b for a, b in zip(measure["named_sessions"], measure["anonymous_sessions"], strict=True)]
-    hours = [round(minutes / 60, 2) for minutes in measure["minutes"]]
+    hours = [Fraction(minutes, 60) for minutes in measure["minutes"]]
     named = columns.total(present, "n")
     named = [a + b for a, b in zip(named, measure["named_sessions"], strict=True)]
     anonymous = [a + b for a, b in zip(measure["anonymous_sessions"], measure["anonymous_in_workshops"], strict=True)]
@@ -100,7 +101,7 @@ def activity_grids(columns: Columns, volume: list[dict], present: list[dict], da
             ("activities", "Activités", with_whole(measure["activities"])),
             ("workshops", "Ateliers collectifs", with_whole(measure["workshops"])),
             ("sessions", "Séances individuelles", with_whole(sessions)),
-            ("hours", "Heures d'accompagnement", [*hours, round(sum(measure["minutes"]) / 60, 2)]),
+            ("hours", "Heures d'accompagnement", with_whole(hours)),
         ], protected=True),
         Grid("participants", "headline", "Participants", "participants", [
             ("named", "Participants avec une fiche (une fois par activité)", with_whole(named)),
@@ -114,8 +115,8 @@ def activity_grids(columns: Columns, volume: list[dict], present: list[dict], da
             (month, month_label(month), with_whole(per_month.get(month, columns.zeros()))) for month in months
         ], protected=True),
         Grid("hours_trend", "trend", "Heures d'accompagnement par mois", "heures", [
-            (month, month_label(month), [*[round(m / 60, 2) for m in minutes_per_month.get(month, columns.zeros())],
-                                         round(sum(minutes_per_month.get(month, columns.zeros())) / 60, 2)])
+            (month, month_label(month), with_whole([Fraction(m, 60) for m in minutes_per_month.get(month,
+                                                                                                  columns.zeros())]))
             for month in months
         ], protected=True),
     ]  # fmt: skip

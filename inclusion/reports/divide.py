@@ -64,13 +64,42 @@ async def default_framework() -> dict[str, Any] | None:
     }
 
 
-def _fragility(key: str, section: str, title: str, assessed: list[int], fragile: list[int], notes=()) -> Grid:
+def _fragility(
+    key: str,
+    section: str,
+    title: str,
+    assessed: list[int],
+    fragile: list[int],
+    notes=(),
+    total: str = "Apprenants évalués sur le socle",
+    headline: bool = False,
+) -> Grid:
     not_fragile = [a - f for a, f in zip(assessed, fragile, strict=True)]
     return Grid(key, section, title, LEARNERS, [
         ("fragile", "En fragilité numérique", with_whole(fragile)),
         ("not_fragile", "Autonomes sur le socle", with_whole(not_fragile)),
-    ], total=("Apprenants évalués sur le socle", with_whole(assessed)), rate="Taux de fragilité", interval=True,
-        notes=list(notes))  # fmt: skip
+    ], total=(total, with_whole(assessed)), rate="Taux de fragilité", interval=True, notes=list(notes),
+        headline=headline)  # fmt: skip
+
+
+PAIRED_TOTAL = "Personnes évaluées au moins deux fois"
+PAIRED_NOTE = (
+    "Les mêmes personnes, évaluées au moins deux fois sur le socle dans la période : fragilité à leur première "
+    "évaluation puis à leur dernière."
+)
+
+
+def paired_grids(rows: list[dict], columns: Columns) -> list[Grid]:
+    """The headline: the learners whose socle was rated at least twice in the period, fragile at entry and at
+    their latest assessment (the same people both times)."""
+    fragility = [row for row in rows if row["kind"] == "fragility"]
+    paired = dict(enumerate(columns.totals(fragility, ["p0", "p1", "p2"]).values()))
+    return [
+        _fragility("paired_entry", "headline", "Fragilité à la première évaluation (mêmes personnes)", paired[0],
+                   paired[1], [PAIRED_NOTE], PAIRED_TOTAL, headline=True),
+        _fragility("paired_latest", "headline", "Fragilité à la dernière évaluation (mêmes personnes)", paired[0],
+                   paired[2], [PAIRED_NOTE], PAIRED_TOTAL, headline=True),
+    ]  # fmt: skip
 
 
 async def entry_latest_rows(scope: ReportScope, framework: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -85,17 +114,22 @@ async def entry_latest_rows(scope: ReportScope, framework: dict[str, Any] | None
     return [row | {"code": framework["code_of"].get(row["competence"], "")} for row in rows]
 
 
-def divide_grids(framework: dict[str, Any] | None, rows: list[dict], monthly: list[dict], columns: Columns, k: int):
+def divide_grids(framework: dict[str, Any] | None, rows: list[dict], monthly: list[dict], columns: Columns):
     if framework is None:
         return []
     levels = sorted(framework["scale"])
     count = len(levels)
     fragility = [row for row in rows if row["kind"] == "fragility"]
     measure = dict(enumerate(columns.totals(fragility, ["n0", "n1", "n2"]).values()))
-    note = "Niveau de la première puis de la dernière évaluation de la période, compétence par compétence."
+    note = (
+        "Tous les apprenants évalués dans la période, une fois ou plus : niveau de la première puis de la dernière "
+        "évaluation, compétence par compétence."
+    )
     grids = [
-        _fragility("fragility_entry", "divide", "Fragilité numérique à l'entrée", measure[0], measure[1], [note]),
-        _fragility("fragility_latest", "divide", "Fragilité numérique à la dernière évaluation", measure[0],
+        *paired_grids(rows, columns),
+        _fragility("fragility_entry", "divide", "Fragilité à la première évaluation (tous les évalués)", measure[0],
+                   measure[1], [note]),
+        _fragility("fragility_latest", "divide", "Fragilité à la dernière évaluation (tous les évalués)", measure[0],
                    measure[2], [note]),
     ]  # fmt: skip
     per_code = [row for row in rows if row["kind"] == "competence"]
@@ -121,7 +155,7 @@ def divide_grids(framework: dict[str, Any] | None, rows: list[dict], monthly: li
                 ("not_yet", "Pas encore autonomes", with_whole([b - a for a, b in zip(became, below, strict=True)])),
             ], total=("Non autonomes à l'entrée", with_whole(below)), rate="Part devenue autonome")  # fmt: skip
             under = [index for index, level in enumerate(levels) if level < AUTONOMOUS_LEVEL]
-            link(by_moment["entry"], autonomy, [(under, 2)], k)  # levels below autonome at entry sum to its total
+            link(by_moment["entry"], autonomy, [(under, 2)])  # levels below autonome at entry sum to its total
             grids.append(autonomy)
     assessed = columns.by(monthly, lambda r: r["month"], lambda r: r["assessed"])
     fragile = columns.by(monthly, lambda r: r["month"], lambda r: r["fragile"])

@@ -1,5 +1,6 @@
-"""What the dashboard, the shared page and the PDF print of one report: its charts, its tables by section, and
-the PDF itself (A4, French, rendered off the event loop; per-site tables on landscape pages when wide)."""
+"""What the dashboard, the shared page and the PDF print of one report: the synthèse (the sentence, the divide
+chart, the key figures), then the details by section, and the PDF itself (A4, French, rendered off the event
+loop; page 1 is the synthèse, the rest an annex)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,23 @@ from typing import Any
 
 from inclusion import clock
 from inclusion.documents import pdf
-from inclusion.reports.charts import PRINT_WIDTH, dashboard_charts
-from inclusion.reports.exports import SECTIONS
+from inclusion.reports import printed, synthesis
+from inclusion.reports.charts import report_charts
 
 WIDE_FROM_SITES = 4  # with this many sites or more, the per-site tables go on landscape pages
 
 
-def sections(report: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """(section title, its tables), in the report's order."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    for table in report["tables"]:
-        found.setdefault(table["section"], []).append(table)
-    return [(SECTIONS.get(key, key), tables) for key, tables in found.items()]
-
-
 def printed_context(report: dict[str, Any], **chart_options: str) -> dict[str, Any]:
-    """The charts and the tables, as both the dashboard and the PDF show them."""
-    return {"report": report, "charts": dashboard_charts(report, **chart_options), "sections": sections(report)}
+    """The synthèse, the charts and the sections, as both the dashboard and the PDF show them."""
+    charts = report_charts(report, **chart_options)
+    return {
+        "report": report,
+        "synthesis": synthesis.headline(report),
+        "key_figures": synthesis.key_figures(report),
+        "divide_chart": charts.get("divide"),
+        "sections": printed.sections(report, charts),
+        "notes": synthesis.legend(report),
+    }
 
 
 def pdf_title(report: dict[str, Any]) -> str:
@@ -32,14 +33,17 @@ def pdf_title(report: dict[str, Any]) -> str:
     return f"Rapport d'impact du {report['date_from'].strftime(day)} au {report['date_to'].strftime(day)}"
 
 
-async def report_pdf(report: dict[str, Any], generated_at: datetime) -> bytes:
-    context = printed_context(report, font="Inter", width=PRINT_WIDTH) | {  # the bundled face, declared by pdf/base.css
+def pdf_context(report: dict[str, Any], generated_at: datetime) -> dict[str, Any]:
+    return printed_context(report, font="Inter") | {  # the bundled face, declared by pdf/base.css
         "title": pdf_title(report),
         "author": "Inclusion numérique",
         "generated_at": generated_at.astimezone(clock.zone()),
         "wide": len(report["sites"]) >= WIDE_FROM_SITES,
     }
-    return await pdf.render_pdf("pdf/outcomes.html", context)
+
+
+async def report_pdf(report: dict[str, Any], generated_at: datetime) -> bytes:
+    return await pdf.render_pdf("pdf/outcomes.html", pdf_context(report, generated_at))
 
 
 def filename(report: dict[str, Any], extension: str) -> str:

@@ -1,7 +1,7 @@
 """The report as a spreadsheet: the same tables, figures and hidden cells as the JSON, one line per row.
 
-CSV: `;`, UTF-8 with a BOM, dates dd/mm/yyyy (as the activity exports). XLSX: one sheet, visible figures as
-numbers, hidden ones as the text "< K".
+CSV: `;`, UTF-8 with a BOM, dates dd/mm/yyyy (as the activity exports), hidden cells as "s". The XLSX workbook,
+one sheet per table, is `workbook.py`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from inclusion.documents.spreadsheets import safe_row, workbook
+from inclusion.documents.spreadsheets import safe_row
+from inclusion.reports.synthesis import legend
 
 SECTIONS = {
     "headline": "Chiffres clés",
@@ -20,6 +21,7 @@ SECTIONS = {
     "public": "Publics",
     "topics": "Thématiques et orientations",
     "vouchers": "Pass numérique",
+    "activities": "Activités : durée, matériel, lieu",
 }
 
 
@@ -27,12 +29,15 @@ def _day(value) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def lines(report: dict[str, Any], numbers: bool) -> Iterator[list[Any]]:
-    """Every line of the spreadsheet; a cell is its display text ("12,5", "< 11"), or with `numbers` the number
-    itself when it is visible."""
-    k = report["small_cell_k"]
+def lines(report: dict[str, Any]) -> Iterator[list[Any]]:
+    """Every line of the CSV; a cell is its display text ("12,5", "s")."""
+    notes = legend(report)
     yield ["Rapport d'impact", f"du {_day(report['date_from'])} au {_day(report['date_to'])}"]
-    yield ["Confidentialité", f"« < {k} » : moins de {k} personnes, ou masqué pour qu'aucun total ne révèle une case"]
+    if "restricted" in notes:
+        yield ["Diffusion restreinte", notes["restricted"]]
+    yield ["Confidentialité", notes["secret"]]
+    if report["headline"]:
+        yield ["Synthèse", report["headline"]]
     for site in report["sites"]:
         periods = ", ".join(f"du {_day(p['date_from'])} au {_day(p['date_to'])}" for p in site["periods"])
         yield ["Période comptée", site["name"], periods]
@@ -42,9 +47,7 @@ def lines(report: dict[str, Any], numbers: bool) -> Iterator[list[Any]]:
         section = SECTIONS.get(table["section"], table["section"])
         rows = [*table["rows"], *([table["total"]] if table["total"] else [])]
         for row in rows:
-            cells = [
-                cell["value"] if numbers and cell["value"] is not None else cell["display"] for cell in row["cells"]
-            ]
+            cells = [cell["display"] for cell in row["cells"]]
             yield [section, table["title"], row["label"], *cells]
         if table["rate"]:
             yield [section, table["title"], table["rate"]["label"], *[c["display"] for c in table["rate"]["cells"]]]
@@ -53,16 +56,5 @@ def lines(report: dict[str, Any], numbers: bool) -> Iterator[list[Any]]:
 def report_csv(report: dict[str, Any]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(safe_row(line) for line in lines(report, numbers=False))
+    writer.writerows(safe_row(line) for line in lines(report))
     return ("\ufeff" + buffer.getvalue()).encode()
-
-
-def report_xlsx(report: dict[str, Any]) -> bytes:
-    buffer = io.BytesIO()
-    book = workbook(buffer, in_memory=True)
-    sheet = book.add_worksheet("Rapport d'impact")
-    bold = book.add_format({"bold": True})
-    for index, line in enumerate(lines(report, numbers=True)):
-        sheet.write_row(index, 0, safe_row(line), bold if line and line[0] == "rubrique" else None)
-    book.close()
-    return buffer.getvalue()

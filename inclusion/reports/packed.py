@@ -68,13 +68,20 @@ async def divide(
         counts += [f"{entry} {below}", f"{entry} {below} AND {latest} > {int(autonomous)}"]
         outer += [f"{count_where(condition)} AS c{index}_{i}" for i, condition in enumerate(counts)]
     socle = [slots[code] for code in codes if code in socle_codes]
+    fragile_entry = " OR ".join(f"e{slot} {below}" for slot in socle) or "1 = 0"
+    fragile_latest = " OR ".join(f"l{slot} {below}" for slot in socle) or "1 = 0"
     outer += [
         f"{count_where(' OR '.join(f'e{slot} > 0' for slot in socle) or '1 = 0')} AS f0",
-        f"{count_where(' OR '.join(f'e{slot} {below}' for slot in socle) or '1 = 0')} AS f1",
-        f"{count_where(' OR '.join(f'l{slot} {below}' for slot in socle) or '1 = 0')} AS f2",
+        f"{count_where(fragile_entry)} AS f1",
+        f"{count_where(fragile_latest)} AS f2",
+        f"{count_where('fk < lk')} AS p0",
+        f"{count_where(f'fk < lk AND ({fragile_entry})')} AS p1",
+        f"{count_where(f'fk < lk AND ({fragile_latest})')} AS p2",
     ]
+    rated_socle = " OR ".join(f"{_field(slot)} > 0" for slot in socle) or "1 = 0"
     per_learner = ", ".join(
-        f"{first_level(slot)} AS e{slot}, {last_level(slot)} AS l{slot}" for slot in sorted(slots.values())
+        [f"{first_level(slot)} AS e{slot}, {last_level(slot)} AS l{slot}" for slot in sorted(slots.values())]
+        + [f"MIN(CASE WHEN {rated_socle} THEN k END) AS fk", f"MAX(CASE WHEN {rated_socle} THEN k END) AS lk"]
     )
     kept = f"a.version IN ({id_list(version_ids)}) AND a.levels_packed <> 0 AND {where}"
     rows = await sql.fetch(
@@ -88,7 +95,8 @@ SELECT site, {", ".join(outer)} FROM learners GROUP BY site""",
     found = []
     for row in rows:
         fragility = [row["f0"] or 0, row["f1"] or 0, row["f2"] or 0] + [0] * (width - 3)
-        found.append({"kind": "fragility", "site": row["site"], "competence": 0, "code": ""}
+        paired = {f"p{i}": row[f"p{i}"] or 0 for i in range(3)}
+        found.append({"kind": "fragility", "site": row["site"], "competence": 0, "code": ""} | paired
                      | {f"n{i}": value for i, value in enumerate(fragility)})  # fmt: skip
         for index, code in enumerate(codes):
             counts = {f"n{i}": row[f"c{index}_{i}"] or 0 for i in range(width)}

@@ -23,10 +23,10 @@ def month_of(column: str) -> str:
 
 async def people(scope: ReportScope, seen: str, seen_args: list[Any]) -> list[dict[str, Any]]:
     """Per site and dimension: learners accompanied, each counted once per site, by arrival (first visit in the
-    period or before), age band, gender, status, QPV. `seen` is SQL of CTEs ending with `seen (site, learner)`,
-    the learners accompanied (see `month_people`)."""
+    period or before), age band, gender, status, QPV, commune of residence (INSEE code). `seen` is SQL of CTEs
+    ending with `seen (site, learner)`, the learners accompanied (see `month_people`)."""
     first_visit, first_args = scope.clause("s.site", "l.first_visit_on")
-    dimensions = ("arrival", "age_band", "gender", "social_status", "qpv")
+    dimensions = ("arrival", "age_band", "gender", "social_status", "qpv", "commune")
     selects = " UNION ALL ".join(
         f"SELECT site, '{name}' AS dimension, {name} AS value, COUNT(*) AS n FROM people GROUP BY site, {name}"
         for name in dimensions
@@ -35,6 +35,7 @@ async def people(scope: ReportScope, seen: str, seen_args: list[Any]) -> list[di
         f"""
 WITH {seen}, people AS (
   SELECT s.site AS site, l.age_band AS age_band, l.gender AS gender, l.social_status AS social_status,
+    l.insee_code AS commune,
     CASE WHEN l.qpv THEN 'oui' ELSE 'non' END AS qpv,
     CASE WHEN {first_visit} THEN 'nouveau' ELSE 'deja_venu' END AS arrival
   FROM seen s JOIN learner l ON l.id = s.learner AND {scope.sites_clause("l.site")}
@@ -108,8 +109,9 @@ async def divide(
 ) -> list[dict[str, Any]]:
     """Per learner and competence, the level at the first and at the last assessment of the period that rated it;
     then per site: `fragility` rows (n0 learners with a socle competence rated, n1 fragile at entry, n2 at the
-    latest) and per competence `competence` rows (entry levels, latest levels, not autonomous at entry, of whom
-    became autonomous), each with its competence id (see `_same_competence`; 0 on `fragility` rows)."""
+    latest; p0 learners whose socle was rated by two assessments or more, p1 and p2 those of them fragile at entry
+    and at the latest) and per competence `competence` rows (entry levels, latest levels, not autonomous at entry,
+    of whom became autonomous), each with its competence id (see `_same_competence`; 0 on `fragility` rows)."""
     where, args = scope.clause("a.site", "a.assessed_on")
     width = 2 * len(levels) + 2
     entry = [f"SUM(CASE WHEN entry = {int(level)} THEN 1 ELSE 0 END)" for level in levels]
@@ -121,6 +123,7 @@ async def divide(
     counts = ", ".join(f"{expression} AS n{i}" for i, expression in enumerate(entry + latest + moved))
     fragility = ["COUNT(*)", "SUM(fragile_entry)", "SUM(fragile_latest)"] + ["0"] * (width - 3)
     fragility_columns = ", ".join(f"{expression} AS n{i}" for i, expression in enumerate(fragility))
+    paired = "SUM(paired) AS p0, SUM(paired * fragile_entry) AS p1, SUM(paired * fragile_latest) AS p2"
     ordered = ordered_level("a.assessed_on", "a.id", "l.level")
     competence = same_competence("l.competence", same_code)
     return await sql.fetch(
@@ -128,19 +131,22 @@ async def divide(
 WITH pairs AS (
   SELECT a.site AS site, a.learner AS learner, {competence} AS competence,
     MAX(CASE WHEN l.competence IN ({id_list(socle_ids)}) THEN 1 ELSE 0 END) AS socle,
-    MIN({ordered}) % 16 AS entry, MAX({ordered}) % 16 AS latest
+    MIN({ordered}) % 16 AS entry, MAX({ordered}) % 16 AS latest,
+    MIN({ordered}) / 16 AS first_key, MAX({ordered}) / 16 AS last_key
   FROM assessment a JOIN assessment_level l ON l.assessment = a.id
   WHERE a.version IN ({id_list(version_ids)}) AND {where}
   GROUP BY a.site, a.learner, {competence}
 ), learners AS (
   SELECT site, learner,
     MAX(CASE WHEN entry < {int(autonomous)} THEN 1 ELSE 0 END) AS fragile_entry,
-    MAX(CASE WHEN latest < {int(autonomous)} THEN 1 ELSE 0 END) AS fragile_latest
+    MAX(CASE WHEN latest < {int(autonomous)} THEN 1 ELSE 0 END) AS fragile_latest,
+    CASE WHEN MIN(first_key) < MAX(last_key) THEN 1 ELSE 0 END AS paired
   FROM pairs WHERE socle = 1
   GROUP BY site, learner
 )
-SELECT 'fragility' AS kind, site, 0 AS competence, {fragility_columns} FROM learners GROUP BY site
+SELECT 'fragility' AS kind, site, 0 AS competence, {fragility_columns}, {paired} FROM learners GROUP BY site
 UNION ALL
-SELECT 'competence' AS kind, site, competence, {counts} FROM pairs GROUP BY site, competence""",
+SELECT 'competence' AS kind, site, competence, {counts}, 0 AS p0, 0 AS p1, 0 AS p2 FROM pairs
+GROUP BY site, competence""",
         *args,
     )

@@ -13,8 +13,8 @@ NUMBER_OR_NULL = Meta(extra_json_schema={"extra": {"one_of": None, "type": ["num
 
 
 class Cell(Struct):
-    """One figure. `value` is the number, or null when hidden: fewer than K learners (or hidden so that no total
-    gives such a cell away); `display` is what to print: "42", "12,5" or "< 11"."""
+    """One figure. `value` is the number, or null when hidden: fewer than K learners, or hidden so that no total
+    gives such a cell away (both alike); `display` is what to print: "42", "12,5" or "s" (secret statistique)."""
 
     value: Annotated[int | float | None, NUMBER_OR_NULL]  # counts stay integers in JSON: "12", never "12.0"
     display: str
@@ -22,12 +22,16 @@ class Cell(Struct):
 
 class Rate(Struct):
     """A share of the row above the total (0 to 1, 4 decimals); null when one of its counts is hidden or the
-    total is 0. `low` and `high`: its 95 % Wilson interval, for fragility rates."""
+    total is 0. `low` and `high`: its 95 % Wilson interval, for fragility rates. When its count is hidden but
+    the published figures imply a bound (the hidden count, or the rest, is below K), `at_least` / `at_most` give
+    it and `display` reads "≥ 85,0 %"; `display` is always made from the exact fraction ("69,4 %" for 43/62)."""
 
     value: float | None
     low: float | None
     high: float | None
     display: str
+    at_least: float | None = None
+    at_most: float | None = None
 
 
 class Row(Struct):
@@ -62,12 +66,15 @@ class ReportSite(Struct):
     id: int
     name: str
     periods: list[Period]  # the days counted: the asked period, clipped to the grants for a funder
+    exact: bool = False  # the caller may open this site's records: its figures are exact, nothing hidden
 
 
 class OutcomesReport(Struct):
     date_from: date
     date_to: date
     small_cell_k: int
+    headline: str  # the divide in one French sentence, on the same learners assessed twice (or why it is hidden)
+    restricted: bool  # some figures are exact (staff of the sites): "diffusion restreinte", not for circulation
     sites: list[ReportSite]
     tables: list[Table]
 

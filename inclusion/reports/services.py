@@ -7,15 +7,15 @@ from datetime import date
 from typing import Any
 
 from inclusion import clock
-from inclusion.reports import queries, site_parts
+from inclusion.reports import breakdowns, queries, site_parts, synthesis
 from inclusion.reports.assemble import Columns, activity_grids, months_between, people_grids, topic_grids, voucher_grids
 from inclusion.reports.divide import default_framework, divide_grids, entry_latest_rows
-from inclusion.reports.grid import publish
+from inclusion.reports.grid import Privacy, publish
 from inclusion.reports.months import people as month_people
 from inclusion.reports.months import plan as month_plan
 from inclusion.reports.months import stored as months
 from inclusion.reports.scope import ReportScope, check_period, resolve_scope
-from inclusion.scoping import Caller
+from inclusion.scoping import Caller, Role
 from inclusion.storage.tables.sites import Site
 
 
@@ -54,36 +54,68 @@ async def outcomes_report(
 ) -> dict[str, Any]:
     """Every figure of the report for these sites (none: all the caller may see) and this period."""
     date_from, date_to = check_period(date_from, date_to, today)
-    return await scope_report(await resolve_scope(caller, site_ids, date_from, date_to), k)
+    scope = await resolve_scope(caller, site_ids, date_from, date_to)
+    return await scope_report(scope, k, readable_sites(caller, scope))
 
 
-async def scope_report(scope: ReportScope, k: int) -> dict[str, Any]:
-    """Every figure of the report for a resolved scope (a caller's now, or the one a share link froze)."""
+READERS = {Role.admin, Role.coordinator, Role.adviser}
+
+
+def readable_sites(caller: Caller, scope: ReportScope) -> frozenset[int]:
+    """The report's sites whose records the caller may open (admin; coordinator or adviser of the site): their
+    figures are exact. Never a funder's, whatever its grants."""
+    if caller.role not in READERS:
+        return frozenset()
+    return frozenset(site for site in scope.site_ids if caller.can_see_site(site))
+
+
+def privacy_of(scope: ReportScope, k: int, readable: frozenset[int]) -> Privacy:
+    """K and the exact columns: each readable site's, and the whole set's when every site is readable."""
+    exact = {index for index, site in enumerate(scope.site_ids) if site in readable}
+    if scope.site_ids and len(exact) == len(scope.site_ids):
+        exact.add(len(scope.site_ids))
+    return Privacy(k, frozenset(exact))
+
+
+async def scope_report(scope: ReportScope, k: int, readable: frozenset[int] = frozenset()) -> dict[str, Any]:
+    """Every figure of the report for a resolved scope (a caller's now, or the one a share link froze, which is
+    always suppressed: `readable` empty). The sites in `readable` get exact figures."""
     date_from, date_to = scope.date_from, scope.date_to
+    privacy = privacy_of(scope, k, readable)
     columns = Columns(scope.site_ids)
     framework = await default_framework()
     (found, _), days, vouchers = await asyncio.gather(
         site_shares(scope, framework, clock.today()), queries.site_days(scope), queries.vouchers(scope)
     )
-    volume, present, topics, referrals, monthly, people, divide = (found[part] for part in site_parts.PARTS)
+    volume, present, topics, referrals, monthly, people, divide, activity_breakdowns = (
+        found[part] for part in site_parts.PARTS
+    )
+    people_tables = people_grids(columns, people)
+    names = await breakdowns.commune_names(set(breakdowns.top_communes(people)))
     grids = [
         *activity_grids(columns, volume, present, days, months_between(date_from, date_to)),
-        *people_grids(columns, people),
-        *divide_grids(framework, divide, monthly, columns, k),
+        *people_tables,
+        breakdowns.commune_grid(columns, people, names, people_tables[0].total),
+        *divide_grids(framework, divide, monthly, columns),
         *topic_grids(columns, topics, referrals),
         *voucher_grids(columns, vouchers),
+        *breakdowns.activity_breakdowns(columns, activity_breakdowns),
     ]
-    return {
+    report = {
         "date_from": date_from,
         "date_to": date_to,
         "small_cell_k": k,
+        "restricted": privacy.restricted,
         "sites": [
             {
                 "id": site["id"],
                 "name": site["name"],
+                "exact": site["id"] in readable,
                 "periods": [{"date_from": start, "date_to": end} for start, end in scope.windows[site["id"]]],
             }
             for site in scope.sites
         ],
-        "tables": [publish(grid, k) for grid in grids],
+        "tables": [publish(grid, privacy) for grid in grids],
     }
+    found = synthesis.headline(report)
+    return report | {"headline": found["sentence"] if found else ""}

@@ -79,3 +79,29 @@ def read_sheet(content: bytes, number: int = 1) -> Sheet:
             values.append(value)
         rows.append(values)
     return Sheet(rows, cell_formats, frozen, widths)
+
+
+def sheet_names(content: bytes) -> list[str]:
+    """The workbook's sheet names, in order (sheet N is names[N - 1])."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    return [sheet.get("name") for sheet in book.iterfind("m:sheets/m:sheet", NS)]
+
+
+def notes(content: bytes, number: int = 1) -> dict[str, str]:
+    """The notes (comments) of sheet `number`: cell reference → text."""
+    relations = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        name = f"xl/worksheets/_rels/sheet{number}.xml.rels"
+        if name not in archive.namelist():
+            return {}
+        links = ElementTree.fromstring(archive.read(name))
+        targets = [link.get("Target") for link in links.iter(f"{relations}Relationship")
+                   if link.get("Type", "").endswith("/comments")]  # fmt: skip
+        if not targets:
+            return {}
+        comments = ElementTree.fromstring(archive.read("xl/" + targets[0].removeprefix("../")))
+    return {
+        comment.get("ref"): "".join(t.text or "" for t in comment.iterfind(".//m:t", NS))
+        for comment in comments.iterfind("m:commentList/m:comment", NS)
+    }

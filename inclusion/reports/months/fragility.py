@@ -15,13 +15,18 @@ from inclusion.frameworks.builtin import AUTONOMOUS_LEVEL
 from inclusion.reports import packed
 from inclusion.reports.queries import id_list, month_of, ordered_level, same_competence
 
+MONTH_FIGURES = 2
+"""Raise it when the stored month figures count differently (2: activities by duration, device and place):
+figures stored under the former key are then computed again."""
+
 
 def key(framework: dict[str, Any] | None) -> str:
     """What stored figures depend on besides the assessments (the framework's versions, socle competences and
     slots): figures stored under another key are never read, so changing the framework recomputes them."""
     if framework is None:
-        return "-"
+        return f"-{MONTH_FIGURES}"
     parts = (
+        MONTH_FIGURES,
         framework["version_ids"],
         sorted(framework["socle_ids"]),
         sorted(framework["same_code"].items()),

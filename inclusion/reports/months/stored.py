@@ -21,6 +21,11 @@ from inclusion.reports.months.triggers import FOLD_LOCK, fold, live_months
 from inclusion.reports.queries import month_of
 from inclusion.storage import db, sql
 
+BREAKDOWNS = ("duration", "device", "place")  # activities by duration bucket, device used, place
+DURATION_BUCKET = (
+    "CASE WHEN minutes < 30 THEN 'moins_30' WHEN minutes < 60 THEN 'de_30_a_60' "
+    "WHEN minutes < 120 THEN 'de_60_a_120' ELSE 'plus_120' END"
+)
 VOLUME = ("activities", "workshops", "named_sessions", "anonymous_sessions", "anonymous_in_workshops", "minutes")
 FRESH = "_fresh"  # the row stored with a month's figures: the month was computed at this version
 # The first report after an upgrade or a new framework stores every month of its sites (the whole network:
@@ -48,6 +53,7 @@ def _figures(source: str) -> str:
     return f"""acts AS MATERIALIZED (
   SELECT a.id AS id, a.site AS site, {month_of("a.date")} AS month, a.type AS type, a.learner AS learner,
     a.anonymous_count AS anonymous_count, a.duration_minutes AS minutes, a.referral_type AS referral,
+    a.device AS device, a.place AS place,
     (SELECT COUNT(*) FROM activity_participant p WHERE p.activity = a.id AND p.present = {{}}) AS present
   FROM {source}
 ), figures AS (
@@ -58,6 +64,10 @@ def _figures(source: str) -> str:
     FROM acts r JOIN activity_topic t ON t.activity = r.id GROUP BY r.site, r.month, t.kind, t.topic
   UNION ALL SELECT site, month, 'referral', referral, COUNT(*) FROM acts
     WHERE referral IS NOT NULL AND referral <> '' GROUP BY site, month, referral
+  UNION ALL SELECT site, month, 'duration', bucket, COUNT(*) FROM (SELECT site, month, {DURATION_BUCKET} AS bucket
+    FROM acts) d GROUP BY site, month, bucket
+  UNION ALL SELECT site, month, 'device', COALESCE(device, ''), COUNT(*) FROM acts GROUP BY site, month, device
+  UNION ALL SELECT site, month, 'place', place, COUNT(*) FROM acts GROUP BY site, month, place
 )"""
 
 
@@ -150,7 +160,7 @@ WITH months AS MATERIALIZED ({fresh_months(where, plan.key)}), figures AS MATERI
 SELECT 'stale' AS measure, site, month, '' AS key, 0 AS n, {zeros} FROM months WHERE fresh = 0
 UNION ALL SELECT 'volume', site, month, '', 0, {pivot} FROM figures WHERE measure = 'volume' GROUP BY site, month
 UNION ALL SELECT measure, site, '', key, CAST(SUM(n) AS BIGINT), {zeros} FROM figures
-  WHERE measure IN ('present', 'topic', 'referral') GROUP BY measure, site, key
+  WHERE measure IN ('present', 'topic', 'referral', 'duration', 'device', 'place') GROUP BY measure, site, key
 UNION ALL SELECT measure, site, month, key, n, {zeros} FROM figures
   WHERE measure = 'fragility' AND key IN ('{plan.key}:assessed', '{plan.key}:fragile')""",
         *args,
@@ -160,9 +170,11 @@ UNION ALL SELECT measure, site, month, key, n, {zeros} FROM figures
 def _shaped(
     stored: list[dict[str, Any]], computed: list[dict[str, Any]], fragility: list[dict[str, Any]]
 ) -> dict[str, list[dict[str, Any]]]:
-    """Volume per site and month, present, topics and referrals per site, and the monthly fragility trend
-    (`monthly`: site, month, assessed, fragile)."""
-    found: dict[str, list[dict[str, Any]]] = {"volume": [], "present": [], "topics": [], "referrals": []}
+    """Volume per site and month, present, topics, referrals and breakdowns (activities by duration, device,
+    place) per site, and the monthly fragility trend (`monthly`: site, month, assessed, fragile)."""
+    found: dict[str, list[dict[str, Any]]] = {
+        "volume": [], "present": [], "topics": [], "referrals": [], "breakdowns": []
+    }  # fmt: skip
     trend: dict[tuple[int, str], dict[str, Any]] = {}
     for row in stored:
         if row["measure"] == "fragility":
@@ -188,6 +200,8 @@ def _shaped(
             found["topics"].append({"site": site, "kind": kind, "topic": topic, "n": n})
         elif row["measure"] == "referral":
             found["referrals"].append({"site": site, "value": key, "n": n})
+        elif row["measure"] in BREAKDOWNS:
+            found["breakdowns"].append({"site": site, "kind": row["measure"], "value": key, "n": n})
     return found
 
 

@@ -1,0 +1,94 @@
+"""The breakdowns funders also get from the national tool (La Coop de la médiation numérique): activities by
+duration bucket, device used and place, and learners by commune of residence (INSEE code, with its name where
+known). Activity counts count nobody and are never hidden; learners by commune are hidden like every count of
+people, and share their total (learners accompanied) with the other tables of people.
+
+Commune names: `communes.csv`, a partial table shipped with its source (the INSEE's Code officiel géographique
+2026, Pas-de-Calais only), else the sites' own communes (each site states its INSEE code and city); any other
+commune shows its code. The whole official table is for a later issue."""
+
+from __future__ import annotations
+
+import csv
+import functools
+from pathlib import Path
+from typing import Any
+
+from inclusion.reports.assemble import LEARNERS, Columns
+from inclusion.reports.grid import Grid, with_whole
+from inclusion.storage.tables.sites import Site
+from inclusion.vocabulary import DEVICE_LABELS, PLACE_LABELS
+
+DURATIONS = {
+    "moins_30": "Moins de 30 min",
+    "de_30_a_60": "De 30 min à moins d'1 h",
+    "de_60_a_120": "D'1 h à moins de 2 h",
+    "plus_120": "2 h ou plus",
+}
+DEVICES = {device.value: label for device, label in DEVICE_LABELS.items()} | {"": "Non renseigné"}
+PLACES = {place.value: label for place, label in PLACE_LABELS.items()}
+UNKNOWN_COMMUNE = "Non renseignée"
+OTHERS = "autres"
+MOST_COMMUNES = 30
+COMMUNES_FILE = Path(__file__).with_name("communes.csv")
+
+
+@functools.cache
+def shipped_communes() -> dict[str, str]:
+    """INSEE code → name, from the partial table shipped beside this module."""
+    with COMMUNES_FILE.open(encoding="utf-8") as lines:
+        rows = csv.reader((line for line in lines if not line.startswith("#")), delimiter=";")
+        return {code: name for code, name in rows}
+
+
+async def commune_names(codes: set[str]) -> dict[str, str]:
+    """The names known for these INSEE codes: the shipped official table, else the sites' own communes."""
+    known: dict[str, str] = {}
+    if codes:
+        sites = await Site.select(Site.insee_code, Site.city).where(Site.insee_code.is_in(sorted(codes))).run()
+        known = {site["insee_code"]: site["city"] for site in sites if site["city"]}
+    return known | {code: name for code, name in shipped_communes().items() if code in codes}
+
+
+def activity_breakdowns(columns: Columns, rows: list[dict[str, Any]]) -> list[Grid]:
+    """Activities by duration bucket (DESIGN's < 30, 30–60, 60–120, ≥ 120 min), device used and place."""
+    grids = []
+    for kind, key, title, labels in (
+        ("duration", "durations", "Activités par durée", DURATIONS),
+        ("device", "devices", "Activités par matériel utilisé", DEVICES),
+        ("place", "places", "Activités par lieu", PLACES),
+    ):
+        found = columns.by((r for r in rows if r["kind"] == kind), lambda r: r["value"], lambda r: r["n"])
+        lines = [(value, label, with_whole(found[value])) for value, label in labels.items() if value in found]
+        lines += [(value, value, with_whole(counts)) for value, counts in found.items() if value not in labels]
+        total = [sum(values) for values in zip(*(line[2] for line in lines), strict=True)] or [0] * (
+            len(columns.position) + 1
+        )
+        grids.append(Grid(key, "activities", title, "activités", lines, total=("Activités", total), protected=True))
+    return grids
+
+
+def top_communes(rows: list[dict[str, Any]]) -> list[str]:
+    """The MOST_COMMUNES communes with the most learners (the others are summed on one row)."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        if row["dimension"] == "commune" and row["value"]:
+            totals[row["value"]] = totals.get(row["value"], 0) + (row["n"] or 0)
+    return sorted(totals, key=lambda code: (-totals[code], code))[:MOST_COMMUNES]
+
+
+def commune_grid(columns: Columns, rows: list[dict[str, Any]], names: dict[str, str], total: tuple) -> Grid:
+    """Learners accompanied by commune of residence: the most frequent communes, then the others summed, then
+    those without a commune; hidden like every count of people. (A national report reaches 35,000 communes:
+    one row each would be 100 million cells.)"""
+    top = set(top_communes(rows))
+    key = lambda r: r["value"] if r["value"] in top else OTHERS if r["value"] else ""  # noqa: E731
+    found = columns.by((r for r in rows if r["dimension"] == "commune"), key, lambda r: r["n"])
+    ordered = sorted(found.items(), key=lambda item: (item[0] in (OTHERS, ""), item[0] == "", -sum(item[1]), item[0]))
+    labels = {OTHERS: "Autres communes", "": UNKNOWN_COMMUNE}
+    lines = [
+        (code, labels.get(code) or (f"{names[code]} ({code})" if code in names else code), with_whole(counts))
+        for code, counts in ordered
+    ]
+    note = "Commune de résidence déclarée dans la fiche (code INSEE) ; nom selon le Code officiel géographique 2026."
+    return Grid("communes", "public", "Commune de résidence", LEARNERS, lines, total=total, notes=[note])
