@@ -29,6 +29,11 @@ def today() -> date:
     return datetime.now(_zone).date()
 
 
+def day_of(instant: datetime) -> date:
+    """The service's day of a stored instant: revoked at 23:30 UTC on 4 December is 5 December in Paris."""
+    return instant.astimezone(_zone).date()
+
+
 def seconds_until(hour: int, minute: int, at: datetime | None = None) -> float:
     """Seconds from `at` (now) until the next hour:minute in the service's zone: a daily job runs then."""
     local = (at or now()).astimezone(_zone)

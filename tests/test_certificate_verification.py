@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from litestar.testing import AsyncTestClient
 
 from inclusion.app import create_app
+from inclusion.storage.tables.certificates import Certificate
 from tests.support.browser import logged_in
 from tests.support.certificates import TODAY, typical_learner
 
@@ -62,6 +65,15 @@ async def test_revoked_certificate_verifies_as_revoked_with_its_date(client, mak
     assert body["status"] == "revoked" and body["revoked_on"] == TODAY.isoformat()
     page = (await client.get(f"/verify/{certificate['code']}")).text
     assert f"Attestation révoquée le {TODAY:%d/%m/%Y}" in page and "Erreur de période" not in page
+
+
+async def test_a_revocation_late_in_the_evening_is_dated_by_the_service_day(client, make):
+    """Revoked at 23:30 UTC in winter, the certificate reads revoked the next day: the day it was in Paris."""
+    setup, certificate, _ = await issued(client, make)
+    late = datetime(2026, 12, 4, 23, 30, tzinfo=UTC)  # 00:30 on 5 December in Paris
+    await Certificate.update({Certificate.revoked_at: late}).where(Certificate.id == certificate["id"]).run()
+    body = (await client.get(f"/verify/{certificate['code']}", headers={"Accept": "application/json"})).json()
+    assert body["status"] == "revoked" and body["revoked_on"] == "2026-12-05"
 
 
 async def test_unknown_code_is_a_plain_not_found(client, make):

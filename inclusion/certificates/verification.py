@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from inclusion.certificates import codes
-from inclusion.clock import now
+from inclusion.clock import day_of, now
 from inclusion.errors import NotFound, TooManyAttempts
 from inclusion.settings import Settings
 from inclusion.storage import db
@@ -74,7 +74,7 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
         "status": status,
         "status_label": CERTIFICATE_STATUS_LABELS[status],
         "issued_on": date.fromisoformat(row["snapshot"]["issued_on"]),
-        "revoked_on": row["revoked_at"].date() if row["revoked_at"] else None,
+        "revoked_on": day_of(row["revoked_at"]) if row["revoked_at"] else None,
         "site": row["site_name"],
         "learner": row["snapshot"].get("learner", {}).get("public_name") or "—",
     }

@@ -142,7 +142,7 @@ async def record_payment(caller: Caller, claim_id: int, data: PaymentRequest) ->
         raise Conflict(f"Le paiement de cette demande a déjà été enregistré (le {claim['paid_on']:%d/%m/%Y}).")
     if data.paid_on > clock.today():
         raise InvalidData({"paid_on": "La date de paiement ne peut pas être dans le futur."})
-    if data.paid_on < claim["created_at"].date():
+    if data.paid_on < clock.day_of(claim["created_at"]):
         raise InvalidData({"paid_on": "La date de paiement précède la demande."})
     async with db.write_transaction():
         paid = (
