@@ -28,6 +28,8 @@ from inclusion.audit.api import AuditApi
 from inclusion.audit.pages import AUDIT_PAGES
 from inclusion.certificates.api import CertificateApi
 from inclusion.certificates.pages import CERTIFICATE_PAGES
+from inclusion.feedback.api import ActivityFeedbackApi, FeedbackFormApi, answer_by_link
+from inclusion.feedback.pages import FEEDBACK_PAGES
 from inclusion.frameworks.api import FrameworkApi
 from inclusion.funders.api import FunderApi
 from inclusion.funders.pages import FUNDER_PAGES
@@ -70,6 +72,8 @@ API_ROUTES = [
     export_xlsx,
     ActivityApi,
     AttendanceApi,
+    FeedbackFormApi,
+    ActivityFeedbackApi,
     AuditApi,
     SchemeApi,
     BookletApi,
@@ -94,6 +98,7 @@ PAGES = [
     *LEARNER_PAGES,
     *ASSESSMENT_PAGES,
     *ACTIVITY_PAGES,
+    *FEEDBACK_PAGES,
     *EXPORT_PAGES,
     *AUDIT_PAGES,
     *VOUCHER_PAGES,
@@ -142,7 +147,7 @@ def create_app(settings: Settings) -> Litestar:
     pages = Router(path="/", route_handlers=PAGES, include_in_schema=False)
     static = create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"], include_in_schema=False)
     app = Litestar(
-        route_handlers=[health, api, pages, static],
+        route_handlers=[health, answer_by_link, api, pages, static],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         middleware=[AuthenticationMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,

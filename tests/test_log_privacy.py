@@ -17,7 +17,7 @@ TYPED = "nadia.typo@exemple.fr"
 
 
 def test_access_lines_hide_capabilities_and_escape_control_characters(fresh_database_url, tmp_path):
-    """A share link is logged as its link id, a verification code as a short hash, a failed login's typed address
+    """A share link or a questionnaire link is logged as its link id, a verification code as a short hash, a failed login's typed address
     as a keyed hash; a %0a in a path stays on its line, escaped."""
     env = cli_env(fresh_database_url, tmp_path, INCLUSION_LOG_FORMAT="text", INCLUSION_LOG_LEVEL="INFO")
     for command in (["migrate"], ["user", "create", "admin@journal.test", "--name", "Admin", "--role", "admin"]):
@@ -40,6 +40,7 @@ def test_access_lines_hide_capabilities_and_escape_control_characters(fresh_data
             link = shared["url"].removeprefix(base)
             assert client.get(link).status_code == 200 and client.get(f"{link}.csv").status_code == 200
             assert client.get(f"/verify/{CODE}").status_code == 404
+            assert client.get("/avis/7-questionnaire-secret").status_code == 404
             assert client.get("/nulle-part%0a2026-01-01 00:00:00,000 INFO inclusion.access FAUX").status_code == 404
         with httpx.Client(base_url=base, timeout=30) as browser:
             form = {"email": TYPED, "password": "pas le bon", "csrf_token": csrf_from(browser.get("/login"))}
@@ -54,6 +55,7 @@ def test_access_lines_hide_capabilities_and_escape_control_characters(fresh_data
         and f"GET /shared/reports/#{shared['id']}.csv 200" in output
     )
     assert CODE not in output
+    assert "questionnaire-secret" not in output and "GET /avis/#7 404" in output
     assert f"GET /verify/#{hashlib.sha256(CODE.encode()).hexdigest()[:10]} 404" in output
     assert TYPED not in output and "Échec de connexion pour le compte " in output
     assert "GET /nulle-part\\n2026-01-01 00:00:00,000 INFO inclusion.access FAUX 404" in output

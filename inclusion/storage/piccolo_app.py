@@ -9,6 +9,13 @@ from inclusion.storage.tables.assessments import Assessment, AssessmentLevel
 from inclusion.storage.tables.audit import AuditEntry
 from inclusion.storage.tables.certificates import Certificate, CertificateFile, VerificationLookup
 from inclusion.storage.tables.frameworks import Competence, Framework, FrameworkVersion
+from inclusion.storage.tables.feedback import (
+    FeedbackAnswer,
+    FeedbackForm,
+    FeedbackLink,
+    FeedbackOffer,
+    FeedbackReceipt,
+)
 from inclusion.storage.tables.funders import Funder, FunderUser, Grant
 from inclusion.storage.tables.learners import Learner
 from inclusion.storage.tables.reports import (
@@ -55,6 +62,11 @@ APP_CONFIG = AppConfig(
         Funder,
         Grant,
         FunderUser,
+        FeedbackForm,
+        FeedbackOffer,
+        FeedbackLink,
+        FeedbackAnswer,
+        FeedbackReceipt,
         ReportShare,
         ReportMonth,
         ReportMonthChange,

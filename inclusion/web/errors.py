@@ -79,7 +79,7 @@ class ErrorBody(msgspec.Struct):
 
 def wants_json(request: Request) -> bool:
     path = request.url.path
-    if path.startswith(("/api/", "/health", "/schema")):
+    if path.startswith(("/api/", "/health", "/schema", "/feedback/")):
         return True
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept

@@ -17,6 +17,7 @@ from inclusion.settings import Settings
 from inclusion.storage import db, engines, migrate
 from inclusion.storage.piccolo_app import APP_CONFIG
 from inclusion.storage.tables.accounts import User, UserSite
+from inclusion.storage.tables.feedback import FeedbackForm
 from inclusion.storage.tables.frameworks import Competence, Framework, FrameworkVersion
 from inclusion.storage.tables.funders import Funder, FunderUser, Grant
 from inclusion.storage.tables.learners import Learner
@@ -39,7 +40,7 @@ async def reset_and_migrate(url: str, secret: str) -> None:
     await migrate.apply()
 
 
-REFERENCE_TABLES = (Framework, FrameworkVersion, Competence)  # seeded by migrations: kept, restored
+REFERENCE_TABLES = (Framework, FrameworkVersion, Competence, FeedbackForm)  # seeded by migrations: kept, restored
 
 
 async def empty_tables() -> None:

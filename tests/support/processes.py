@@ -41,7 +41,7 @@ def free_port() -> int:
 def wait_for_health(base: str, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        assert process.poll() is None, process.stdout.read()
+        assert process.poll() is None, process.stdout.read() if process.stdout else f"exited with {process.returncode}"
         try:
             if httpx.get(f"{base}/health", timeout=1).status_code == 200:
                 return
