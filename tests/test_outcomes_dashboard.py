@@ -35,7 +35,7 @@ async def test_the_dashboard_opens_with_the_synthese_then_details(client, make):
     svgs = re.findall(r"<svg .*?</svg>", html, flags=re.S)
     assert len(svgs) == 3 and all("<title id=" in svg and "<desc id=" in svg for svg in svgs)
     sections = re.findall(r'<details class="report-section"( open)? id="detail-(\w+)">', html)
-    assert [key for _, key in sections] == ["divide", "months", "publics", "activities", "vouchers"]
+    assert [key for _, key in sections] == ["divide", "months", "publics", "activities", "vouchers", "quality"]
     assert not any(opened for opened, _ in sections)
     tables = re.findall(r"<table.*?</table>", html, flags=re.S)
     captions = [re.search(r"<caption>(.*?)</caption>", table).group(1) for table in tables]

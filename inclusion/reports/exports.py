@@ -22,6 +22,7 @@ SECTIONS = {
     "topics": "Thématiques et orientations",
     "vouchers": "Pass numérique",
     "activities": "Activités : durée, matériel, lieu",
+    "quality": "Qualité du service rendu",
 }
 
 
@@ -38,6 +39,8 @@ def lines(report: dict[str, Any]) -> Iterator[list[Any]]:
     yield ["Confidentialité", notes["secret"]]
     if report["headline"]:
         yield ["Synthèse", report["headline"]]
+    if report.get("service_quality"):
+        yield ["Qualité du service rendu", report["service_quality"]]
     for site in report["sites"]:
         periods = ", ".join(f"du {_day(p['date_from'])} au {_day(p['date_to'])}" for p in site["periods"])
         yield ["Période comptée", site["name"], periods]

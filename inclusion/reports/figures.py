@@ -6,6 +6,7 @@ The hidden-cell mark is one for every hidden cell, primary or complementary: "s"
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
@@ -60,7 +61,14 @@ def rounded(value: Fraction | Decimal, places: int = 4) -> float:
 
 
 def rate(numerator: int, total: int, interval: bool) -> dict:
-    """A published rate: its value (4 decimals), its 95 % Wilson interval if asked, and its text."""
+    """A published rate: its value (4 decimals), its 95 % Wilson interval if asked, and its text. (Remembered:
+    a national report asks the same small fractions tens of thousands of times.)"""
+    value, low, high, display = _rate(numerator, total, interval)
+    return {"value": value, "low": low, "high": high, "display": display, "at_least": None, "at_most": None}
+
+
+@functools.lru_cache(maxsize=65536)
+def _rate(numerator: int, total: int, interval: bool) -> tuple[float, float | None, float | None, str]:
     share = Fraction(numerator, total)
     display = percent(share)
     low = high = None
@@ -68,7 +76,7 @@ def rate(numerator: int, total: int, interval: bool) -> dict:
         lower, upper = wilson(numerator, total)
         low, high = rounded(lower), rounded(upper)
         display += f" [{percent(lower)[:-2]} – {percent(upper)[:-2]}]"
-    return {"value": rounded(share), "low": low, "high": high, "display": display, "at_least": None, "at_most": None}
+    return rounded(share), low, high, display
 
 
 def bounded_rate(total: int, small_numerator: bool, small_rest: bool, k: int) -> dict:

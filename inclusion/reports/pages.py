@@ -11,7 +11,7 @@ from litestar.response import Template
 
 from inclusion import clock
 from inclusion.errors import InvalidData
-from inclusion.reports import services
+from inclusion.reports import comments, services
 from inclusion.reports.document import printed_context
 from inclusion.reports.scope import parse_day
 from inclusion.reports.sharing import links as shares
@@ -52,6 +52,7 @@ async def dashboard(
         share_expiry=shares.expiry(None, clock.today()).isoformat(),
         can_share=caller.role in shares.SHARERS,
         errors={},
+        comments=await comments.comments(caller, report),
         **printed_context(report),
     )
 

@@ -16,8 +16,10 @@ FIRST = {  # the first column's title, per table
     "qpv": "Résidence", "communes": "Commune", "activity": "Mesure", "participants": "Participants",
     "attendance": "Mesure", "durations": "Durée", "devices": "Matériel", "places": "Lieu",
     "topics_digital": "Thématique", "topics_admin": "Démarche", "referrals": "Orientation vers",
-    "vouchers": "Pass numérique", "vouchers_redeemed": "Pass numérique",
+    "vouchers": "Pass numérique", "vouchers_redeemed": "Pass numérique", "feedback_response": "Avis",
+    "feedback_satisfaction": "Satisfaction", "feedback_at_ease": "Aisance",
 }  # fmt: skip
+QUALITY = ("feedback_response", "feedback_satisfaction", "feedback_at_ease")
 
 
 @dataclass
@@ -141,6 +143,29 @@ def monthly_table(report: dict[str, Any], tables: dict[str, dict[str, Any]]) -> 
     return Printed("months", "Chaque mois", header, rows, [note])
 
 
+def quality_table(tables: dict[str, dict[str, Any]]) -> Printed:
+    """Per month then over the period (whole set): people asked, answers, the response rate, then satisfied and
+    more at ease, each with its share and interval."""
+    months = [key.partition(":")[2] for key in tables if key.startswith("feedback_response:")]
+    rows = []
+    for month, label in [*((m, f"{m[5:]}/{m[:4]}") for m in months), ("", "Période")]:
+        response, satisfied, at_ease = (tables[f"{key}:{month}" if month else key] for key in QUALITY)
+        cells = [response["total"]["cells"][-1]["display"], response["rows"][0]["cells"][-1]["display"],
+                 response["rate"]["cells"][-1]["display"]]  # fmt: skip
+        for table in (satisfied, at_ease):
+            cells += [table["rows"][0]["cells"][-1]["display"], table["rate"]["cells"][-1]["display"]]
+        rows.append((label, cells, not month))
+    header = ["Mois", "Personnes sollicitées", "Avis", "Taux de réponse [intervalle à 95 %]",
+              "Satisfaites ou très satisfaites", "Part [intervalle à 95 %]", "Plus à l'aise pour faire seules",
+              "Part [intervalle à 95 %]"]  # fmt: skip
+    notes = [
+        "Ensemble des sites. Avis anonymes donnés sur le téléphone de l'équipe ou par le code QR d'un atelier. "
+        "Personnes sollicitées : les participants des activités où l'avis a été demandé. Un avis compte dans le "
+        "mois de son activité."
+    ]
+    return Printed("quality", "Qualité du service rendu, mois par mois", header, rows, notes)
+
+
 def sections(report: dict[str, Any], charts: dict[str, dict[str, Any]]) -> list[Section]:
     """The details, in reading order; each published table printed once."""
     tables = {table["key"]: table for table in report["tables"]}
@@ -166,4 +191,7 @@ def sections(report: dict[str, Any], charts: dict[str, dict[str, Any]]) -> list[
     found.append(Section("activities", "Les activités", activities))
     vouchers = [per_site(report, tables["vouchers"]), per_site(report, tables["vouchers_redeemed"])]
     found.append(Section("vouchers", "Pass numérique", vouchers))
+    if QUALITY[0] in tables:
+        per_sites = [per_site(report, tables[key], tables[key]["title"].rsplit(" — ", 1)[0]) for key in QUALITY]
+        found.append(Section("quality", "Qualité du service rendu", [quality_table(tables), *per_sites]))
     return found

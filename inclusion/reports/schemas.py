@@ -74,6 +74,7 @@ class OutcomesReport(Struct):
     date_to: date
     small_cell_k: int
     headline: str  # the divide in one French sentence, on the same learners assessed twice (or why it is hidden)
+    service_quality: str  # learners' opinion in one French sentence: answers, satisfied, more at ease (or why not)
     restricted: bool  # some figures are exact (staff of the sites): "diffusion restreinte", not for circulation
     sites: list[ReportSite]
     tables: list[Table]

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from inclusion import clock
-from inclusion.reports import breakdowns, queries, site_parts, synthesis
+from inclusion.reports import breakdowns, quality, queries, site_parts, synthesis
 from inclusion.reports.assemble import Columns, activity_grids, months_between, people_grids, topic_grids, voucher_grids
 from inclusion.reports.divide import default_framework, divide_grids, entry_latest_rows
 from inclusion.reports.grid import Privacy, publish
@@ -84,8 +84,11 @@ async def scope_report(scope: ReportScope, k: int, readable: frozenset[int] = fr
     privacy = privacy_of(scope, k, readable)
     columns = Columns(scope.site_ids)
     framework = await default_framework()
-    (found, _), days, vouchers = await asyncio.gather(
-        site_shares(scope, framework, clock.today()), queries.site_days(scope), queries.vouchers(scope)
+    (found, _), days, vouchers, feedback = await asyncio.gather(
+        site_shares(scope, framework, clock.today()),
+        queries.site_days(scope),
+        queries.vouchers(scope),
+        quality.rows(scope),
     )
     volume, present, topics, referrals, monthly, people, divide, activity_breakdowns = (
         found[part] for part in site_parts.PARTS
@@ -100,6 +103,7 @@ async def scope_report(scope: ReportScope, k: int, readable: frozenset[int] = fr
         *topic_grids(columns, topics, referrals),
         *voucher_grids(columns, vouchers),
         *breakdowns.activity_breakdowns(columns, activity_breakdowns),
+        *quality.grids(columns, feedback),
     ]
     report = {
         "date_from": date_from,
@@ -118,4 +122,4 @@ async def scope_report(scope: ReportScope, k: int, readable: frozenset[int] = fr
         "tables": [publish(grid, privacy) for grid in grids],
     }
     found = synthesis.headline(report)
-    return report | {"headline": found["sentence"] if found else ""}
+    return report | {"headline": found["sentence"] if found else "", "service_quality": synthesis.quality(report)}

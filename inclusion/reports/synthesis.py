@@ -134,3 +134,46 @@ def legend(report: dict[str, Any]) -> dict[str, str]:
             "petits effectifs sont masqués."
         )
     return found
+
+
+def _people(count: int) -> str:
+    return "personne sollicitée" if count == 1 else "personnes sollicitées"
+
+
+def quality(report: dict[str, Any]) -> str:
+    """The synthèse's line on the service's quality, from the period's tables (whole set), saying no more than
+    their cells: « 84 avis sur 312 personnes sollicitées (26,9 %) : 91,7 % satisfaites ou très satisfaites
+    [85,0 – 95,5], 78,6 % plus à l'aise pour faire seules [70,2 – 85,1]. »"""
+    tables = {table["key"]: table for table in report["tables"]}
+    if "feedback_response" not in tables:
+        return ""
+    response, satisfied, at_ease = (tables[key] for key in ("feedback_response", "feedback_satisfaction",
+                                                             "feedback_at_ease"))  # fmt: skip
+    asked, answers = response["total"]["cells"][-1], response["rows"][0]["cells"][-1]
+    if asked["value"] == 0:
+        return "Aucun avis n'a été demandé aux personnes accompagnées dans la période."
+    if answers["value"] is None:
+        if asked["value"] is None:
+            return (
+                "Trop peu de personnes ont été sollicitées pour donner leur avis dans la période pour publier la "
+                f"qualité du service rendu sans risquer de les reconnaître (secret statistique, « {MARK} »)."
+            )
+        return (
+            f"{asked['display']} {_people(asked['value'])} pour donner leur avis ; trop peu de réponses pour les "
+            f"publier sans risquer de reconnaître les personnes (secret statistique, « {MARK} »)."
+        )
+    if answers["value"] == 0:
+        return f"{asked['display']} {_people(asked['value'])} pour donner leur avis ; aucun avis reçu pour l'instant."
+    start = f"{answers['display']} avis"
+    if asked["value"] is not None:
+        start += f" sur {asked['display']} {_people(asked['value'])} ({said(response['rate']['cells'][-1])})"
+    parts = []
+    for table, words in ((satisfied, "satisfaites ou très satisfaites"), (at_ease, "plus à l'aise pour faire seules")):
+        rate = table["rate"]["cells"][-1]
+        found = said(rate)
+        if found is None:
+            parts.append(f"part {words} : secret statistique (« {MARK} »)")
+        else:
+            interval = rate["display"].partition(" [")[2]
+            parts.append(f"{found} {words}" + (f" [{interval}" if rate["value"] is not None and interval else ""))
+    return f"{start} : {', '.join(parts)}."

@@ -24,6 +24,9 @@ FAMILIES = {  # key prefix → (sheet, title of the column naming the member)
     "fragility_month:": ("Fragilité par mois", "Mois"),
     "levels:": ("Niveaux par compétence", "Compétence et moment"),
     "autonomy:": ("Devenus autonomes", "Compétence"),
+    "feedback_response:": ("Avis par mois", "Mois"),
+    "feedback_satisfaction:": ("Satisfaction par mois", "Mois"),
+    "feedback_at_ease:": ("Aisance par mois", "Mois"),
 }
 NOTE = {"x_scale": 2.5, "y_scale": 1.2}
 SHEETS = {  # at most 31 characters
@@ -34,7 +37,8 @@ SHEETS = {  # at most 31 characters
     "fragility_entry": "Tous évalués, entrée", "fragility_latest": "Tous évalués, dernière",
     "topics_digital": "Thématiques", "topics_admin": "Démarches", "referrals": "Orientations",
     "vouchers": "Pass remis", "vouchers_redeemed": "Pass utilisés", "durations": "Durées", "devices": "Matériel",
-    "places": "Lieux",
+    "places": "Lieux", "feedback_response": "Avis", "feedback_satisfaction": "Satisfaction",
+    "feedback_at_ease": "Plus à l'aise",
 }  # fmt: skip
 
 
@@ -99,7 +103,7 @@ def _synthesis(book: Book, report: dict[str, Any]) -> None:
             sheet.write_datetime(row, 3, _datetime(period["date_to"]), book.day)
             row += 1
     notes = legend(report)
-    for text in (notes.get("restricted"), report["headline"], notes["secret"]):
+    for text in (notes.get("restricted"), report["headline"], report.get("service_quality"), notes["secret"]):
         if text:
             row += 1
             sheet.merge_range(row, 0, row, 5, text, book.wrap)
