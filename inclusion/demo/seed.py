@@ -1,6 +1,7 @@
 """Demo data for a first start, relative to today: a France Services site and a digital bus, one account per role
-(and the bus's mediator), learners at both with their assessments, sessions, workshops and attendance, Pass
-numérique booklets, handed and used vouchers and claims, and a few certificates. Deterministic and added once."""
+(and the bus's mediator), learners at both with their assessments, sessions, workshops, learners' opinions and
+attendance, Pass numérique booklets, handed and used vouchers and claims, and a few certificates. Deterministic and
+added once."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from inclusion.demo.activities import insert_activities, insert_attendance, last
 from inclusion.demo.agenda import SiteAgenda, plan_agenda
 from inclusion.demo.catalogue import BUS_STOPS, BUS_WEEK, CARNOT_WEEK
 from inclusion.demo.certificates import seed_certificates
+from inclusion.demo.feedback import seed_feedback
 from inclusion.demo.learners import BUS_COHORT, CARNOT_COHORT, Cohort, insert_learners, plan_learners
 from inclusion.demo.vouchers import seed_vouchers
 from inclusion.scoping import ROLE_LABELS, Role
@@ -130,6 +132,7 @@ async def seed_site(site_id: int, adviser_id: int | None, cohort: Cohort, agenda
     learner_ids = await insert_learners(site_id, adviser_id, learners)
     added = len(learners) + sum(len(learner.assessments) for learner in learners)
     added += await insert_activities(site_id, adviser_id, planned, learner_ids)
+    added += await seed_feedback(site_id, today, agenda.seed)
     notes = BUS_NOTES if agenda.stops else {}
     return added + await insert_attendance(
         site_id, plan_attendance(today, planned, agenda.weekdays, agenda.seed, notes)
