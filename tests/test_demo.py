@@ -39,6 +39,7 @@ from inclusion.storage.tables.certificates import Certificate
 from inclusion.storage.tables.learners import Learner
 from inclusion.storage.tables.vouchers import Claim, SchemeSite, Voucher, VoucherEvent, VoucherScheme, Booklet
 from inclusion.storage.tables.audit import AuditEntry
+from inclusion.storage.tables.feedback import FeedbackAnswer, FeedbackOffer
 
 async def main():
     engine = engines.create_engine(Settings.from_env())
@@ -75,6 +76,8 @@ async def main():
         "events": await VoucherEvent.select().order_by(VoucherEvent.at).order_by(VoucherEvent.id),
         "claims": await Claim.select(),
         "redeem_audits": await AuditEntry.count().where(AuditEntry.action == "redeem"),
+        "feedback_offers": await FeedbackOffer.select(),
+        "feedback_answers": await FeedbackAnswer.select().output(load_json=True),
     }
     print(json.dumps(out, default=str))
     await db.close(engine)
@@ -386,3 +389,40 @@ async def test_demo_leaves_a_funder_account_that_already_has_a_funder(client):
     assert await seed_demo() == 2  # the prefecture and its grant, without the account
     assert await seed_demo() == 0
     assert await FunderUser.select(FunderUser.funder).where(FunderUser.user == account["id"]) == [{"funder": own.id}]
+
+
+def test_demo_has_learners_opinions_on_part_of_its_activities(demo):
+    """About 40 % of the last six months' workshops and 25 % of their sessions were asked; each offer's answers are
+    as many answer rows of its site and month; mostly satisfied, some not; a few comments, naming no learner."""
+    data, since = demo["data"], days_ago(183)
+    activities = {row["id"]: row for row in data["activities"]}
+    offers, answers = data["feedback_offers"], data["feedback_answers"]
+    counted, rows = Counter(), Counter((row["site"], row["month"], row["activity_type"]) for row in answers)
+    for offer in offers:
+        activity = activities[offer["activity"]]
+        assert (activity["site"], activity["date"][:7] + "-01", activity["type"]) == (
+            offer["site"], offer["month"], offer["activity_type"])  # fmt: skip
+        assert activity["date"] >= since and offer["answers"] <= offer["participants"]
+        counted[offer["site"], offer["month"], offer["activity_type"]] += offer["answers"]
+    assert counted == +rows and len(answers) > 300
+    recent = [row for row in activities.values() if since <= row["date"] <= paris_today().isoformat()]
+    for kind, share in (("collectif", 0.40), ("individuel", 0.25)):
+        asked = sum(1 for offer in offers if offer["activity_type"] == kind)
+        assert abs(asked / sum(1 for row in recent if row["type"] == kind) - share) < 0.1, kind
+    satisfied = sum(row["satisfied"] for row in answers) / len(answers)
+    assert 0.75 < satisfied < 0.95 and 0.6 < sum(row["at_ease"] for row in answers) / len(answers) < 0.9
+    comments = {row["comment"] for row in answers if row["comment"]}
+    names = {row["first_name"] for row in data["learners"]}
+    assert len(comments) >= 6 and not any(name in comment.split() for comment in comments for name in names)
+    assert all(set(row["answers"]) == {"satisfaction", "besoin", "aisance"} for row in answers)
+
+
+async def test_the_report_says_how_the_help_went(demo, demo_client):
+    """The funder's synthèse has its line on the quality of the service, with figures; the coordinator's dashboard
+    shows the comments, the funder's does not."""
+    await as_account(demo_client, FUNDER_ACCOUNT)
+    line = (await demo_client.get("/api/v1/reports/outcomes")).json()["service_quality"]
+    assert " avis sur " in line and "satisfaites ou très satisfaites [" in line, line
+    assert 'id="detail-comments"' not in (await demo_client.get("/reports/outcomes")).text
+    await as_account(demo_client, COORDINATOR)
+    assert 'id="detail-comments"' in (await demo_client.get("/reports/outcomes")).text
