@@ -9,7 +9,9 @@ from collections import defaultdict
 from datetime import date
 from fractions import Fraction
 
-from inclusion.reports import figures
+from inclusion.reports import figures, quality
+from inclusion.reports.assemble import Columns
+from inclusion.reports.grid import Privacy, publish
 from inclusion.reports.suppression import determined
 from inclusion.storage.tables.feedback import FeedbackAnswer, FeedbackForm, FeedbackOffer
 
@@ -255,3 +257,29 @@ async def test_a_month_counts_when_the_days_counted_cover_it(client, make):
 
     assert await months(staff, "from=2025-01-15&to=2025-04-10") == ["2025-02", "2025-03", "2025-04"]
     assert await months(funder, "from=2025-01-01&to=2025-05-31") == ["2025-01", "2025-02", "2025-03"]
+
+
+def test_both_ways_of_hiding_leave_no_hidden_count_recoverable():
+    """On random small networks, counts hidden one by one (up to 200 sites) or by (month, site) block (beyond):
+    every count below 11 is hidden, and no published sum, alone or solved with the others, gives one away."""
+    rng = random.Random(7)
+    for case in range(80):
+        sites = list(range(1, rng.randint(2, 5) + 1))
+        rows = []
+        for site in sites:
+            for month in rng.sample(range(1, 7), rng.randint(1, 5)):
+                asked = rng.randint(0, 40)
+                answers = rng.randint(0, asked)
+                rows.append({"site": site, "month": f"2025-{month:02d}", "asked": asked, "answers": answers,
+                             "satisfied": rng.randint(0, answers), "at_ease": rng.randint(0, answers)})  # fmt: skip
+        for by_block in (False, True):
+            grids = quality.grids(Columns(sites), rows)
+            grids[0].group.by_block = by_block
+            cells = published({"tables": [publish(grid, Privacy(11)) for grid in grids]})
+            keys = [(measure, month, column) for (measure, month), row in cells.items() for column in range(len(row))]
+            hidden = {key for key in keys if cells[key[:2]][key[2]]["value"] is None}
+            number = {key: index for index, key in enumerate(keys)}
+            system = [[number[key] for key in line] for line in lines(cells)]
+            assert determined([key in hidden for key in keys], system) == [], (case, by_block)
+            assert all(sum(key in hidden for key in line) != 1 for line in lines(cells)), (case, by_block)
+            assert all(cells[key[:2]][key[2]]["value"] >= 11 for key in set(keys) - hidden), (case, by_block)

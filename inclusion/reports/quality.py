@@ -17,15 +17,15 @@ they are never in the report (`comments.py`)."""
 
 from __future__ import annotations
 
+import asyncio
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date
 
 from inclusion.reports.assemble import LEARNERS, Columns, month_label, months_between
 from inclusion.reports.grid import Grid, Privacy
-from inclusion.reports.queries import month_of
 from inclusion.reports.scope import ReportScope, Window
-from inclusion.reports.suppression import DETAIL, HEADLINE, MARGIN, hidden_in_lines
+from inclusion.reports.suppression import DETAIL, HEADLINE, MARGIN, Table, hidden_in_lines
 from inclusion.storage import sql
 
 SECTION = "quality"
@@ -44,6 +44,7 @@ TABLES = {  # key: (title, (first row, label), (second row, label), (total, labe
                          "Part plus à l'aise pour faire seule"),
 }  # fmt: skip
 TOTAL = "total"
+BY_CELL_COLUMNS = 201  # up to 200 sites, each count is suppressed alone; beyond, a (month, site)'s counts together
 
 
 def counted_months(date_from: date, date_to: date, windows: list[Window]) -> set[str]:
@@ -59,31 +60,31 @@ def counted_months(date_from: date, date_to: date, windows: list[Window]) -> set
 
 
 async def rows(scope: ReportScope) -> list[dict]:
-    """Per site and month: people asked, answers, satisfied, at ease; two grouped statements, no answer's text."""
+    """Per site and month: people asked, answers, satisfied, at ease; two grouped statements run side by side,
+    grouped on the stored month (the "AAAA-MM" text is made here, once per group), no answer's text."""
     if not scope.sites:
         return []
-    first, last = scope.date_from.replace(day=1), scope.date_to
-    month = month_of("month")
     where = f"{scope.sites_clause('site')} AND month BETWEEN {{}} AND {{}}"
-    offers = await sql.fetch(
-        f"""SELECT site, {month} AS month,
-  SUM(CASE WHEN answers > participants THEN answers ELSE participants END) AS asked
-FROM feedback_offer WHERE {where} GROUP BY site, {month}""",
-        first,
-        last,
-    )
-    answers = await sql.fetch(
-        f"""SELECT site, {month} AS month, COUNT(*) AS answers,
-  SUM(CASE WHEN satisfied THEN 1 ELSE 0 END) AS satisfied, SUM(CASE WHEN at_ease THEN 1 ELSE 0 END) AS at_ease
-FROM feedback_answer WHERE {where} GROUP BY site, {month}""",
-        first,
-        last,
+    period = scope.date_from.replace(day=1), scope.date_to
+    offers, answers = await asyncio.gather(
+        sql.fetch(
+            "SELECT site, month, SUM(CASE WHEN answers > participants THEN answers ELSE participants END) AS asked "
+            f"FROM feedback_offer WHERE {where} GROUP BY site, month",
+            *period,
+        ),
+        sql.fetch(
+            "SELECT site, month, COUNT(*) AS answers, SUM(CASE WHEN satisfied THEN 1 ELSE 0 END) AS satisfied, "
+            "SUM(CASE WHEN at_ease THEN 1 ELSE 0 END) AS at_ease "
+            f"FROM feedback_answer WHERE {where} GROUP BY site, month",
+            *period,
+        ),
     )
     kept = {site: counted_months(scope.date_from, scope.date_to, scope.windows[site]) for site in scope.site_ids}
     merged: dict[tuple[int, str], dict] = {}
     for row in [*offers, *answers]:
-        if row["month"] in kept.get(row["site"], ()):
-            found = merged.setdefault((row["site"], row["month"]), {"site": row["site"], "month": row["month"]})
+        month = str(row["month"])[:7]
+        if month in kept.get(row["site"], ()):
+            found = merged.setdefault((row["site"], month), {"site": row["site"], "month": month})
             found.update({key: int(value or 0) for key, value in row.items() if key not in ("site", "month")})
     return list(merged.values())
 
@@ -97,6 +98,7 @@ class Family:
     values: dict[str, dict[str, list[int]]]  # measure → month (or TOTAL) → one per site then the whole set
     grids: dict[str, tuple[str, str]] = field(default_factory=dict)  # grid key → (month or TOTAL, table key)
     hidden: dict[str, set[tuple[int, int]]] | None = None
+    by_block: bool | None = None  # None: by block beyond BY_CELL_COLUMNS columns
 
     def decide(self, privacy: Privacy) -> None:
         periods = [*self.months, TOTAL]
@@ -104,6 +106,20 @@ class Family:
         if len(privacy.exact) == width:  # staff of every site: nothing to hide
             self.hidden = {key: set() for key in self.grids}
             return
+        by_block = width > BY_CELL_COLUMNS if self.by_block is None else self.by_block
+        found = self._by_block(privacy, periods) if by_block else self._by_cell(privacy, periods, width)
+        self.hidden = {}
+        for key, (period, table) in self.grids.items():
+            _, first, second, total, _ = TABLES[table]
+            self.hidden[key] = {
+                (r, c)
+                for r, (measure, _) in enumerate((first, second, total))
+                for c in found.get((measure, period), ())
+            }
+
+    def _by_cell(self, privacy: Privacy, periods: list[str], width: int) -> dict[tuple[str, str], set[int]]:
+        """Each count is a cell: the least hidden, but the system grows with sites × months × 7 (5 s at 3,000
+        sites)."""
         index = {(m, p): (m_i * len(periods) + p_i) * width for m_i, m in enumerate(MEASURES)
                  for p_i, p in enumerate(periods)}  # fmt: skip
         amounts = [value for m in MEASURES for p in periods for value in self.values[m][p]]
@@ -124,16 +140,33 @@ class Family:
             for column in range(width):
                 lines.append([index[(measure, period)] + column for period in periods])
         name = lambda cell: cell  # noqa: E731 - cells are numbered in a fixed order: ties go the same way
-        found = set(hidden_in_lines(amounts, lines, privacy.k, name, tiers, fixed))
-        self.hidden = {}
-        for key, (period, table) in self.grids.items():
-            _, first, second, total, _ = TABLES[table]
-            self.hidden[key] = {
-                (r, c)
-                for r, (measure, _) in enumerate((first, second, total))
-                for c in range(width)
-                if index[(measure, period)] + c in found
-            }
+        found: dict[tuple[str, str], set[int]] = {}
+        for cell in hidden_in_lines(amounts, lines, privacy.k, name, tiers, fixed):
+            block, column = divmod(cell, width)
+            measure, period = divmod(block, len(periods))
+            found.setdefault((MEASURES[measure], periods[period]), set()).add(column)
+        return found
+
+    def _by_block(self, privacy: Privacy, periods: list[str]) -> dict[tuple[str, str], set[int]]:
+        """A (month, column)'s seven counts are hidden together: when one is below K, or as a complement in the
+        table of months × columns (`suppression.Table`, its rows and columns being the published sums). Safe: with
+        whole blocks hidden, a count is determined only if its block is determined by that table's sums, since no
+        unit vector lies in the span of a block's own sums (answers + unanswered = asked, …)."""
+        rows = []
+        for period in periods:
+            per_measure = [self.values[measure][period] for measure in MEASURES]
+            asked = self.values["asked"][period]
+            rows.append(
+                [min(c) if min(c) < privacy.k else asked[i] for i, c in enumerate(zip(*per_measure, strict=True))]
+            )
+        table = Table(None, rows[:-1], rows[-1], exact=privacy.exact, headline=True)
+        hidden = hidden_in_lines(table.amounts, table.lines, privacy.k, table.name, table.tiers, table.fixed)
+        found: dict[tuple[str, str], set[int]] = {}
+        for cell in hidden:
+            row, column = table.position(cell)
+            for measure in MEASURES:
+                found.setdefault((measure, periods[row]), set()).add(column)
+        return found
 
 
 def grids(columns: Columns, found: list[dict]) -> list[Grid]:
