@@ -24,7 +24,7 @@ SATISFACTION = {"tres_satisfait": 54, "satisfait": 33, "peu_satisfait": 9, "pas_
 NEEDS = {True: {"oui": 76, "en_partie": 20, "non": 4}, False: {"oui": 15, "en_partie": 50, "non": 35}}
 EASE = {True: {"tout_a_fait": 34, "plutot_oui": 45, "plutot_non": 16, "pas_du_tout": 5},
         False: {"tout_a_fait": 5, "plutot_oui": 25, "plutot_non": 45, "pas_du_tout": 25}}  # fmt: skip
-COMMENTED = 0.12
+COMMENTED = 0.10
 COMMENTS = {
     True: [
         "Merci pour votre patience, j'ai enfin compris comment ouvrir mes mails.",
@@ -34,12 +34,22 @@ COMMENTS = {
         "Accueil très gentil, je reviendrai pour la déclaration d'impôts.",
         "J'ai pu faire ma demande de carte grise, un grand soulagement.",
         "C'est rassurant de savoir qu'on peut venir ici.",
+        "Grâce à vous j'ai retrouvé mon mot de passe Ameli.",
+        "Bien pratique d'avoir le bus au marché le mercredi.",
+        "J'ai appris à faire une visio avec mes petits-enfants.",
+        "On se sent moins bête, merci.",
+        "Maintenant je range mes papiers dans l'espace personnel.",
+        "Merci, je n'osais pas demander à ma famille.",
+        "Très utile pour l'inscription à France Travail.",
     ],
     False: [
         "Un peu trop rapide pour moi, j'ai du mal à suivre.",
         "Il faudrait plus de créneaux, l'attente était longue.",
         "Je n'ai pas pu finir ma démarche, le site de la CAF ne marchait pas.",
         "La salle était trop bruyante pendant l'atelier.",
+        "J'aurais voulu plus de temps sur mon téléphone à moi.",
+        "Les mots de passe, c'est encore flou pour moi.",
+        "Le bus n'est pas venu la semaine dernière, dommage.",
     ],
 }
 OFFER_COLUMNS = ("activity", "site", "month", "activity_type", "participants", "answers")

@@ -3,7 +3,7 @@
 A comment is free text and may name someone (an adviser, a neighbour, the person themself), so it is never part
 of the report: not in its JSON, CSV, XLSX or PDF, not on a shared page, never for a funder or an adviser. The
 dashboard shows a coordinator the comments of the report's sites they coordinate, by month (most recent first,
-at most `LIMIT`), with the site's name and nothing else: no activity, no day. Administrators do not see them
+at most `LIMIT`), under the site's name, and nothing else: no activity, no day. Administrators do not see them
 either: the issue gives them to "the site's coordinator only"."""
 
 from __future__ import annotations
@@ -58,13 +58,16 @@ async def comments(caller: Caller, report: dict[str, Any]) -> dict[str, Any] | N
         .order_by(FeedbackAnswer.id, ascending=False)
         .limit(LIMIT + 1)
     )
-    by_month: dict[str, list[dict[str, str]]] = {}
+    by_month: dict[str, dict[str, list[str]]] = {}
     for row in rows[:LIMIT]:
         month = row["month"].isoformat()[:7]
         if month in kept[row["site"]]:
-            by_month.setdefault(month, []).append({"site": row["site_name"], "text": row["comment"]})
+            by_month.setdefault(month, {}).setdefault(row["site_name"], []).append(row["comment"])
     return {
-        "months": [{"label": month_label(month), "comments": found} for month, found in by_month.items()],
+        "months": [
+            {"label": month_label(month), "sites": [{"name": name, "comments": texts} for name, texts in found.items()]}
+            for month, found in by_month.items()
+        ],
         "limited": len(rows) > LIMIT,
         "sites": len(sites),
     }
