@@ -155,13 +155,11 @@ def quality_table(tables: dict[str, dict[str, Any]]) -> Printed:
         for table in (satisfied, at_ease):
             cells += [table["rows"][0]["cells"][-1]["display"], table["rate"]["cells"][-1]["display"]]
         rows.append((label, cells, not month))
-    header = ["Mois", "Personnes sollicitées", "Avis", "Taux de réponse [intervalle à 95 %]",
-              "Satisfaites ou très satisfaites", "Part [intervalle à 95 %]", "Plus à l'aise pour faire seules",
-              "Part [intervalle à 95 %]"]  # fmt: skip
+    header = ["Mois", "Sollicitées", "Avis", "Taux de réponse", "Satisfaites", "Part satisfaite", "Plus à l'aise",
+              "Part plus à l'aise"]  # fmt: skip
     notes = [
-        "Ensemble des sites. Avis anonymes donnés sur le téléphone de l'équipe ou par le code QR d'un atelier. "
-        "Personnes sollicitées : les participants des activités où l'avis a été demandé. Un avis compte dans le "
-        "mois de son activité."
+        "Ensemble des sites. Sollicitées : participants des activités où l'avis a été demandé. Satisfaites : ou très "
+        "satisfaites. Entre crochets : intervalle de confiance à 95 %."
     ]
     return Printed("quality", "Qualité du service rendu, mois par mois", header, rows, notes)
 
@@ -191,7 +189,8 @@ def sections(report: dict[str, Any], charts: dict[str, dict[str, Any]]) -> list[
     found.append(Section("activities", "Les activités", activities))
     vouchers = [per_site(report, tables["vouchers"]), per_site(report, tables["vouchers_redeemed"])]
     found.append(Section("vouchers", "Pass numérique", vouchers))
-    if QUALITY[0] in tables:
+    if QUALITY[0] in tables:  # with one site, its column would repeat the monthly table's last row
         per_sites = [per_site(report, tables[key], tables[key]["title"].rsplit(" — ", 1)[0]) for key in QUALITY]
-        found.append(Section("quality", "Qualité du service rendu", [quality_table(tables), *per_sites]))
+        quality = [quality_table(tables), *(per_sites if len(report["sites"]) > 1 else [])]
+        found.append(Section("quality", "Qualité du service rendu", quality))
     return found
