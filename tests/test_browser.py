@@ -295,3 +295,18 @@ def test_the_report_answers_on_a_phone(page):
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
     page.wait_for_function("document.getElementById('download-status').textContent.includes('prêt')")
     assert_accessible(page, "funder's report with a section open")
+
+
+def test_the_coordinator_reads_the_quality_of_the_service_and_the_comments_on_a_phone(page):
+    """At 390 px the coordinator reads the quality line in the synthèse, opens the quality section and the
+    learners' comments by month without a serious accessibility violation; at 320 px nothing scrolls sideways."""
+    log_in(page, COORDINATOR)
+    page.goto("/reports/outcomes")
+    assert " avis sur " in page.locator(".report-quality").inner_text()
+    page.click("summary:has-text('Qualité du service rendu')")
+    assert page.locator("#detail-quality table").first.is_visible()
+    page.click("summary:has-text('Commentaires des personnes accompagnées')")
+    assert page.locator("#detail-comments h3").count() >= 3 and page.locator(".report-comments li").count() >= 5
+    assert_accessible(page, "coordinator's quality section and comments")
+    page.set_viewport_size({"width": 320, "height": 700})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
