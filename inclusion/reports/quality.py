@@ -22,7 +22,7 @@ from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date
 
-from inclusion.reports.assemble import LEARNERS, Columns, month_label, months_between
+from inclusion.reports.assemble import Columns, month_label, months_between
 from inclusion.reports.grid import Grid, Privacy
 from inclusion.reports.scope import ReportScope, Window
 from inclusion.reports.suppression import DETAIL, HEADLINE, MARGIN, Table, hidden_in_lines
@@ -44,6 +44,7 @@ TABLES = {  # key: (title, (first row, label), (second row, label), (total, labe
                          "Part plus à l'aise pour faire seule"),
 }  # fmt: skip
 TOTAL = "total"
+UNIT = "personnes"
 BY_CELL_COLUMNS = 201  # up to 200 sites, each count is suppressed alone; beyond, a (month, site)'s counts together
 
 
@@ -198,7 +199,7 @@ def grids(columns: Columns, found: list[dict]) -> list[Grid]:
         for table, (title, first, second, total, rate) in TABLES.items():
             key = table if period == TOTAL else f"{table}:{period}"
             heading = f"{title} — {'période' if period == TOTAL else month_label(period)}"
-            grid = Grid(key, SECTION, heading, LEARNERS, [
+            grid = Grid(key, SECTION, heading, UNIT, [
                 (first[0], first[1], values[first[0]][period]), (second[0], second[1], values[second[0]][period]),
             ], total=(total[1], values[total[0]][period]), rate=rate, interval=True)  # fmt: skip
             grid.group = family  # type: ignore[assignment]  # a Group's duck: `hidden`, `decide(privacy)`

@@ -155,8 +155,8 @@ def quality(report: dict[str, Any]) -> str:
     if answers["value"] is None:
         if asked["value"] is None:
             return (
-                "Trop peu de personnes ont été sollicitées pour donner leur avis dans la période pour publier la "
-                f"qualité du service rendu sans risquer de les reconnaître (secret statistique, « {MARK} »)."
+                "Trop peu de personnes ont été sollicitées dans la période pour publier leur avis sans risquer de "
+                f"les reconnaître (secret statistique, « {MARK} »)."
             )
         return (
             f"{asked['display']} {_people(asked['value'])} pour donner leur avis ; trop peu de réponses pour les "
