@@ -57,6 +57,7 @@ from inclusion.web.api_reference import ApiReference
 from inclusion.web.errors import EXCEPTION_HANDLERS, DocumentedErrors
 from inclusion.web.headers import add_security_headers
 from inclusion.web.health import health
+from inclusion.web.idempotency import IdempotencyMiddleware
 from inclusion.web.templates import template_config
 
 API_ROUTES = [
@@ -149,7 +150,7 @@ def create_app(settings: Settings) -> Litestar:
     app = Litestar(
         route_handlers=[health, answer_by_link, api, pages, static],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
-        middleware=[AuthenticationMiddleware()],
+        middleware=[AuthenticationMiddleware(), IdempotencyMiddleware],
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[DocumentedErrors()],
         before_send=[add_security_headers],

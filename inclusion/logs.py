@@ -3,7 +3,8 @@
 What a line never holds: a query string (a learner search carries a name), a capability in a path (a report
 share link's token is logged as its link id, `/shared/reports/#12`; a certificate's verification code as a short
 hash, `/verify/#3f9a0c2e71`; a questionnaire link's token as its link id, `/avis/#7`), a typed login identifier
-(a keyed hash: `accounts/throttle.py`), or a raw control character: the text format writes them escaped (`\\n`, `\\u0000`), so a `%0a` in a path cannot forge a line.
+(a keyed hash: `accounts/throttle.py`), or a raw control character: the text format writes them escaped
+(`\\n`, `\\u0000`), so a `%0a` in a path cannot forge a line.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ TYPED = "nadia.typo@exemple.fr"
 
 
 def test_access_lines_hide_capabilities_and_escape_control_characters(fresh_database_url, tmp_path):
-    """A share link or a questionnaire link is logged as its link id, a verification code as a short hash, a failed login's typed address
-    as a keyed hash; a %0a in a path stays on its line, escaped."""
+    """A share link or a questionnaire link is logged as its link id, a verification code as a short hash, a failed
+    login's typed address as a keyed hash; a %0a in a path stays on its line, escaped."""
     env = cli_env(fresh_database_url, tmp_path, INCLUSION_LOG_FORMAT="text", INCLUSION_LOG_LEVEL="INFO")
     for command in (["migrate"], ["user", "create", "admin@journal.test", "--name", "Admin", "--role", "admin"]):
         assert run_cli(*command, env=env).returncode == 0
