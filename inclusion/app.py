@@ -38,6 +38,7 @@ from inclusion.learners.api import LearnerApi
 from inclusion.learners.pages import LEARNER_PAGES
 from inclusion.learners.retention import run_daily
 from inclusion.logs import RequestLog, flush_access_lines, stamp_request_ids
+from inclusion.offline.pages import OFFLINE_PAGES
 from inclusion.reports.api import outcomes, outcomes_csv, outcomes_pdf, outcomes_xlsx
 from inclusion.reports.memory import tune_collector
 from inclusion.reports.months import fold as month_fold
@@ -100,6 +101,7 @@ PAGES = [
     *ASSESSMENT_PAGES,
     *ACTIVITY_PAGES,
     *FEEDBACK_PAGES,
+    *OFFLINE_PAGES,
     *EXPORT_PAGES,
     *AUDIT_PAGES,
     *VOUCHER_PAGES,
