@@ -63,7 +63,7 @@ def test_twenty_sessions_noted_offline_arrive_once_after_a_reload(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.context.set_offline(False)
     expect(page.locator("#queue-count")).to_have_text("0", timeout=20_000)
-    expect(page.locator("#last-sync")).to_contain_text("20 séances envoyées")
+    expect(page.locator("#last-sync")).to_contain_text("20 enregistrements envoyés")
     created = [item for item in sessions_of_today(page) if item["id"] not in before]
     assert sorted(item["learner_id"] for item in created) == sorted(learner["id"] for learner in learners)
 
@@ -140,3 +140,65 @@ def test_logout_takes_the_learners_off_the_device(page):
         })"""
     )
     assert left
+
+
+def pick(page, name: str) -> None:
+    page.fill("#offline-q", name)
+    page.locator("#offline-found button").first.click()
+
+
+def new_file(page, first: str, last: str, birth_year: int) -> None:
+    page.fill("#offline-q", f"{first} {last}")
+    page.click("button.offline-new-button")
+    page.fill("#offline-birth", str(birth_year))
+    page.click("#offline-new-add")
+
+
+def finish(page) -> None:
+    page.click("label[for=offline-d90]")
+    page.click(f"label[for='offline-t-{TOPIC}']")
+    page.click("#offline-form button.save")
+
+
+def test_workshops_and_a_new_file_noted_offline_arrive_in_order(page):
+    """Three workshops noted offline, one with a file made offline: the file is created first and named in its
+    workshop; each record exists once."""
+    prepare(page)
+    learners = kept_learners(page)[25:31]
+    page.context.set_offline(True)
+    for number in range(3):
+        page.click("label[for=offline-kind-collectif]")
+        page.fill("#offline-title", f"Atelier du bus {number}")
+        pick(page, learners[2 * number]["name"])
+        pick(page, learners[2 * number + 1]["name"])
+        if number == 2:
+            new_file(page, "Zoé", "Nouvelle-Venue", 1951)
+        finish(page)
+    expect(page.locator("#queue-count")).to_have_text("4")
+    page.context.set_offline(False)
+    expect(page.locator("#queue-count")).to_have_text("0", timeout=20_000)
+    found = page.request.get("/api/v1/learners?q=Nouvelle-Venue").json()["items"]
+    assert [learner["display_name"] for learner in found] == ["Zoé Nouvelle-Venue"]
+    workshops = page.request.get("/api/v1/activities?type=collectif&per_page=200").json()["items"]
+    ours = {item["title"]: item for item in workshops if item["title"].startswith("Atelier du bus")}
+    assert sorted(ours) == ["Atelier du bus 0", "Atelier du bus 1", "Atelier du bus 2"]
+    named = [participant["learner_id"] for participant in ours["Atelier du bus 2"]["participants"]]
+    assert named == [learners[4]["id"], learners[5]["id"], found[0]["id"]]
+
+
+def test_a_new_file_like_an_existing_one_is_flagged_then_created_on_purpose(page):
+    """A file made offline with the name and birth year of an existing one waits "à revoir" as a likely duplicate,
+    its session waiting behind it; "Créer quand même" sends both."""
+    prepare(page)
+    existing = page.request.get(f"/api/v1/learners/{kept_learners(page)[31]['id']}").json()
+    page.context.set_offline(True)
+    new_file(page, existing["first_name"], existing["last_name"], existing["birth_year"])
+    finish(page)
+    expect(page.locator("#queue-count")).to_have_text("2")
+    page.context.set_offline(False)
+    expect(page.locator("#review-count")).to_have_text("1")
+    expect(page.locator("#queue-count")).to_have_text("1")  # the session, waiting for its file
+    assert "existe déjà" in page.inner_text("#review-list") or "même" in page.inner_text("#review-list")
+    page.click("#review-list button:has-text('Créer quand même')")
+    expect(page.locator("#queue-count")).to_have_text("0")
+    expect(page.locator("#review")).to_be_hidden()
