@@ -140,9 +140,10 @@ class Programme(StrEnum):
     relais = "Relais numérique (Emmaüs Connect)"
 
 
+_BY_LABEL = sorted(TYPOLOGY_LABELS, key=lambda t: (t == Typology.Autre, TYPOLOGY_LABELS[t]))
 # The site's lists: column name, French legend of the form's fieldset, its values with their labels.
 LISTS: dict[str, tuple[str, dict[str, str]]] = {
-    "typologies": ("Typologie nationale du lieu", {t.value: label for t, label in TYPOLOGY_LABELS.items()}),
+    "typologies": ("Typologie nationale du lieu", {t.value: TYPOLOGY_LABELS[t] for t in _BY_LABEL}),
     "services": ("Services proposés", {s.value: s.value for s in Service}),
     "support_modes": ("Modalités d'accompagnement", {s.value: s.value for s in SupportMode}),
     "access_modes": ("Modalités d'accès", {s.value: s.value for s in AccessMode}),
