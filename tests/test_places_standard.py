@@ -143,3 +143,29 @@ async def test_coordinator_ticks_the_standard_lists_in_the_form(client, make):
     page = (await client.get(f"/sites/{site}")).text
     assert "Il manque :" in page and "SIRET (ou numéro RNA" in page and "<li>adresse</li>" in page
     assert "Aide aux démarches administratives · Compréhension du monde numérique" in page
+
+
+async def test_a_site_from_before_the_standard_reads_with_empty_fields(client, make):
+    """A row holding only the columns sites had before (as the additive migration leaves it) reads with empty lists,
+    no coordinates and a closed calendar, and is not published."""
+    from piccolo.table import Table
+
+    await Table.raw(
+        "INSERT INTO site (name, kind, address, postal_code, city, insee_code, siret, itinerant, opening_hours, "
+        "created_at, updated_at) VALUES ('Ancien', 'epn', '1 rue Haute', '62200', 'Boulogne', '62160', NULL, false, "
+        "'[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+    )
+    site = (await Site.select(Site.id).first())["id"]
+    body = (await client.get(f"/api/v1/sites/{site}", headers=await make.bearer(await make.user("admin")))).json()
+    assert (body["services"], body["typologies"], body["latitude"], body["rna"], body["calendar_path"]) == (
+        [],
+        [],
+        None,
+        None,
+        None,
+    )
+    assert body["publication_missing"] == [
+        "SIRET (ou numéro RNA pour une association sans SIRET)",
+        "au moins un service proposé",
+    ]
+    assert (await client.get(f"{PLACES}.json")).json() == []
