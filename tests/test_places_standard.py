@@ -58,8 +58,7 @@ async def test_shipped_example_is_valid():
 
 
 async def test_complete_sites_are_published_without_login_and_validate(client, make):
-    """Anyone downloads the CSV and JSON; complete sites are in them, valid against the standard's schema; a site
-    lacking a pivot or services is not."""
+    """Without login, the CSV and JSON hold the complete sites only, and the CSV validates against the standard."""
     headers = await make.bearer(await make.user("admin"))
     assert (await client.post("/api/v1/sites", json=CARNOT, headers=headers)).status_code == 201
     bus = {**CARNOT, "name": "=Bus, le numérique", "kind": "bus_itinerant", "siret": None, "rna": "W623001234"}
@@ -101,8 +100,7 @@ async def test_coordinator_fills_the_standard_fields_and_sees_what_is_missing(cl
 
 
 async def test_bad_standard_values_answer_422_in_french(client, make):
-    """A value outside the standard's list, a bad phone, RNA, email, address or half coordinates are refused with a
-    French message per field, and nothing changes."""
+    """Values off the standard's lists, bad phone, RNA, email, website or half coordinates: 422 per field, no change."""
     site = await make.site("Mien")
     headers = await make.bearer(await make.user("coordinator", site))
     enum = await client.patch(f"/api/v1/sites/{site}", json={"services": ["Jardinage"]}, headers=headers)
@@ -122,8 +120,7 @@ async def test_bad_standard_values_answer_422_in_french(client, make):
 
 
 async def test_coordinator_ticks_the_standard_lists_in_the_form(client, make):
-    """The form stores ticked boxes and typed contact; a bad phone shows beside its field with the boxes still
-    ticked; the site page then says what is missing to be published."""
+    """The form stores ticked boxes, shows a bad phone inline with boxes kept, and the page says what is missing."""
     from tests.support.browser import logged_in
 
     site = await make.site("Espace Carnot")
@@ -146,8 +143,7 @@ async def test_coordinator_ticks_the_standard_lists_in_the_form(client, make):
 
 
 async def test_a_site_from_before_the_standard_reads_with_empty_fields(client, make):
-    """A row holding only the columns sites had before (as the additive migration leaves it) reads with empty lists,
-    no coordinates and a closed calendar, and is not published."""
+    """A row with only the columns sites had before reads with empty standard fields and stays unpublished."""
     from piccolo.table import Table
 
     await Table.raw(

@@ -39,9 +39,7 @@ def expand(body: bytes) -> set[tuple]:
 
 
 async def test_feed_matches_the_upcoming_workshops(client, make):
-    """A series with a deleted week, a week at another hour and a week moved, a workshop today and one without an
-    hour: the parsed feed gives exactly those workshops, in Paris time, at the site's address; nothing past, no
-    session, no other site, and never a participant."""
+    """The parsed feed, rules expanded, gives exactly the upcoming workshops; nothing past, no participant."""
     site = await make.site("Espace Carnot", address="12 rue Carnot", postal_code="62480", city="Le Portel")
     other = await make.site("Ailleurs")
     today = paris_today()
@@ -85,8 +83,7 @@ async def test_feed_matches_the_upcoming_workshops(client, make):
 
 
 async def test_calendar_is_public_only_when_the_coordinator_opens_it(client, make):
-    """Off by default; once opened its link works without login; a new link retires the old one; closing it stops
-    the link; staff always fetch the site's feed, another site's staff get 404, a funder 403, nobody else 401."""
+    """Public only while a coordinator keeps it open (new link on demand); staff always, others 404/403/401."""
     site, other = await make.site("Mien"), await make.site("Autre")
     await make.activity(site, date=paris_today(), start_time=time(10, 0), title="Atelier courriel")
     coordinator = await make.bearer(await make.user("coordinator", site))
@@ -105,6 +102,8 @@ async def test_calendar_is_public_only_when_the_coordinator_opens_it(client, mak
     assert (await client.get(new_path)).status_code == 200
     await client.patch(f"/api/v1/sites/{site}", json={"calendar_public": False}, headers=coordinator)
     assert (await client.get(new_path)).status_code == 404
+    reopened = await client.patch(f"/api/v1/sites/{site}", json={"calendar_public": True}, headers=coordinator)
+    assert reopened.json()["calendar_path"] not in (path, new_path) and (await client.get(new_path)).status_code == 404
     feed = f"/api/v1/sites/{site}/workshops.ics"
     assert (await client.get(feed, headers=adviser)).status_code == 200
     assert (await client.get(feed, headers=await make.bearer(await make.user("adviser", other)))).status_code == 404

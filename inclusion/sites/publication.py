@@ -102,11 +102,11 @@ def with_publication(site: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def calendar_change(public: bool, current_path: str | None, renew: bool) -> dict[str, Any]:
-    """The columns to write when the calendar is opened, closed or given a new link: a token is drawn when the
-    calendar opens without one, or on demand; closing keeps the token, so reopening gives the same link."""
+def calendar_change(public: bool, was_public: bool, renew: bool) -> dict[str, Any]:
+    """The columns to write when the calendar is opened, closed or given a new link: opening it draws a new token,
+    so a link handed out before it was closed stays dead; so does asking for a new link."""
     values: dict[str, Any] = {"calendar_public": public}
-    if renew or (public and current_path is None):
+    if renew or (public and not was_public):
         values["calendar_token"] = secrets.token_urlsafe(32)
     return values
 

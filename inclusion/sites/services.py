@@ -121,7 +121,7 @@ async def create_site(caller: Caller, data: SiteCreate) -> dict[str, Any]:
     values = _normalise(msgspec.to_builtins(data))
     if found := problems(values):
         raise InvalidData(found)
-    values |= publication.calendar_change(values.pop("calendar_public"), None, False)
+    values |= publication.calendar_change(values.pop("calendar_public"), False, False)
     async with db.write_transaction():
         site = Site(**values)
         await site.save().run()
@@ -137,7 +137,8 @@ async def update_site(caller: Caller, site_id: int, patch: SitePatch) -> dict[st
         raise InvalidData(found)
     if "calendar_public" in values or "new_calendar_link" in values:
         public = values.pop("calendar_public", site["calendar_public"])
-        values |= publication.calendar_change(public, site["calendar_path"], values.pop("new_calendar_link", False))
+        renew = values.pop("new_calendar_link", False)
+        values |= publication.calendar_change(public, site["calendar_public"], renew)
     if values:
         async with db.write_transaction():
             await Site.update({**values, "updated_at": now()}).where(Site.id == site_id).run()
