@@ -5,7 +5,7 @@ from piccolo.columns.column_types import JSON
 from piccolo.columns.column_types import Varchar
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-12-05T00:02:32:422375"
+ID = "2026-12-05T00:25:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Sites: the fields of the lieux de médiation numérique standard, and the public workshop calendar"
 
