@@ -140,6 +140,7 @@ async def test_coordinator_ticks_the_standard_lists_in_the_form(client, make):
     page = (await client.get(f"/sites/{site}")).text
     assert "Il manque :" in page and "SIRET (ou numéro RNA" in page and "<li>adresse</li>" in page
     assert "Aide aux démarches administratives · Compréhension du monde numérique" in page
+    assert "<dd>03 21 00 00 00</dd>" in page
 
 
 async def test_a_site_from_before_the_standard_reads_with_empty_fields(client, make):

@@ -96,10 +96,19 @@ def with_publication(site: dict[str, Any]) -> dict[str, Any]:
     """A site row with its OSM hours, what it lacks to be published and its public calendar path."""
     token = site.pop("calendar_token", None)
     return site | {
+        "phone_display": national_phone(site["phone"]),
         "opening_hours_osm": osm_opening_hours(site["opening_hours"]),
         "publication_missing": missing(site),
         "calendar_path": f"{CALENDAR_PREFIX}{token}.ics" if site["calendar_public"] and token else None,
     }
+
+
+def national_phone(phone: str) -> str:
+    """+33321000000 as French readers write it, 03 21 00 00 00 (other numbers as stored)."""
+    if phone.startswith("+33") and len(phone) == 12:
+        digits = "0" + phone[3:]
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    return phone
 
 
 def calendar_change(public: bool, was_public: bool, renew: bool) -> dict[str, Any]:
