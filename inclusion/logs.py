@@ -34,6 +34,7 @@ _encode = msgspec.json.Encoder().encode
 _SHARE_PATH = re.compile(r"^/shared/reports/([^/]+?)(\.pdf|\.csv)?$")
 _VERIFY_PATH = re.compile(r"^/verify/([^/]+)(.*)$", re.S)
 _FEEDBACK_PATH = re.compile(r"^/(avis|feedback)/([^/]+)$", re.S)
+_CALENDAR_PATH = re.compile(r"^/calendars/([^/]+?)(\.ics)?$", re.S)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -55,6 +56,8 @@ def redacted_path(path: str) -> str:
         link_id, dash, _ = feedback.group(2).partition("-")
         shown = link_id if link_id.isdigit() and len(link_id) <= 18 and dash else short_hash(feedback.group(2))
         return f"/{feedback.group(1)}/#{shown}"
+    if path.startswith("/calendars/") and (calendar := _CALENDAR_PATH.match(path)):
+        return f"/calendars/#{short_hash(calendar.group(1))}{calendar.group(2) or ''}"
     return path
 
 
