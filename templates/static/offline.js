@@ -247,11 +247,11 @@
     const learner = { id: temp, site_id: sites.length ? sites[0].id : null, name: `${first} ${last}`, birth_year: birth, pending: true };
     const body = { first_name: first, last_name: last, site_id: learner.site_id };
     if (birth) body.birth_year = birth;
-    await put("queue", { key: crypto.randomUUID(), kind: "learner", temp, user_id: session.user_id, queued_at: Date.now(), label: `Nouvelle fiche : ${learner.name}`, body });
-    learners.push(learner);
-    await put("kv", { user_id: session.user_id, items: learners }, "learners");
     $("offline-first").value = $("offline-last").value = $("offline-birth").value = "";
+    learners.push(learner);
     choose(learner);
+    await put("queue", { key: crypto.randomUUID(), kind: "learner", temp, user_id: session.user_id, queued_at: Date.now(), label: `Nouvelle fiche : ${learner.name}`, body });
+    await put("kv", { user_id: session.user_id, items: learners }, "learners");
     await render();
   }
 
@@ -289,14 +289,15 @@
     const label = workshop
       ? `Atelier « ${title} » du ${day} (${chosen.length + anonymous} participant${chosen.length + anonymous > 1 ? "s" : ""})`
       : `${chosen[0].name} — séance du ${day}`;
-    await put("queue", { key: editingKey || crypto.randomUUID(), kind: "activity", user_id: session.user_id, queued_at: Date.now(), label, body });
+    const record = { key: editingKey || crypto.randomUUID(), kind: "activity", user_id: session.user_id, queued_at: Date.now(), label, body };
     editingKey = null;
     const keep = kind();
-    $("offline-form").reset();
+    $("offline-form").reset(); // at once, before any wait: the next person may already be typed in
     document.getElementById(`offline-kind-${keep}`).checked = true;
     $("offline-date").value = localToday();
     choose(null);
     showKind();
+    await put("queue", record);
     say(navigator.onLine ? "Noté : envoi en cours." : "Noté sur ce téléphone : l'envoi se fera dès que le réseau revient.", "ready");
     await render();
     sync();
