@@ -38,6 +38,7 @@ from inclusion.learners.api import LearnerApi
 from inclusion.learners.pages import LEARNER_PAGES
 from inclusion.learners.retention import run_daily
 from inclusion.logs import RequestLog, flush_access_lines, stamp_request_ids
+from inclusion.offline.pages import OFFLINE_PAGES
 from inclusion.reports.api import outcomes, outcomes_csv, outcomes_pdf, outcomes_xlsx
 from inclusion.reports.memory import tune_collector
 from inclusion.reports.months import fold as month_fold
@@ -57,6 +58,7 @@ from inclusion.web.api_reference import ApiReference
 from inclusion.web.errors import EXCEPTION_HANDLERS, DocumentedErrors
 from inclusion.web.headers import add_security_headers
 from inclusion.web.health import health
+from inclusion.web.idempotency import IdempotencyMiddleware
 from inclusion.web.templates import template_config
 
 API_ROUTES = [
@@ -99,6 +101,7 @@ PAGES = [
     *ASSESSMENT_PAGES,
     *ACTIVITY_PAGES,
     *FEEDBACK_PAGES,
+    *OFFLINE_PAGES,
     *EXPORT_PAGES,
     *AUDIT_PAGES,
     *VOUCHER_PAGES,
@@ -149,7 +152,7 @@ def create_app(settings: Settings) -> Litestar:
     app = Litestar(
         route_handlers=[health, answer_by_link, api, pages, static],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
-        middleware=[AuthenticationMiddleware()],
+        middleware=[AuthenticationMiddleware(), IdempotencyMiddleware],
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[DocumentedErrors()],
         before_send=[add_security_headers],

@@ -3,7 +3,8 @@
 What a line never holds: a query string (a learner search carries a name), a capability in a path (a report
 share link's token is logged as its link id, `/shared/reports/#12`; a certificate's verification code as a short
 hash, `/verify/#3f9a0c2e71`; a questionnaire link's token as its link id, `/avis/#7`), a typed login identifier
-(a keyed hash: `accounts/throttle.py`), or a raw control character: the text format writes them escaped (`\\n`, `\\u0000`), so a `%0a` in a path cannot forge a line.
+(a keyed hash: `accounts/throttle.py`), or a raw control character: the text format writes them escaped
+(`\\n`, `\\u0000`), so a `%0a` in a path cannot forge a line.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ _encode = msgspec.json.Encoder().encode
 _SHARE_PATH = re.compile(r"^/shared/reports/([^/]+?)(\.pdf|\.csv)?$")
 _VERIFY_PATH = re.compile(r"^/verify/([^/]+)(.*)$", re.S)
 _FEEDBACK_PATH = re.compile(r"^/(avis|feedback)/([^/]+)$", re.S)
+_CALENDAR_PATH = re.compile(r"^/calendars/([^/]+?)(\.ics)?$", re.S)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -54,6 +56,8 @@ def redacted_path(path: str) -> str:
         link_id, dash, _ = feedback.group(2).partition("-")
         shown = link_id if link_id.isdigit() and len(link_id) <= 18 and dash else short_hash(feedback.group(2))
         return f"/{feedback.group(1)}/#{shown}"
+    if path.startswith("/calendars/") and (calendar := _CALENDAR_PATH.match(path)):
+        return f"/calendars/#{short_hash(calendar.group(1))}{calendar.group(2) or ''}"
     return path
 
 

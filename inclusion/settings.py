@@ -53,6 +53,7 @@ class Settings:
     verify_max_lookups: int = 30
     verify_window_minutes: int = 10
     share_max_views: int = 60
+    offline_hours: int = 12
     feedback_max_per_address: int = 60
     small_cell_k: int = 11
     reassess_after_days: int = 90
@@ -125,6 +126,7 @@ class Settings:
             verify_max_lookups=_int(get, "VERIFY_MAX_LOOKUPS", 30),
             verify_window_minutes=_int(get, "VERIFY_WINDOW_MINUTES", 10),
             share_max_views=_int(get, "SHARE_MAX_VIEWS", 60),
+            offline_hours=_at_least_one(_int(get, "OFFLINE_HOURS", 12), "OFFLINE_HOURS"),
             feedback_max_per_address=_int(get, "FEEDBACK_MAX_PER_ADDRESS", 60),
             small_cell_k=_small_cell_k(_int(get, "SMALL_CELL_K", 11)),
             reassess_after_days=_at_least_one(_int(get, "REASSESS_AFTER_DAYS", 90), "REASSESS_AFTER_DAYS"),

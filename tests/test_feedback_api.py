@@ -75,7 +75,9 @@ async def test_an_answer_outside_the_scale_is_refused_field_by_field(client, mak
     display = await key(client, setup, setup["workshop"])
     bad = {"satisfaction": "genial", "aisance": "plutot_oui", "humeur": "bonne"}
     response = await client.post(
-        f"/api/v1/activities/{setup['workshop']}/feedback", json={"key": display, "answers": bad}, headers=setup["headers"]
+        f"/api/v1/activities/{setup['workshop']}/feedback",
+        json={"key": display, "answers": bad},
+        headers=setup["headers"],
     )
     assert response.status_code == 422
     fields = {detail["field"]: detail["message"] for detail in response.json()["details"]}
@@ -112,7 +114,9 @@ async def test_a_workshop_link_takes_participants_plus_two_answers_for_seven_day
     counts = (await client.get(f"/api/v1/activities/{setup['workshop']}/feedback", headers=setup["headers"])).json()
     assert (counts["participants"], counts["answers"], counts["links"][0]["open"]) == (4, 6, False)
 
-    second = (await client.post(f"/api/v1/activities/{setup['workshop']}/feedback/links", headers=setup["headers"])).json()
+    second = (
+        await client.post(f"/api/v1/activities/{setup['workshop']}/feedback/links", headers=setup["headers"])
+    ).json()
     await FeedbackLink.update({FeedbackLink.expires_at: clock.now() - timedelta(minutes=1)}).where(
         FeedbackLink.id == second["id"]
     )
@@ -140,7 +144,9 @@ async def test_a_session_has_no_qr_link_and_others_sites_activities_do_not_exist
     funder = await make.bearer(await make.user("funder", setup["site"]))
     seen = (await client.get(f"/api/v1/activities/{setup['workshop']}/feedback", headers=funder)).json()
     assert seen["links"] is None and set(seen) == {"activity_id", "offered", "participants", "answers", "links"}
-    assert (await client.post(f"/api/v1/activities/{setup['workshop']}/feedback/key", headers=funder)).status_code == 403
+    assert (
+        await client.post(f"/api/v1/activities/{setup['workshop']}/feedback/key", headers=funder)
+    ).status_code == 403
 
 
 async def test_public_answers_are_rate_limited_per_address(make, settings):
@@ -168,7 +174,9 @@ async def test_no_answer_can_be_tied_to_a_learner(client, make):
         display = await key(client, setup, activity)
         answers = GOOD | {"commentaire": "Très bien expliqué"}
         sent = await client.post(
-            f"/api/v1/activities/{activity}/feedback", json={"key": display, "answers": answers}, headers=setup["headers"]
+            f"/api/v1/activities/{activity}/feedback",
+            json={"key": display, "answers": answers},
+            headers=setup["headers"],
         )
         assert sent.status_code == 204
     columns = {column._meta.db_column_name for column in FeedbackAnswer._meta.columns}
@@ -176,7 +184,9 @@ async def test_no_answer_can_be_tied_to_a_learner(client, make):
         "id", "form", "site", "month", "activity_type", "channel", "answers", "satisfied", "needs_met", "at_ease",
         "comment",
     }  # fmt: skip
-    targets = {fk._foreign_key_meta.resolved_references._meta.tablename for fk in FeedbackAnswer._meta.foreign_key_columns}
+    targets = {
+        fk._foreign_key_meta.resolved_references._meta.tablename for fk in FeedbackAnswer._meta.foreign_key_columns
+    }
     assert targets == {"feedback_form", "site"}
     rows = await FeedbackAnswer.select().output(load_json=True)
     first_of_month = clock.today().replace(day=1)

@@ -17,8 +17,8 @@ TYPED = "nadia.typo@exemple.fr"
 
 
 def test_access_lines_hide_capabilities_and_escape_control_characters(fresh_database_url, tmp_path):
-    """A share link or a questionnaire link is logged as its link id, a verification code as a short hash, a failed login's typed address
-    as a keyed hash; a %0a in a path stays on its line, escaped."""
+    """A share link or a questionnaire link is logged as its link id, a verification code or a calendar token as a
+    short hash, a failed login's typed address as a keyed hash; a %0a in a path stays on its line, escaped."""
     env = cli_env(fresh_database_url, tmp_path, INCLUSION_LOG_FORMAT="text", INCLUSION_LOG_LEVEL="INFO")
     for command in (["migrate"], ["user", "create", "admin@journal.test", "--name", "Admin", "--role", "admin"]):
         assert run_cli(*command, env=env).returncode == 0
@@ -41,6 +41,8 @@ def test_access_lines_hide_capabilities_and_escape_control_characters(fresh_data
             assert client.get(link).status_code == 200 and client.get(f"{link}.csv").status_code == 200
             assert client.get(f"/verify/{CODE}").status_code == 404
             assert client.get("/avis/7-questionnaire-secret").status_code == 404
+            calendar = client.patch(f"/api/v1/sites/{site['id']}", json={"calendar_public": True}).json()
+            assert client.get(calendar["calendar_path"]).status_code == 200
             assert client.get("/nulle-part%0a2026-01-01 00:00:00,000 INFO inclusion.access FAUX").status_code == 404
         with httpx.Client(base_url=base, timeout=30) as browser:
             form = {"email": TYPED, "password": "pas le bon", "csrf_token": csrf_from(browser.get("/login"))}
@@ -56,6 +58,9 @@ def test_access_lines_hide_capabilities_and_escape_control_characters(fresh_data
     )
     assert CODE not in output
     assert "questionnaire-secret" not in output and "GET /avis/#7 404" in output
+    calendar_token = calendar["calendar_path"].removeprefix("/calendars/").removesuffix(".ics")
+    assert calendar_token not in output
+    assert f"GET /calendars/#{hashlib.sha256(calendar_token.encode()).hexdigest()[:10]}.ics 200" in output
     assert f"GET /verify/#{hashlib.sha256(CODE.encode()).hexdigest()[:10]} 404" in output
     assert TYPED not in output and "Échec de connexion pour le compte " in output
     assert "GET /nulle-part\\n2026-01-01 00:00:00,000 INFO inclusion.access FAUX 404" in output

@@ -74,6 +74,16 @@ async def test_la_poste_siret_uses_its_own_check(client, make):
     assert response.status_code == 201
 
 
+async def test_la_poste_siret_failing_its_own_rule_is_refused(client, make):
+    """35600000000014 passes Luhn but La Poste's establishments must have a digit sum divisible by 5: refused."""
+    headers = await make.bearer(await make.user("admin"))
+    response = await client.post("/api/v1/sites", json={**CARNOT, "siret": "35600000000014"}, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["details"] == [
+        {"field": "siret", "message": "SIRET invalide : 14 chiffres avec une clé de contrôle correcte."}
+    ]
+
+
 async def test_list_is_scoped_paginated_and_filtered(client, make):
     """A user lists only their sites, page by page, and can search by name."""
     mine = [await make.site(f"Médiathèque {index:02d}", kind="mediatheque") for index in range(12)]

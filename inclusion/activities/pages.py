@@ -35,9 +35,11 @@ async def activity_list(
     type: Annotated[str, QueryParameter(max_length=16)] = "",
     topic: Annotated[str, QueryParameter(max_length=48)] = "",
     saved: Annotated[str, QueryParameter(max_length=2)] = "",
+    created: Annotated[str, QueryParameter(max_length=18)] = "",
 ) -> Template:
     """One week at a time (Monday to Sunday), newest first; empty filters mean none. After a save, `saved` (how
-    many) and `week` (the first date) say what was recorded: a weekly series lists its dates."""
+    many) and `week` (the first date) say what was recorded: a weekly series lists its dates; `created` (the first
+    activity's id) offers to ask its people for their opinion."""
     try:
         first = date.fromisoformat(week) if week else clock.today()
     except ValueError:
@@ -62,6 +64,7 @@ async def activity_list(
         topic=topic,
         labels=LABELS,
         saved=int(saved) if saved.isdigit() else 0,
+        created=next((row for row in result.rows if str(row["id"]) == created), None),
         saved_days=days_sentence(occurrence_dates(first, int(saved))) if saved.isdigit() and int(saved) > 1 else "",
     )
 

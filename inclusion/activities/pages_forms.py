@@ -122,7 +122,9 @@ async def _save(request: Request, caller, kind: str, activity: dict[str, Any] | 
         return await _form(request, caller, values, 422, query=query, errors=errors, **context)
     if context.get("return_to"):
         return Redirect(f"/learners/{context['return_to']}?session_saved={created[0]['id']}", status_code=303)
-    return Redirect(f"/activities?week={values['date']}&saved={len(created)}", status_code=303)
+    return Redirect(
+        f"/activities?week={values['date']}&saved={len(created)}&created={created[0]['id']}", status_code=303
+    )
 
 
 @post("/activities/new/workshop", include_in_schema=False, opt=PERSONAL)

@@ -48,6 +48,16 @@ SITES = [
         "insee_code": "62667",
         "itinerant": False,
         "opening_hours": _WEEK,
+        # described in the national places standard, so the demo shows a published site (the bus is left incomplete)
+        "siret": "62000000000005",
+        "typologies": ["RFS"],
+        "summary": "Maison France Services : aide aux démarches en ligne et ateliers numériques.",
+        "phone": "+33321000000",
+        "services": ["Aide aux démarches administratives", "Maîtrise des outils numériques du quotidien"],
+        "fees": ["Gratuit"],
+        "access_modes": ["Se présenter", "Téléphoner"],
+        "support_modes": ["Accompagnement individuel", "Dans un atelier collectif"],
+        "national_programmes": ["France Services", "Conseillers numériques"],
     },
     {
         "name": BUS,

@@ -18,7 +18,7 @@ VERSION_1 = {
             "code": "satisfaction",
             "role": "satisfaction",
             "kind": "choice",
-            "label": "L'aide reçue aujourd'hui vous a plu ?",
+            "label": "L'aide reçue vous a plu ?",
             "options": [
                 {"code": "tres_satisfait", "label": "Beaucoup", "picto": "face-4", "positive": True},
                 {"code": "satisfait", "label": "Oui", "picto": "face-3", "positive": True},

@@ -7,9 +7,12 @@ from typing import Any
 
 from inclusion.errors import InvalidData
 from inclusion.sites.schemas import Weekday
+from inclusion.sites.standard import LISTS
 
 _SLOT = re.compile(r"^(\d{1,2})(?:[:h](\d{2})?)?\s*[-–à]\s*(\d{1,2})(?:[:h](\d{2})?)?$")
-FIELDS = ("name", "kind", "address", "postal_code", "city", "insee_code", "siret")
+FIELDS = ("name", "kind", "address", "postal_code", "city", "insee_code", "siret", "rna", "address_complement")
+FIELDS += ("summary", "phone", "email", "website")
+COORDINATES = ("latitude", "longitude")
 
 
 def _time(hours: str, minutes: str | None) -> str:
@@ -37,6 +40,11 @@ def site_values(form: Any) -> dict[str, Any]:
         raise InvalidData(errors)
     values: dict[str, Any] = {name: str(form.get(name, "")).strip() for name in FIELDS}
     values["siret"] = values["siret"] or None
+    values["rna"] = values["rna"] or None
+    for name in COORDINATES:  # « 50,7081 » as typed on a French keyboard
+        values[name] = str(form.get(name, "")).strip().replace(",", ".") or None
+    for name in LISTS:
+        values[name] = [str(value) for value in form.getall(name, [])]
     values["itinerant"] = form.get("itinerant") == "on"
     values["opening_hours"] = slots
     return values
@@ -52,4 +60,4 @@ def hours_text(opening_hours: list[dict[str, str]]) -> dict[str, str]:
 
 def field_of(error_field: str) -> str:
     """Map an API field path (opening_hours[2]) to the form field that shows it."""
-    return "hours" if error_field.startswith("opening_hours") else error_field
+    return "hours" if error_field.startswith("opening_hours") else error_field.split("[")[0]

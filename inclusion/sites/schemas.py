@@ -7,6 +7,8 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from inclusion.sites.standard import AccessMode, Fee, Programme, Public, Service, SpecificSupport, SupportMode, Typology
+
 
 class SiteKind(StrEnum):
     france_services = "france_services"
@@ -51,9 +53,37 @@ PostalCode = Annotated[str, Meta(max_length=5)]
 City = Annotated[str, Meta(max_length=120)]
 InseeCode = Annotated[str, Meta(description="Code INSEE de la commune (5 caractères)", examples=["62667"])]
 Siret = Annotated[str, Meta(description="14 chiffres, clé de Luhn", examples=["13002526500013"])]
+Rna = Annotated[str, Meta(description="Numéro RNA d'une association sans SIRET", examples=["W623001234"])]
+Latitude = Annotated[float, Meta(ge=-90, le=90, description="WGS84")]
+Longitude = Annotated[float, Meta(ge=-180, le=180, description="WGS84")]
+Summary = Annotated[str, Meta(max_length=280)]
+Phone = Annotated[str, Meta(max_length=30, description="Converti au format +33…", examples=["03 21 00 00 00"])]
+Email = Annotated[str, Meta(max_length=254)]
+Website = Annotated[str, Meta(max_length=300, examples=["https://www.exemple.fr"])]
 
 
-class SiteCreate(Struct, forbid_unknown_fields=True):
+class Places(Struct, kw_only=True):
+    """The fields of the national "lieux de médiation numérique" standard that sites did not have."""
+
+    rna: Rna | None = None
+    address_complement: Address = ""
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    typologies: list[Typology] = msgspec.field(default_factory=list)
+    summary: Summary = ""
+    phone: Phone = ""
+    email: Email = ""
+    website: Website = ""
+    services: list[Service] = msgspec.field(default_factory=list)
+    publics: list[Public] = msgspec.field(default_factory=list)
+    specific_support: list[SpecificSupport] = msgspec.field(default_factory=list)
+    fees: list[Fee] = msgspec.field(default_factory=list)
+    access_modes: list[AccessMode] = msgspec.field(default_factory=list)
+    support_modes: list[SupportMode] = msgspec.field(default_factory=list)
+    national_programmes: list[Programme] = msgspec.field(default_factory=list)
+
+
+class SiteCreate(Places, forbid_unknown_fields=True, kw_only=True):
     name: Name
     kind: SiteKind
     insee_code: InseeCode
@@ -63,6 +93,7 @@ class SiteCreate(Struct, forbid_unknown_fields=True):
     siret: Siret | None = None
     itinerant: bool = False
     opening_hours: list[OpeningSlot] = msgspec.field(default_factory=list)
+    calendar_public: bool = False
 
 
 class SitePatch(Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -75,9 +106,27 @@ class SitePatch(Struct, forbid_unknown_fields=True, omit_defaults=True):
     siret: Siret | None | UnsetType = UNSET
     itinerant: bool | UnsetType = UNSET
     opening_hours: list[OpeningSlot] | UnsetType = UNSET
+    rna: Rna | None | UnsetType = UNSET
+    address_complement: Address | UnsetType = UNSET
+    latitude: Latitude | None | UnsetType = UNSET
+    longitude: Longitude | None | UnsetType = UNSET
+    typologies: list[Typology] | UnsetType = UNSET
+    summary: Summary | UnsetType = UNSET
+    phone: Phone | UnsetType = UNSET
+    email: Email | UnsetType = UNSET
+    website: Website | UnsetType = UNSET
+    services: list[Service] | UnsetType = UNSET
+    publics: list[Public] | UnsetType = UNSET
+    specific_support: list[SpecificSupport] | UnsetType = UNSET
+    fees: list[Fee] | UnsetType = UNSET
+    access_modes: list[AccessMode] | UnsetType = UNSET
+    support_modes: list[SupportMode] | UnsetType = UNSET
+    national_programmes: list[Programme] | UnsetType = UNSET
+    calendar_public: Annotated[bool, Meta(description="Agenda des ateliers public (lien secret)")] | UnsetType = UNSET
+    new_calendar_link: Annotated[bool, Meta(description="true : change le lien public de l'agenda")] | UnsetType = UNSET
 
 
-class SiteOut(Struct):
+class SiteOut(Places, kw_only=True):
     id: int
     name: str
     kind: SiteKind
@@ -90,6 +139,12 @@ class SiteOut(Struct):
     opening_hours: list[OpeningSlot]
     created_at: datetime
     updated_at: datetime
+    opening_hours_osm: Annotated[str, Meta(description="Horaires au format OpenStreetMap opening_hours")] = ""
+    publication_missing: Annotated[
+        list[str], Meta(description="Ce qui manque pour publier le lieu (vide : publié dans lieux-mediation-numerique)")
+    ] = msgspec.field(default_factory=list)
+    calendar_public: bool = False
+    calendar_path: Annotated[str | None, Meta(description="Adresse publique de l'agenda, si ouvert")] = None
 
 
 class SitePage(Struct):
@@ -98,3 +153,41 @@ class SitePage(Struct):
     page: int
     per_page: int
     pages: int
+
+
+class Place(Struct):
+    """A site as the national "lieux de médiation numérique" standard (v1.0.2) describes a place; the lists are
+    joined with `|` in the CSV."""
+
+    id: str
+    pivot: str
+    nom: str
+    commune: str
+    code_postal: str
+    code_insee: str | None
+    adresse: str
+    complement_adresse: str | None
+    latitude: float | None
+    longitude: float | None
+    typologie: list[str]
+    telephone: str | None
+    courriels: list[str]
+    site_web: list[str]
+    horaires: str | None
+    presentation_resume: str | None
+    presentation_detail: str | None
+    source: str
+    itinerance: list[str]
+    structure_parente: str | None
+    date_maj: str
+    services: list[str]
+    publics_specifiquement_adresses: list[str]
+    prise_en_charge_specifique: list[str]
+    frais_a_charge: list[str]
+    dispositif_programmes_nationaux: list[str]
+    formations_labels: list[str] | None
+    autres_formations_labels: str | None
+    modalites_acces: list[str]
+    modalites_accompagnement: list[str]
+    fiche_acces_libre: str | None
+    prise_rdv: str | None

@@ -3,12 +3,11 @@
 from piccolo.conf.apps import AppConfig
 
 from inclusion.settings import MIGRATIONS_DIR
-from inclusion.storage.tables.accounts import ApiToken, LoginAttempt, Session, User, UserSite
+from inclusion.storage.tables.accounts import ApiToken, IdempotentRequest, LoginAttempt, Session, User, UserSite
 from inclusion.storage.tables.activities import Activity, ActivityParticipant, ActivityTopic, SiteDay
 from inclusion.storage.tables.assessments import Assessment, AssessmentLevel
 from inclusion.storage.tables.audit import AuditEntry
 from inclusion.storage.tables.certificates import Certificate, CertificateFile, VerificationLookup
-from inclusion.storage.tables.frameworks import Competence, Framework, FrameworkVersion
 from inclusion.storage.tables.feedback import (
     FeedbackAnswer,
     FeedbackForm,
@@ -16,6 +15,7 @@ from inclusion.storage.tables.feedback import (
     FeedbackOffer,
     FeedbackReceipt,
 )
+from inclusion.storage.tables.frameworks import Competence, Framework, FrameworkVersion
 from inclusion.storage.tables.funders import Funder, FunderUser, Grant
 from inclusion.storage.tables.learners import Learner
 from inclusion.storage.tables.reports import (
@@ -39,6 +39,7 @@ APP_CONFIG = AppConfig(
         Session,
         ApiToken,
         LoginAttempt,
+        IdempotentRequest,
         Learner,
         AuditEntry,
         Framework,

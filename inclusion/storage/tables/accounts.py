@@ -1,4 +1,4 @@
-from piccolo.columns import Boolean, Date, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Bytea, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -53,3 +53,16 @@ class LoginAttempt(Table):
     ip = Varchar(length=45, index=True)
     succeeded = Boolean(default=False)
     attempted_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class IdempotentRequest(Table):
+    """A write sent with an `Idempotency-Key` and the answer it got, kept 7 days: the same key from the same account
+    gets that answer again instead of a second write (unique per user and key, index in the migration)."""
+
+    user = ForeignKey(User, on_delete=OnDelete.cascade)
+    key = Varchar(length=128)
+    fingerprint = Varchar(length=64)
+    status = Integer()
+    content_type = Varchar(length=120, default="")
+    body = Bytea()
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
