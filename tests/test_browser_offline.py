@@ -202,3 +202,26 @@ def test_a_new_file_like_an_existing_one_is_flagged_then_created_on_purpose(page
     page.click("#review-list button:has-text('Créer quand même')")
     expect(page.locator("#queue-count")).to_have_text("0")
     expect(page.locator("#review")).to_be_hidden()
+
+
+def test_five_assessments_noted_offline_arrive_once_with_their_levels(page):
+    """Offline, the assessment form shows each learner's previous level; five assessments arrive once each."""
+    prepare(page)
+    learners = kept_learners(page)[:5]
+    before = {item["id"] for item in page.request.get("/api/v1/assessments?per_page=200").json()["items"]}
+    page.context.set_offline(True)
+    page.click("label[for=offline-kind-evaluation]")
+    for count, learner in enumerate(learners, start=1):
+        pick(page, learner["name"])
+        assert "Précédemment" in page.inner_text("#assessment-competences") or "Jamais" in page.inner_text(
+            "#assessment-competences"
+        )
+        page.click("label[for=offline-l-courriel-3]")
+        page.click("label[for=offline-l-navigation-2]")
+        page.click("#offline-form button.save")
+        expect(page.locator("#queue-count")).to_have_text(str(count))
+    page.context.set_offline(False)
+    expect(page.locator("#queue-count")).to_have_text("0", timeout=20_000)
+    items = page.request.get("/api/v1/assessments?per_page=200").json()["items"]
+    ours = [item for item in items if item["id"] not in before]
+    assert sorted(item["learner_id"] for item in ours) == sorted(learner["id"] for learner in learners)
