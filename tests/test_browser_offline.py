@@ -21,6 +21,25 @@ from tests.support.chromium import (  # noqa: F401  (fixtures: the demo server o
 skip_without_chromium()
 BUS = ("mediatrice.bus@demo.inclusion.test", "inclusion-demo")
 TOPIC = "navigation_sur_internet"
+KEPT = """() => new Promise((resolve) => {
+    const open = indexedDB.open("inclusion-hors-ligne", 1);
+    open.onsuccess = () => {
+        const get = open.result.transaction("kv").objectStore("kv").get("learners");
+        get.onsuccess = () => { resolve(get.result ? get.result.items.length : 0); open.result.close(); };
+    };
+})"""
+CACHED = """() => caches.keys()
+    .then((names) => Promise.all(names.map((name) => caches.open(name).then((cache) => cache.keys()))))
+    .then((lists) => lists.flat().map((request) => new URL(request.url).pathname))"""
+
+
+def kept_count_becomes(page, expected: int) -> bool:
+    """Poll the device's learner copy (scripts clear it without a sign on the page)."""
+    for _ in range(50):
+        if page.evaluate(KEPT) == expected:
+            return True
+        page.wait_for_timeout(100)
+    return False
 
 
 def prepare(page) -> None:
@@ -115,31 +134,13 @@ def test_a_refused_session_waits_for_review_with_the_servers_reason(page):
 
 
 def test_logout_takes_the_learners_off_the_device(page):
-    """After logout the device keeps no learner list (unsent sessions stay, for the same account's next login)."""
+    """After logout the device keeps no learner list (unsent records stay, for the same account's next login)."""
     prepare(page)
-    count = page.evaluate(
-        """() => new Promise((resolve) => {
-            const open = indexedDB.open("inclusion-hors-ligne", 1);
-            open.onsuccess = () => {
-                const get = open.result.transaction("kv").objectStore("kv").get("learners");
-                get.onsuccess = () => { resolve(get.result ? get.result.items.length : 0); open.result.close(); };
-            };
-        })"""
-    )
-    assert count > 0
+    assert page.evaluate(KEPT) > 0
     page.locator("header details.menu > summary").click()
     page.click("text=Se déconnecter")
     page.wait_for_url(re.compile(r"/login"))
-    left = page.evaluate(
-        """() => new Promise((resolve) => {
-            const open = indexedDB.open("inclusion-hors-ligne", 1);
-            open.onsuccess = () => {
-                const get = open.result.transaction("kv").objectStore("kv").get("learners");
-                get.onsuccess = () => { resolve(get.result === undefined); open.result.close(); };
-            };
-        })"""
-    )
-    assert left
+    assert kept_count_becomes(page, 0)
 
 
 def pick(page, name: str) -> None:
@@ -225,3 +226,21 @@ def test_five_assessments_noted_offline_arrive_once_with_their_levels(page):
     items = page.request.get("/api/v1/assessments?per_page=200").json()["items"]
     ours = [item for item in items if item["id"] not in before]
     assert sorted(item["learner_id"] for item in ours) == sorted(learner["id"] for learner in learners)
+
+
+def test_an_ended_session_takes_the_learners_off_and_the_cache_holds_no_answer(page):
+    """The session ended elsewhere: the next visit lands on the login page and the learner list is gone; the service
+    worker's cache holds the page's shell and static files only, never an API answer or the learner data."""
+    prepare(page)
+    note_session(page, kept_learners(page)[0])
+    assert page.evaluate(KEPT) > 0
+    cached = set(page.evaluate(CACHED))
+    assert cached and all(
+        path == "/hors-ligne/" or path.startswith(("/static/", "/hors-ligne/manifest")) for path in cached
+    )
+    csrf = page.request.get("/hors-ligne/donnees").json()["csrf_token"]
+    assert page.request.post("/logout", form={"csrf_token": csrf}).ok  # as if it had expired
+    page.goto("/hors-ligne/")
+    page.wait_for_url(re.compile(r"/login"))
+    expect(page.locator("form[action='/login']")).to_be_visible()
+    assert kept_count_becomes(page, 0)
