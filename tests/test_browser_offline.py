@@ -67,8 +67,8 @@ def sessions_of_today(page) -> list[dict]:
     return [item for item in items if item["note"] == "" and item["duration_minutes"] == 45]
 
 
-def test_twenty_sessions_noted_offline_arrive_once_after_a_reload(page):
-    """Offline, 20 sessions are noted and survive a reload; back online they exist once each on the server."""
+def test_twenty_sessions_noted_offline_arrive_once_after_the_tab_is_closed(page):
+    """Offline, 20 sessions are noted and survive closing the tab; back online they exist once each on the server."""
     prepare(page)
     assert_accessible(page, "/hors-ligne/")
     learners = kept_learners(page)[:20]
@@ -77,10 +77,13 @@ def test_twenty_sessions_noted_offline_arrive_once_after_a_reload(page):
     for count, learner in enumerate(learners, start=1):
         note_session(page, learner)
         expect(page.locator("#queue-count")).to_have_text(str(count))
-    page.reload()
+    context = page.context
+    page.close()  # the tab is closed, then opened again with no network: the service worker serves the page
+    page = context.new_page()
+    page.goto("/hors-ligne/")
     expect(page.locator("#queue-count")).to_have_text("20")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.context.set_offline(False)
+    context.set_offline(False)
     expect(page.locator("#queue-count")).to_have_text("0", timeout=20_000)
     expect(page.locator("#last-sync")).to_contain_text("20 enregistrements envoyés")
     created = [item for item in sessions_of_today(page) if item["id"] not in before]
