@@ -368,10 +368,15 @@
     const label = workshop
       ? `Atelier « ${title} » du ${day} (${chosen.length + anonymous} participant${chosen.length + anonymous > 1 ? "s" : ""})`
       : `${chosen[0].name} — séance du ${day}`;
-    const record = { key: editingKey || crypto.randomUUID(), kind: "activity", user_id: session.user_id, queued_at: Date.now(), label, body };
+    await enqueue("activity", label, body);
+  }
+
+  // The form is cleared at once, before any wait (the next person may already be typed in), then the record kept.
+  async function enqueue(recordKind, label, body) {
+    const record = { key: editingKey || crypto.randomUUID(), kind: recordKind, user_id: session.user_id, queued_at: Date.now(), label, body };
     editingKey = null;
     const keep = kind();
-    $("offline-form").reset(); // at once, before any wait: the next person may already be typed in
+    $("offline-form").reset();
     document.getElementById(`offline-kind-${keep}`).checked = true;
     $("offline-date").value = localToday();
     choose(null);
@@ -397,17 +402,7 @@
     const body = { learner_id: chosen[0].id, kind: assessmentKind, levels, version_id: framework.version_id, assessed_on: date };
     const count = Object.keys(levels).length;
     const label = `${chosen[0].name} — évaluation du ${date.split("-").reverse().join("/")} (${count} compétence${count > 1 ? "s" : ""})`;
-    const record = { key: editingKey || crypto.randomUUID(), kind: "assessment", user_id: session.user_id, queued_at: Date.now(), label, body };
-    editingKey = null;
-    $("offline-form").reset(); // at once, before any wait: the next person may already be typed in
-    document.getElementById("offline-kind-evaluation").checked = true;
-    $("offline-date").value = localToday();
-    choose(null);
-    showKind();
-    await put("queue", record);
-    say(navigator.onLine ? "Noté : envoi en cours." : "Noté sur ce téléphone : l'envoi se fera dès que le réseau revient.", "ready");
-    await render();
-    sync();
+    await enqueue("assessment", label, body);
   }
 
   function reasonOf(body) {
