@@ -21,6 +21,25 @@ from tests.support.chromium import (  # noqa: F401  (fixtures: the demo server o
 skip_without_chromium()
 BUS = ("mediatrice.bus@demo.inclusion.test", "inclusion-demo")
 TOPIC = "navigation_sur_internet"
+KEPT = """() => new Promise((resolve) => {
+    const open = indexedDB.open("inclusion-hors-ligne", 1);
+    open.onsuccess = () => {
+        const get = open.result.transaction("kv").objectStore("kv").get("learners");
+        get.onsuccess = () => { resolve(get.result ? get.result.items.length : 0); open.result.close(); };
+    };
+})"""
+CACHED = """() => caches.keys()
+    .then((names) => Promise.all(names.map((name) => caches.open(name).then((cache) => cache.keys()))))
+    .then((lists) => lists.flat().map((request) => new URL(request.url).pathname))"""
+
+
+def kept_count_becomes(page, expected: int) -> bool:
+    """Poll the device's learner copy (scripts clear it without a sign on the page)."""
+    for _ in range(50):
+        if page.evaluate(KEPT) == expected:
+            return True
+        page.wait_for_timeout(100)
+    return False
 
 
 def prepare(page) -> None:
@@ -48,8 +67,8 @@ def sessions_of_today(page) -> list[dict]:
     return [item for item in items if item["note"] == "" and item["duration_minutes"] == 45]
 
 
-def test_twenty_sessions_noted_offline_arrive_once_after_a_reload(page):
-    """Offline, 20 sessions are noted and survive a reload; back online they exist once each on the server."""
+def test_twenty_sessions_noted_offline_arrive_once_after_the_tab_is_closed(page):
+    """Offline, 20 sessions are noted and survive closing the tab; back online they exist once each on the server."""
     prepare(page)
     assert_accessible(page, "/hors-ligne/")
     learners = kept_learners(page)[:20]
@@ -58,10 +77,13 @@ def test_twenty_sessions_noted_offline_arrive_once_after_a_reload(page):
     for count, learner in enumerate(learners, start=1):
         note_session(page, learner)
         expect(page.locator("#queue-count")).to_have_text(str(count))
-    page.reload()
+    context = page.context
+    page.close()  # the tab is closed, then opened again with no network: the service worker serves the page
+    page = context.new_page()
+    page.goto("/hors-ligne/")
     expect(page.locator("#queue-count")).to_have_text("20")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.context.set_offline(False)
+    context.set_offline(False)
     expect(page.locator("#queue-count")).to_have_text("0", timeout=20_000)
     expect(page.locator("#last-sync")).to_contain_text("20 enregistrements envoyés")
     created = [item for item in sessions_of_today(page) if item["id"] not in before]
@@ -115,31 +137,13 @@ def test_a_refused_session_waits_for_review_with_the_servers_reason(page):
 
 
 def test_logout_takes_the_learners_off_the_device(page):
-    """After logout the device keeps no learner list (unsent sessions stay, for the same account's next login)."""
+    """After logout the device keeps no learner list (unsent records stay, for the same account's next login)."""
     prepare(page)
-    count = page.evaluate(
-        """() => new Promise((resolve) => {
-            const open = indexedDB.open("inclusion-hors-ligne", 1);
-            open.onsuccess = () => {
-                const get = open.result.transaction("kv").objectStore("kv").get("learners");
-                get.onsuccess = () => { resolve(get.result ? get.result.items.length : 0); open.result.close(); };
-            };
-        })"""
-    )
-    assert count > 0
+    assert page.evaluate(KEPT) > 0
     page.locator("header details.menu > summary").click()
     page.click("text=Se déconnecter")
     page.wait_for_url(re.compile(r"/login"))
-    left = page.evaluate(
-        """() => new Promise((resolve) => {
-            const open = indexedDB.open("inclusion-hors-ligne", 1);
-            open.onsuccess = () => {
-                const get = open.result.transaction("kv").objectStore("kv").get("learners");
-                get.onsuccess = () => { resolve(get.result === undefined); open.result.close(); };
-            };
-        })"""
-    )
-    assert left
+    assert kept_count_becomes(page, 0)
 
 
 def pick(page, name: str) -> None:
@@ -202,3 +206,44 @@ def test_a_new_file_like_an_existing_one_is_flagged_then_created_on_purpose(page
     page.click("#review-list button:has-text('Créer quand même')")
     expect(page.locator("#queue-count")).to_have_text("0")
     expect(page.locator("#review")).to_be_hidden()
+
+
+def test_five_assessments_noted_offline_arrive_once_with_their_levels(page):
+    """Offline, the assessment form shows each learner's previous level; five assessments arrive once each."""
+    prepare(page)
+    learners = kept_learners(page)[:5]
+    before = {item["id"] for item in page.request.get("/api/v1/assessments?per_page=200").json()["items"]}
+    page.context.set_offline(True)
+    page.click("label[for=offline-kind-evaluation]")
+    for count, learner in enumerate(learners, start=1):
+        pick(page, learner["name"])
+        assert "Précédemment" in page.inner_text("#assessment-competences") or "Jamais" in page.inner_text(
+            "#assessment-competences"
+        )
+        page.click("label[for=offline-l-courriel-3]")
+        page.click("label[for=offline-l-navigation-2]")
+        page.click("#offline-form button.save")
+        expect(page.locator("#queue-count")).to_have_text(str(count))
+    page.context.set_offline(False)
+    expect(page.locator("#queue-count")).to_have_text("0", timeout=20_000)
+    items = page.request.get("/api/v1/assessments?per_page=200").json()["items"]
+    ours = [item for item in items if item["id"] not in before]
+    assert sorted(item["learner_id"] for item in ours) == sorted(learner["id"] for learner in learners)
+
+
+def test_an_ended_session_takes_the_learners_off_and_the_cache_holds_no_answer(page):
+    """The session ended elsewhere: the next visit lands on the login page and the learner list is gone; the service
+    worker's cache holds the page's shell and static files only, never an API answer or the learner data."""
+    prepare(page)
+    note_session(page, kept_learners(page)[0])
+    assert page.evaluate(KEPT) > 0
+    cached = set(page.evaluate(CACHED))
+    assert cached and all(
+        path == "/hors-ligne/" or path.startswith(("/static/", "/hors-ligne/manifest")) for path in cached
+    )
+    csrf = page.request.get("/hors-ligne/donnees").json()["csrf_token"]
+    assert page.request.post("/logout", form={"csrf_token": csrf}).ok  # as if it had expired
+    page.goto("/hors-ligne/")
+    page.wait_for_url(re.compile(r"/login"))
+    expect(page.locator("form[action='/login']")).to_be_visible()
+    assert kept_count_becomes(page, 0)

@@ -12,6 +12,7 @@ from litestar.response import Template
 from inclusion import clock
 from inclusion.accounts.guards import STAFF
 from inclusion.activities.forms import DURATIONS
+from inclusion.assessments.schemas import KIND_LABELS
 from inclusion.offline import services
 from inclusion.settings import TEMPLATES_DIR
 from inclusion.vocabulary import DIGITAL_TOPIC_LABELS
@@ -52,12 +53,16 @@ async def offline_page(request: Request, caller: CurrentCaller) -> Template:
 @get("/hors-ligne/donnees", include_in_schema=False, opt=STAFF)
 async def offline_data(request: Request, caller: CurrentCaller) -> dict:
     """What the device keeps for the day, fetched each time the page opens online."""
+    framework = await services.framework_for_device()
     return {
         "user_id": caller.user_id,
         "csrf_token": caller.csrf_token,
         "keep_hours": request.app.state.settings.offline_hours,
         "sites": await services.sites_of(caller),
         "learners": await services.learners_to_keep(caller),
+        "framework": framework,
+        "previous": await services.previous_levels(caller, framework["framework_code"]),
+        "kinds": KIND_LABELS,
     }
 
 

@@ -10,6 +10,9 @@
   let db = null;
   let session = null; // {user_id, csrf_token, keep_hours, saved_at}
   let learners = [];
+  let framework = null; // the assessment form's framework, kinds, and each learner's latest levels
+  let previous = {};
+  let kinds = {};
   let chosen = []; // the learner of a session, or a workshop's participants
   let editingKey = null;
   let syncing = false;
@@ -51,6 +54,8 @@
     state.className = "offline-state" + (kind ? " " + kind : "");
   }
 
+  const keepLearners = () => put("kv", { user_id: session.user_id, items: learners, framework, previous, kinds }, "learners");
+
   async function forgetLearners() {
     learners = [];
     await remove("kv", "learners");
@@ -64,7 +69,7 @@
       await forgetLearners(); // kept longer than allowed: nothing personal stays
       session = null;
     } else if (kept && session && kept.user_id === session.user_id) {
-      learners = kept.items;
+      ({ items: learners, framework, previous, kinds } = { framework: null, previous: {}, kinds: {}, ...kept });
     }
     try {
       const response = await fetch("/hors-ligne/donnees", { credentials: "same-origin", headers: { Accept: "application/json" } });
@@ -78,8 +83,9 @@
       const data = await response.json();
       session = { user_id: data.user_id, csrf_token: data.csrf_token, keep_hours: data.keep_hours, sites: data.sites, saved_at: Date.now() };
       learners = data.learners;
+      ({ framework, previous, kinds } = data);
       await put("kv", session, "session");
-      await put("kv", { user_id: data.user_id, items: learners }, "learners");
+      await keepLearners();
     } catch (error) {
       // no network: what the device kept today, if anything
     }
@@ -155,6 +161,19 @@
     await remove("review", record.key);
     editingKey = record.key;
     const body = record.body;
+    if (record.kind === "assessment") {
+      document.getElementById("offline-kind-evaluation").checked = true;
+      chosen = learners.filter((learner) => learner.id === body.learner_id);
+      showKind();
+      document.getElementById(`offline-ak-${body.kind}`).checked = true;
+      for (const [code, level] of Object.entries(body.levels)) {
+        const input = document.getElementById(`offline-l-${code}-${level}`);
+        if (input) input.checked = true;
+      }
+      $("offline-date").value = body.assessed_on;
+      await render();
+      return;
+    }
     document.getElementById(`offline-kind-${body.type}`).checked = true;
     const ids = body.type === "collectif" ? body.participants.map((p) => p.learner_id) : [body.learner_id];
     chosen = ids.map((id) => learners.find((learner) => learner.id === id)).filter(Boolean);
@@ -173,10 +192,15 @@
 
   function showKind() {
     const workshop = kind() === "collectif";
+    const evaluation = kind() === "evaluation";
     $("field-title").hidden = !workshop;
     $("field-anonymous").hidden = !workshop;
+    $("field-assessment").hidden = !evaluation;
+    $("field-duration").hidden = evaluation;
+    $("field-topics").hidden = evaluation;
     $("offline-q-label").textContent = workshop ? "Participants" : "Apprenant";
-    $("offline-save").textContent = workshop ? "Enregistrer l'atelier" : "Enregistrer la séance";
+    $("offline-save").textContent = workshop ? "Enregistrer l'atelier" : evaluation ? "Enregistrer l'évaluation" : "Enregistrer la séance";
+    if (evaluation) showPrevious();
     if (!workshop && chosen.length > 1) chosen = chosen.slice(0, 1);
     showChosen();
   }
@@ -203,9 +227,63 @@
     if (learner) chosen = kind() === "collectif" ? chosen.filter((other) => other.id !== learner.id).concat([learner]) : [learner];
     else chosen = [];
     showChosen();
+    if (kind() === "evaluation") showPrevious();
     $("offline-found").replaceChildren();
     $("offline-new").hidden = true;
     $("offline-q").value = "";
+  }
+
+  function radio(name, value, text, id, checked) {
+    const input = document.createElement("input");
+    input.type = "radio";
+    input.name = name;
+    input.value = value;
+    input.id = id;
+    input.checked = input.defaultChecked = checked;
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = text;
+    return [input, label];
+  }
+
+  function buildAssessment() {
+    if (!framework) return;
+    $("assessment-kinds").replaceChildren(
+      ...Object.entries(kinds).flatMap(([value, text]) => radio("assessment_kind", value, text, `offline-ak-${value}`, value === "initial")),
+    );
+    $("assessment-competences").replaceChildren(
+      ...framework.competences.map((competence) => {
+        const set = document.createElement("fieldset");
+        set.className = "levels";
+        const legend = document.createElement("legend");
+        legend.textContent = competence.label + (competence.socle ? " (socle)" : "");
+        const hint = document.createElement("p");
+        hint.className = "hint";
+        hint.id = `offline-prev-${competence.code}`;
+        const choices = document.createElement("div");
+        choices.className = "choices";
+        choices.append(...radio(`level_${competence.code}`, "", "Non évaluée", `offline-l-${competence.code}-none`, true));
+        for (const step of framework.scale) {
+          choices.append(...radio(`level_${competence.code}`, String(step.level), `${step.level} · ${step.label}`, `offline-l-${competence.code}-${step.level}`, false));
+        }
+        set.append(legend, hint, choices);
+        return set;
+      }),
+    );
+  }
+
+  function showPrevious() {
+    if (!framework) return;
+    const known = chosen.length ? previous[chosen[0].id] || {} : {};
+    for (const competence of framework.competences) {
+      const last = known[competence.code];
+      const step = last && framework.scale.find((s) => s.level === last[0]);
+      $(`offline-prev-${competence.code}`).textContent = last
+        ? `Précédemment : ${step ? step.label : last[0]} (${last[1].split("-").reverse().join("/")})`
+        : "Jamais évaluée";
+    }
+    const kindInput = document.getElementById(`offline-ak-${Object.keys(known).length ? "intermediaire" : "initial"}`);
+    if (kindInput) kindInput.checked = true;
   }
 
   function search() {
@@ -251,7 +329,7 @@
     learners.push(learner);
     choose(learner);
     await put("queue", { key: crypto.randomUUID(), kind: "learner", temp, user_id: session.user_id, queued_at: Date.now(), label: `Nouvelle fiche : ${learner.name}`, body });
-    await put("kv", { user_id: session.user_id, items: learners }, "learners");
+    await keepLearners();
     await render();
   }
 
@@ -264,6 +342,7 @@
 
   async function save(event) {
     event.preventDefault();
+    if (kind() === "evaluation") return saveAssessment();
     const workshop = kind() === "collectif";
     const duration = document.querySelector("input[name=duration]:checked");
     const topics = Array.from(document.querySelectorAll("input[name=topic]:checked")).map((box) => box.value);
@@ -289,10 +368,15 @@
     const label = workshop
       ? `Atelier « ${title} » du ${day} (${chosen.length + anonymous} participant${chosen.length + anonymous > 1 ? "s" : ""})`
       : `${chosen[0].name} — séance du ${day}`;
-    const record = { key: editingKey || crypto.randomUUID(), kind: "activity", user_id: session.user_id, queued_at: Date.now(), label, body };
+    await enqueue("activity", label, body);
+  }
+
+  // The form is cleared at once, before any wait (the next person may already be typed in), then the record kept.
+  async function enqueue(recordKind, label, body) {
+    const record = { key: editingKey || crypto.randomUUID(), kind: recordKind, user_id: session.user_id, queued_at: Date.now(), label, body };
     editingKey = null;
     const keep = kind();
-    $("offline-form").reset(); // at once, before any wait: the next person may already be typed in
+    $("offline-form").reset();
     document.getElementById(`offline-kind-${keep}`).checked = true;
     $("offline-date").value = localToday();
     choose(null);
@@ -301,6 +385,24 @@
     say(navigator.onLine ? "Noté : envoi en cours." : "Noté sur ce téléphone : l'envoi se fera dès que le réseau revient.", "ready");
     await render();
     sync();
+  }
+
+  async function saveAssessment() {
+    const levels = {};
+    for (const input of document.querySelectorAll("#assessment-competences input:checked")) {
+      if (input.value !== "") levels[input.name.slice("level_".length)] = Number(input.value);
+    }
+    const bad = [
+      problem("error-learner", chosen.length ? "" : "Choisissez l'apprenant : tapez quelques lettres de son nom."),
+      problem("error-levels", Object.keys(levels).length ? "" : "Touchez le niveau d'au moins une compétence."),
+    ].some(Boolean);
+    if (bad || !session || !framework) return;
+    const date = $("offline-date").value || localToday();
+    const assessmentKind = document.querySelector("input[name=assessment_kind]:checked").value;
+    const body = { learner_id: chosen[0].id, kind: assessmentKind, levels, version_id: framework.version_id, assessed_on: date };
+    const count = Object.keys(levels).length;
+    const label = `${chosen[0].name} — évaluation du ${date.split("-").reverse().join("/")} (${count} compétence${count > 1 ? "s" : ""})`;
+    await enqueue("assessment", label, body);
   }
 
   function reasonOf(body) {
@@ -352,7 +454,8 @@
         }
         let response;
         try {
-          response = await send(learnerFile ? "/api/v1/learners" : "/api/v1/activities", record, body);
+          const path = learnerFile ? "/api/v1/learners" : record.kind === "assessment" ? "/api/v1/assessments" : "/api/v1/activities";
+          response = await send(path, record, body);
         } catch (error) {
           break; // the network dropped: the record stays, and goes with the next sending
         }
@@ -362,7 +465,7 @@
             made[record.temp] = created.id;
             await put("kv", made, "made");
             learners = learners.map((learner) => (learner.id === record.temp ? { ...learner, id: created.id, pending: false } : learner));
-            await put("kv", { user_id: session.user_id, items: learners }, "learners");
+            await keepLearners();
           }
           await remove("queue", record.key);
           sent += 1;
@@ -397,6 +500,7 @@
     setInterval(() => { if (navigator.onLine) sync(); }, 30000);
     if ("serviceWorker" in navigator) navigator.serviceWorker.register("/hors-ligne/sw.js", { scope: "/hors-ligne/" });
     await load();
+    buildAssessment();
     await render();
     sync();
     app.dataset.ready = "true";

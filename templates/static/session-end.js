@@ -1,9 +1,28 @@
-// At logout, the offline page's copy of the learner list leaves the device (its queue of unsent sessions stays, tied
-// to the account, and goes at the next login); the adviser is told first if sessions are still waiting.
+// At logout, and on the login page (a session that ended or expired), the offline page's copy of the learner list
+// leaves the device. Its queue of unsent records stays, tied to the account, and goes at the next login; at logout
+// the adviser is told first if records are still waiting.
 (function () {
   "use strict";
+  if (!window.indexedDB || !indexedDB.databases) return;
+
+  async function forget() {
+    const known = await indexedDB.databases();
+    if (!known.some((base) => base.name === "inclusion-hors-ligne")) return;
+    const request = indexedDB.open("inclusion-hors-ligne", 1);
+    request.onsuccess = () => {
+      const transaction = request.result.transaction("kv", "readwrite");
+      transaction.objectStore("kv").delete("learners");
+      transaction.objectStore("kv").delete("session");
+      transaction.oncomplete = () => request.result.close();
+    };
+  }
+
+  if (document.querySelector("form[action='/login']")) {
+    forget();
+    return;
+  }
   const form = document.querySelector("form.logout");
-  if (!form || !window.indexedDB || !indexedDB.databases) return;
+  if (!form) return;
   let confirmed = false;
   form.addEventListener("submit", async (event) => {
     if (confirmed) return;
