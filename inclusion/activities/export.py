@@ -99,7 +99,7 @@ def cells(row: dict[str, Any]) -> list[Any]:
     referral = row["referral"] or {}
     return [
         row["id"], row["type"], row["date"], row["start_time"] or "", row["duration_minutes"],
-        row["place"], ", ".join(row["digital_topics"]), ", ".join(row["admin_topics"]), row["device"] or "",
+        row["place"], ", ".join(row["digital_topics"]), ", ".join(row["admin_topics"]), ", ".join(row["devices"]),
         row["autonomy"] or "", referral.get("type") or "", referral.get("name") or "", row["title"], row["level"] or "",
         present, absent, row["anonymous_count"], named + row["anonymous_count"],
         *[row["band_counts"][f"{kind}_{value.value}"] for kind, value in BANDS],

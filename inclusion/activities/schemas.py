@@ -20,7 +20,16 @@ from inclusion.vocabulary import (
     WorkshopLevel,
 )
 
-Minutes = Annotated[int, Meta(description="Durée en minutes entières (1 à 720)")]
+Minutes = Annotated[int, Meta(description="Durée en minutes entières (1 à 1 439, comme La Coop)")]
+Devices = Annotated[
+    list[Device], Meta(max_length=5, description="Matériel utilisé, un ou plusieurs (`materiel` de La Coop)")
+]
+InseeCode = Annotated[str, Meta(max_length=5, description="Code INSEE de la commune du lieu (hors lieu d'activité)")]
+PostalCode = Annotated[str, Meta(max_length=5, description="Code postal de la commune du lieu (hors lieu d'activité)")]
+City = Annotated[str, Meta(max_length=100, description="Nom de la commune du lieu (hors lieu d'activité)")]
+ProcedureName = Annotated[
+    str, Meta(max_length=200, description="Nom de la démarche (`precisions_demarche` de La Coop)")
+]
 ClockTime = Annotated[
     str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Heure de début, HH:MM", examples=["14:00"])
 ]
@@ -61,13 +70,19 @@ class ActivityFields(Struct, forbid_unknown_fields=True, kw_only=True):
     place: Place = Place.lieu_activite
     digital_topics: list[DigitalTopic] = msgspec.field(default_factory=list)
     admin_topics: list[AdminTopic] = msgspec.field(default_factory=list)
-    device: Device | None = None
+    devices: Devices = msgspec.field(default_factory=list)
+    device: Device | None = None  # before `devices`: still read, as a list of one
+    place_insee_code: InseeCode = ""
+    place_postal_code: PostalCode = ""
+    place_city: City = ""
     adviser_id: int | None = None
     note: Annotated[str, Meta(max_length=5000)] = ""
     learner_id: int | None = None
     anonymous_person: AnonymousPerson | None = None
     autonomy: Autonomy | None = None
     referral: Referral | None = None
+    referred: bool | None = None
+    procedure_name: ProcedureName = ""
     title: Annotated[str, Meta(max_length=200)] = ""
     level: WorkshopLevel | None = None
     participants: list[Participant] = msgspec.field(default_factory=list)
@@ -88,12 +103,18 @@ class ActivityPatch(Struct, forbid_unknown_fields=True, omit_defaults=True, kw_o
     place: Place | UnsetType = UNSET
     digital_topics: list[DigitalTopic] | UnsetType = UNSET
     admin_topics: list[AdminTopic] | UnsetType = UNSET
+    devices: Devices | UnsetType = UNSET
     device: Device | None | UnsetType = UNSET
+    place_insee_code: InseeCode | UnsetType = UNSET
+    place_postal_code: PostalCode | UnsetType = UNSET
+    place_city: City | UnsetType = UNSET
     note: Annotated[str, Meta(max_length=5000)] | UnsetType = UNSET
     learner_id: int | None | UnsetType = UNSET
     anonymous_person: AnonymousPerson | None | UnsetType = UNSET
     autonomy: Autonomy | None | UnsetType = UNSET
     referral: Referral | None | UnsetType = UNSET
+    referred: bool | None | UnsetType = UNSET
+    procedure_name: ProcedureName | UnsetType = UNSET
     title: Annotated[str, Meta(max_length=200)] | UnsetType = UNSET
     level: WorkshopLevel | None | UnsetType = UNSET
     participants: list[Participant] | UnsetType = UNSET
@@ -121,7 +142,11 @@ class ActivityOut(Struct, kw_only=True):
     place: Place
     digital_topics: list[DigitalTopic]
     admin_topics: list[AdminTopic]
-    device: Device | None
+    devices: list[Device]
+    device: Device | None  # the first of `devices`, for clients written before the list
+    place_insee_code: str
+    place_postal_code: str
+    place_city: str
     adviser_id: int | None
     adviser_name: str
     note: str
@@ -130,6 +155,8 @@ class ActivityOut(Struct, kw_only=True):
     anonymous_person: AnonymousPerson | None
     autonomy: Autonomy | None
     referral: Referral | None
+    referred: bool | None
+    procedure_name: str
     title: str
     level: WorkshopLevel | None
     participants: list[ParticipantOut]

@@ -28,6 +28,9 @@ DURATIONS = {
 DEVICES = {device.value: label for device, label in DEVICE_LABELS.items()} | {"": "Non renseigné"}
 PLACES = {place.value: label for place, label in PLACE_LABELS.items()}
 UNKNOWN_COMMUNE = "Non renseignée"
+SEVERAL_DEVICES = (
+    "Une activité où plusieurs matériels ont servi compte pour chacun : les lignes peuvent dépasser le total."
+)
 OTHERS = "autres"
 MOST_COMMUNES = 30
 COMMUNES_FILE = Path(__file__).with_name("communes.csv")
@@ -51,8 +54,11 @@ async def commune_names(codes: set[str]) -> dict[str, str]:
 
 
 def activity_breakdowns(columns: Columns, rows: list[dict[str, Any]]) -> list[Grid]:
-    """Activities by duration bucket (DESIGN's < 30, 30–60, 60–120, ≥ 120 min), device used and place."""
+    """Activities by duration bucket (DESIGN's < 30, 30–60, 60–120, ≥ 120 min), device used and place. An activity
+    where several devices were used counts once for each (as La Coop's statistics count `materiel`): the device
+    lines may add up to more than the activities, whose total is the durations' (each activity has one)."""
     grids = []
+    activities: list[int] | None = None
     for kind, key, title, labels in (
         ("duration", "durations", "Activités par durée", DURATIONS),
         ("device", "devices", "Activités par matériel utilisé", DEVICES),
@@ -64,7 +70,14 @@ def activity_breakdowns(columns: Columns, rows: list[dict[str, Any]]) -> list[Gr
         total = [sum(values) for values in zip(*(line[2] for line in lines), strict=True)] or [0] * (
             len(columns.position) + 1
         )
-        grids.append(Grid(key, "activities", title, "activités", lines, total=("Activités", total), protected=True))
+        notes = []
+        if kind == "duration":
+            activities = total
+        elif kind == "device" and activities is not None:
+            total, notes = activities, [SEVERAL_DEVICES]
+        grids.append(
+            Grid(key, "activities", title, "activités", lines, total=("Activités", total), protected=True, notes=notes)
+        )
     return grids
 
 

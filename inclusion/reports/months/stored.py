@@ -53,7 +53,7 @@ def _figures(source: str) -> str:
     return f"""acts AS MATERIALIZED (
   SELECT a.id AS id, a.site AS site, {month_of("a.date")} AS month, a.type AS type, a.learner AS learner,
     a.anonymous_count AS anonymous_count, a.duration_minutes AS minutes, a.referral_type AS referral,
-    a.device AS device, a.place AS place,
+    a.devices AS devices, a.place AS place,
     (SELECT COUNT(*) FROM activity_participant p WHERE p.activity = a.id AND p.present = {{}}) AS present
   FROM {source}
 ), figures AS (
@@ -66,9 +66,19 @@ def _figures(source: str) -> str:
     WHERE referral IS NOT NULL AND referral <> '' GROUP BY site, month, referral
   UNION ALL SELECT site, month, 'duration', bucket, COUNT(*) FROM (SELECT site, month, {DURATION_BUCKET} AS bucket
     FROM acts) d GROUP BY site, month, bucket
-  UNION ALL SELECT site, month, 'device', COALESCE(device, ''), COUNT(*) FROM acts GROUP BY site, month, device
+  UNION ALL SELECT r.site, r.month, 'device', COALESCE(d.value, ''), COUNT(*) FROM acts r {_each_device("r")}
+    GROUP BY r.site, r.month, d.value
   UNION ALL SELECT site, month, 'place', place, COUNT(*) FROM acts GROUP BY site, month, place
 )"""
+
+
+def _each_device(acts: str) -> str:
+    """SQL joining each activity of `acts` to each of its devices (`d.value`), or once to NULL when it names none:
+    an activity with two devices counts once for each, and the device table's lines add up to more than its
+    activities (its total, the activities, comes from the durations)."""
+    if db.is_sqlite():
+        return f"LEFT JOIN json_each({acts}.devices) d"
+    return f"LEFT JOIN LATERAL json_array_elements_text({acts}.devices) AS d(value) ON TRUE"
 
 
 def _stored_at_version(key: str) -> str:
