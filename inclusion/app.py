@@ -19,7 +19,14 @@ from inclusion.accounts.auth import AuthenticationMiddleware
 from inclusion.accounts.pages import ACCOUNT_PAGES
 from inclusion.accounts.team_pages import TEAM_PAGES
 from inclusion.accounts.token_cache import TokenCache
-from inclusion.activities.api import ActivityApi, AttendanceApi, export_csv, export_xlsx
+from inclusion.activities.api import (
+    ActivityApi,
+    AttendanceApi,
+    export_coop_csv,
+    export_coop_xlsx,
+    export_csv,
+    export_xlsx,
+)
 from inclusion.activities.export_pages import EXPORT_PAGES
 from inclusion.activities.pages import ACTIVITY_PAGES
 from inclusion.assessments.api import AssessmentApi, learner_progression
@@ -68,6 +75,8 @@ API_ROUTES = [
     learner_progression,
     export_csv,
     export_xlsx,
+    export_coop_csv,
+    export_coop_xlsx,
     ActivityApi,
     AttendanceApi,
     AuditApi,

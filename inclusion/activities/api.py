@@ -11,7 +11,7 @@ from msgspec import convert
 
 from inclusion import clock
 from inclusion.accounts.guards import PERSONAL, STAFF
-from inclusion.activities import attendance, export, recording, services
+from inclusion.activities import attendance, coop_export, export, recording, services
 from inclusion.activities.schemas import (
     ActivityCreate,
     ActivityOut,
@@ -82,6 +82,40 @@ async def export_xlsx(caller: CurrentCaller, filters: ActivityFilters) -> File:
     return File(
         path,
         filename=f"activites-{clock.today()}.xlsx",
+        media_type=XLSX,
+        background=BackgroundTask(os.remove, path),
+    )
+
+
+@get(
+    "/activities.coop.csv",
+    tags=["Activités"],
+    summary="Export CSV au format de La Coop de la médiation numérique (une ligne par accompagnement)",
+    opt=PERSONAL,
+    media_type="text/csv",
+    dependencies=FILTERS,
+)
+async def export_coop_csv(caller: CurrentCaller, filters: ActivityFilters) -> Stream:
+    return Stream(
+        await coop_export.csv_chunks(caller, filters),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="coop-activites-{clock.today()}.csv"'},
+    )
+
+
+@get(
+    "/activities.coop.xlsx",
+    tags=["Activités"],
+    summary="Export XLSX au format de La Coop de la médiation numérique (une ligne par accompagnement)",
+    opt=PERSONAL,
+    media_type=XLSX,
+    dependencies=FILTERS,
+)
+async def export_coop_xlsx(caller: CurrentCaller, filters: ActivityFilters) -> File:
+    path = await coop_export.xlsx_file(caller, filters, caller.display_name)
+    return File(
+        path,
+        filename=f"coop-activites-{clock.today()}.xlsx",
         media_type=XLSX,
         background=BackgroundTask(os.remove, path),
     )
