@@ -234,6 +234,35 @@ REFERRAL_LABELS = {
 }
 
 
+class Partner(StrEnum):
+    """The France Services partner a démarche concerned (the national network's operators)."""
+
+    cnaf = "cnaf"
+    cnam = "cnam"
+    cnav = "cnav"
+    msa = "msa"
+    france_travail = "france_travail"
+    la_poste = "la_poste"
+    dgfip = "dgfip"
+    justice = "justice"
+    france_titres = "france_titres"
+    autre = "autre"
+
+
+PARTNER_LABELS = {
+    Partner.cnaf: "CNAF (Caf)",
+    Partner.cnam: "CNAM (Assurance Maladie)",
+    Partner.cnav: "CNAV (Assurance retraite)",
+    Partner.msa: "MSA",
+    Partner.france_travail: "France Travail",
+    Partner.la_poste: "La Poste",
+    Partner.dgfip: "DGFiP (impôts)",
+    Partner.justice: "Justice",
+    Partner.france_titres: "France Titres (ANTS)",
+    Partner.autre: "Autre partenaire",
+}
+
+
 class VoucherStatus(StrEnum):
     """A Pass numérique voucher's life (DESIGN §5)."""
 

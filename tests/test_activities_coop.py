@@ -2,6 +2,7 @@
 commune, the referral flag; the report's device table with several devices per activity."""
 
 import importlib.util
+import re
 from pathlib import Path
 
 from inclusion.storage.tables.activities import Activity
@@ -131,3 +132,80 @@ async def test_the_migration_turns_each_single_device_into_a_list(app, make):
         await function()
     rows = await Activity.select(Activity.id, Activity.devices).output(load_json=True).order_by(Activity.id)
     assert [(row["id"], row["devices"]) for row in rows] == [(kept, ["tablette"]), (none, [])]
+
+
+async def test_a_demarche_session_names_its_france_services_partner(client, make):
+    """A démarche session keeps its partner; without « Aide aux démarches administratives », or in a workshop, the
+    partner is refused on its field."""
+    _, headers = await adviser(make)
+    helped = session(digital_topics=["aide_aux_demarches_administratives"], partner="cnaf")
+    [made] = (await post(client, headers, helped)).json()
+    assert made["partner"] == "cnaf"
+    assert fields(await post(client, headers, session(partner="dgfip"))) == {
+        "partner": "Le partenaire se note avec la thématique « Aide aux démarches administratives »."
+    }
+    workshop = helped | {"type": "collectif", "anonymous_person": None, "title": "Impôts", "anonymous_count": 3}
+    assert fields(await post(client, headers, workshop)) == {
+        "partner": "Le partenaire France Services se note en séance individuelle."
+    }
+
+
+async def test_the_report_counts_sessions_by_partner_and_month_hidden_for_funders(client, make):
+    """Staff read the sessions per month and partner exactly; a funder sees a count under 11 as "s", and another
+    cell of its column hidden with it, so that the total does not give it away."""
+    site, headers = await adviser(make)
+    helped = session(digital_topics=["aide_aux_demarches_administratives"])
+    for day, partner, times in (("2025-03-04", "cnaf", 12), ("2025-03-05", "dgfip", 2), ("2025-04-01", "cnaf", 11)):
+        for _ in range(times):
+            assert (await post(client, headers, helped | {"date": day, "partner": partner})).status_code == 201
+    assert (await post(client, headers, helped | {"date": "2025-04-02"})).status_code == 201  # no partner named
+    query = f"site={site}&from=2025-03-01&to=2025-04-30"
+    staff = await make.bearer(await make.user("coordinator", site))
+    tables = (await client.get(f"/api/v1/reports/outcomes?{query}", headers=staff)).json()["tables"]
+    table = next(table for table in tables if table["key"] == "partners")
+    assert [(row["key"], row["label"], row["cells"][-1]["value"]) for row in table["rows"]] == [
+        ("2025-03:cnaf", "03/2025 · CNAF (Caf)", 12),
+        ("2025-03:dgfip", "03/2025 · DGFiP (impôts)", 2),
+        ("2025-04:cnaf", "04/2025 · CNAF (Caf)", 11),
+    ]
+    assert table["total"]["cells"][-1]["value"] == 25
+    funder = await make.bearer(await make.user("funder", site))
+    shown = (await client.get(f"/api/v1/reports/outcomes?{query}", headers=funder)).json()["tables"]
+    hidden = next(table for table in shown if table["key"] == "partners")
+    displays = {row["key"]: row["cells"][-1]["display"] for row in hidden["rows"]}
+    column = [*displays.values(), hidden["total"]["cells"][-1]["display"]]
+    assert displays["2025-03:dgfip"] == "s" and column.count("s") >= 2
+
+
+async def test_the_session_form_takes_devices_a_demarche_its_partner_and_a_commune(client, make):
+    """The session form ticks several devices, names the démarche and its partner, and the commune of a home visit;
+    a démarche without its topic comes back with the message beside the démarches, and the edit form shows it all."""
+    from tests.support.browser import logged_in
+
+    site = await make.site("Espace Carnot")
+    csrf = await logged_in(client, await make.user("adviser", site))
+    learner = await make.learner(site, "Hélène", "Sénéchal")
+    data = {
+        "csrf_token": csrf, "date": TODAY.isoformat(), "duration_minutes": "30", "learner_id": str(learner),
+        "digital_topics": ["email"], "admin_topics": ["argent_impots"], "procedure_name": "Avis d'imposition",
+        "partner": "dgfip", "devices": ["telephone", "ordinateur"], "place": "domicile", "place_postal_code": "62480",
+        "place_city": "Le Portel", "place_insee_code": "62667", "action": "save",
+    }  # fmt: skip
+    refused = await client.post("/activities/new/session", data=data)
+    assert refused.status_code == 422
+    assert '<p class="field-error" id="admin_topics-error">Les démarches administratives se choisissent' in refused.text
+    assert 'value="Avis d&#39;imposition"' in refused.text and 'id="dv_ordinateur" name="devices"' in refused.text
+    saved = await client.post(
+        "/activities/new/session", data=data | {"digital_topics": ["email", "aide_aux_demarches_administratives"]}
+    )
+    assert saved.status_code == 303, saved.text
+    row = await Activity.select().output(load_json=True).first()
+    assert (row["devices"], row["partner"], row["procedure_name"]) == (
+        ["telephone", "ordinateur"],
+        "dgfip",
+        "Avis d'imposition",
+    )
+    assert (row["place_postal_code"], row["place_city"], row["place_insee_code"]) == ("62480", "Le Portel", "62667")
+    edit = (await client.get(f"/activities/{row['id']}/edit")).text
+    assert re.search(r'id="dv_ordinateur" name="devices" value="ordinateur" checked', edit)
+    assert '<option value="dgfip" selected>DGFiP (impôts)</option>' in edit and 'value="Le Portel"' in edit

@@ -31,8 +31,8 @@ SCALARS = (
     "place_postal_code",
     "place_city",
 )
-OWN_SCALARS = {"collectif": ("title", "level"), "individuel": ("autonomy",)}
-NULLABLE = ("level", "autonomy", "start_time")
+OWN_SCALARS = {"collectif": ("title", "level"), "individuel": ("autonomy", "partner")}
+NULLABLE = ("level", "autonomy", "start_time", "partner")
 CLEARED = ("procedure_name", "place_insee_code", "place_postal_code", "place_city")  # emptied when left empty
 LABELS = {
     "types": v.ACTIVITY_TYPE_LABELS,
@@ -43,6 +43,7 @@ LABELS = {
     "autonomies": v.AUTONOMY_LABELS,
     "levels": v.LEVEL_LABELS,
     "referrals": v.REFERRAL_LABELS,
+    "partners": v.PARTNER_LABELS,
     "age_bands": v.AGE_BAND_LABELS,
     "genders": v.GENDER_LABELS,
     "statuses": v.SOCIAL_STATUS_LABELS,

@@ -56,6 +56,8 @@ def shape_problems(values: dict[str, Any], today: date, repeat_weeks: int = 1) -
             found["learner_id"] = "Un atelier collectif a des participants, pas d'apprenant unique."
         if not str(values.get("title", "")).strip():
             found["title"] = "Donnez un titre à l'atelier."
+        if values.get("partner"):
+            found["partner"] = "Le partenaire France Services se note en séance individuelle."
         if values.get("autonomy") or values.get("referral") or values.get("referred") is not None:
             found["autonomy"] = "L'autonomie et l'orientation se notent en séance individuelle."
         if not values.get("participants") and not values.get("anonymous_count"):
@@ -104,6 +106,8 @@ def coop_problems(values: dict[str, Any]) -> dict[str, str]:
                 "Les démarches administratives se choisissent avec la thématique "
                 "« Aide aux démarches administratives »."
             )
+        if values.get("partner"):
+            found["partner"] = "Le partenaire se note avec la thématique « Aide aux démarches administratives »."
         if str(values.get("procedure_name") or "").strip():
             found["procedure_name"] = (
                 "Le nom de la démarche se note avec la thématique « Aide aux démarches administratives »."

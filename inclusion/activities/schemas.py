@@ -14,6 +14,7 @@ from inclusion.vocabulary import (
     Device,
     DigitalTopic,
     Gender,
+    Partner,
     Place,
     ReferralType,
     SocialStatus,
@@ -83,6 +84,7 @@ class ActivityFields(Struct, forbid_unknown_fields=True, kw_only=True):
     referral: Referral | None = None
     referred: bool | None = None
     procedure_name: ProcedureName = ""
+    partner: Partner | None = None
     title: Annotated[str, Meta(max_length=200)] = ""
     level: WorkshopLevel | None = None
     participants: list[Participant] = msgspec.field(default_factory=list)
@@ -115,6 +117,7 @@ class ActivityPatch(Struct, forbid_unknown_fields=True, omit_defaults=True, kw_o
     referral: Referral | None | UnsetType = UNSET
     referred: bool | None | UnsetType = UNSET
     procedure_name: ProcedureName | UnsetType = UNSET
+    partner: Partner | None | UnsetType = UNSET
     title: Annotated[str, Meta(max_length=200)] | UnsetType = UNSET
     level: WorkshopLevel | None | UnsetType = UNSET
     participants: list[Participant] | UnsetType = UNSET
@@ -157,6 +160,7 @@ class ActivityOut(Struct, kw_only=True):
     referral: Referral | None
     referred: bool | None
     procedure_name: str
+    partner: Partner | None
     title: str
     level: WorkshopLevel | None
     participants: list[ParticipantOut]

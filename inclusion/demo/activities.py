@@ -45,8 +45,8 @@ def _ends(activity: PlannedActivity) -> time:
 COLUMNS = (
     "site", "type", "date", "start_time", "duration_minutes", "place", "devices", "adviser", "note", "learner",
     "person_age_band", "person_gender", "person_status", "autonomy", "referral_type", "referral_name",
-    "referral_note", "referred", "procedure_name", "title", "level", "anonymous_count", "anonymous_breakdown",
-    "series", "created_at", "updated_at",
+    "referral_note", "referred", "procedure_name", "partner", "title", "level", "anonymous_count",
+    "anonymous_breakdown", "series", "created_at", "updated_at",
 )  # fmt: skip
 
 
@@ -59,8 +59,8 @@ def _row(site_id: int, adviser_id: int | None, activity: PlannedActivity, learne
         site_id, activity.type, activity.day, activity.start, activity.minutes, activity.place,
         msgspec.json.encode(activity.devices).decode(),
         adviser_id, activity.note, learner, person.get("age_band"), person.get("gender"), person.get("social_status"),
-        activity.autonomy, *referral, True if activity.referral else None, activity.procedure_name, activity.title,
-        activity.level, len(activity.anonymous),
+        activity.autonomy, *referral, True if activity.referral else None, activity.procedure_name, activity.partner,
+        activity.title, activity.level, len(activity.anonymous),
         _breakdown(activity.anonymous), activity.series, written, written,
     )  # fmt: skip
 

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from inclusion.demo.calendar import open_days, open_on_or_before, token
-from inclusion.demo.catalogue import DEMARCHES, PROCEDURE_NAMES, REFERRALS, SESSION_NOTES, TOPIC_OF, Slot, Workshop
+from inclusion.demo.catalogue import (
+    DEMARCHES,
+    PARTNERS,
+    PROCEDURE_NAMES,
+    REFERRALS,
+    SESSION_NOTES,
+    TOPIC_OF,
+    Slot,
+    Workshop,
+)
 from inclusion.demo.learners import PlannedLearner
 from inclusion.frameworks.builtin import AUTONOMOUS_LEVEL
 
@@ -49,6 +58,7 @@ class PlannedActivity:
     devices: list[str] = field(default_factory=list)
     place: str = "lieu_activite"
     procedure_name: str = ""
+    partner: str | None = None
     referral: tuple[str, str, str] | None = None
     note: str = ""
     title: str = ""
@@ -249,6 +259,7 @@ class Planner:
         activity.admin = [topic]
         activity.note = note if self.rng.random() < 0.6 else ""
         activity.procedure_name = PROCEDURE_NAMES[note]
+        activity.partner = PARTNERS.get(note)
         if self.rng.random() < 0.15:
             activity.referral = self.rng.choice(REFERRALS)
 

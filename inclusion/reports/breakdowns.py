@@ -14,10 +14,10 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from inclusion.reports.assemble import LEARNERS, Columns
+from inclusion.reports.assemble import LEARNERS, Columns, month_label
 from inclusion.reports.grid import Grid, with_whole
 from inclusion.storage.tables.sites import Site
-from inclusion.vocabulary import DEVICE_LABELS, PLACE_LABELS
+from inclusion.vocabulary import DEVICE_LABELS, PARTNER_LABELS, PLACE_LABELS
 
 DURATIONS = {
     "moins_30": "Moins de 30 min",
@@ -79,6 +79,23 @@ def activity_breakdowns(columns: Columns, rows: list[dict[str, Any]]) -> list[Gr
             Grid(key, "activities", title, "activités", lines, total=("Activités", total), protected=True, notes=notes)
         )
     return grids
+
+
+def partner_grid(columns: Columns, rows: list[dict[str, Any]], months: list[str]) -> Grid:
+    """Individual sessions by the France Services partner their démarche concerned, month by month (each session
+    one accompaniment, one partner, one month: the rows add up to the total). A session is one person: hidden like
+    every count of people."""
+    found = columns.by((r for r in rows if r["kind"] == "partner"), lambda r: r["value"], lambda r: r["n"])
+    lines = [
+        (key, f"{month_label(month)} · {label}", with_whole(found[key]))
+        for month in months
+        for partner, label in PARTNER_LABELS.items()
+        if (key := f"{month}:{partner.value}") in found
+    ]
+    total = [sum(values) for values in zip(*(line[2] for line in lines), strict=True)] or with_whole(columns.zeros())
+    note = "Séances individuelles d'aide aux démarches qui nomment le partenaire France Services concerné."
+    return Grid("partners", "topics", "Accompagnements par partenaire France Services", "accompagnements", lines,
+                total=("Accompagnements", total), notes=[note])  # fmt: skip
 
 
 def top_communes(rows: list[dict[str, Any]]) -> list[str]:
