@@ -35,7 +35,7 @@ PERSON_COLUMNS = {"age_band": "person_age_band", "gender": "person_gender", "soc
 REFERRAL_COLUMNS = {"type": "referral_type", "name": "referral_name", "note": "referral_note"}
 PLAIN_FIELDS = (
     *("type", "duration_minutes", "place", "note", "autonomy", "title", "level", "anonymous_count"),
-    *("place_insee_code", "place_postal_code", "place_city", "referred", "procedure_name", "partner"),
+    *("place_insee_code", "place_postal_code", "place_city", "referred", "procedure_name", "partner", "coop_id"),
 )
 
 

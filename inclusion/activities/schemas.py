@@ -85,6 +85,7 @@ class ActivityFields(Struct, forbid_unknown_fields=True, kw_only=True):
     referred: bool | None = None
     procedure_name: ProcedureName = ""
     partner: Partner | None = None
+    coop_id: Annotated[str, Meta(max_length=36, description="Identifiant de l'activité dans La Coop (ID CRA)")] = ""
     title: Annotated[str, Meta(max_length=200)] = ""
     level: WorkshopLevel | None = None
     participants: list[Participant] = msgspec.field(default_factory=list)
@@ -161,6 +162,7 @@ class ActivityOut(Struct, kw_only=True):
     referred: bool | None
     procedure_name: str
     partner: Partner | None
+    coop_id: str
     title: str
     level: WorkshopLevel | None
     participants: list[ParticipantOut]
@@ -192,3 +194,18 @@ class SiteDayOut(Struct):
     visitors: int
     activities: int
     note: str
+
+
+class CoopImport(Struct, forbid_unknown_fields=True, kw_only=True):
+    """A Coop activity export saved as CSV (`;` or `,`), for one of the caller's sites."""
+
+    site_id: int | None = None
+    dry_run: bool = False
+    csv: Annotated[str, Meta(max_length=10_000_000)]
+
+
+class CoopImportOut(Struct):
+    dry_run: bool
+    lines: int  # accompaniments read
+    created: int  # activities written (or that would be, in a dry run)
+    already: int  # activities the site already held (same ID CRA): left as they are

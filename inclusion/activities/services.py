@@ -185,7 +185,7 @@ async def delete_activity(caller: Caller, activity_id: int) -> None:
 async def duplicate_activity(caller: Caller, activity_id: int, on: date | None) -> dict[str, Any]:
     """A copy of the activity (topics, participants, counts) on another date, today by default."""
     source = await get_activity(caller, activity_id)
-    fields = set(ActivityCreate.__struct_fields__) - {"repeat_weeks", "site_id", "device"}
+    fields = set(ActivityCreate.__struct_fields__) - {"repeat_weeks", "site_id", "device", "coop_id"}
     values = {name: source[name] for name in fields if name in source}
     values |= {"date": on or clock.today(), "site_id": source["site_id"]}
     values["participants"] = [{"learner_id": p["learner_id"], "present": p["present"]} for p in source["participants"]]

@@ -46,6 +46,7 @@ class Activity(Table):
     referred = Boolean(null=True, default=None)  # the Coop's `oriente_vers_structure`: None when not said
     procedure_name = Varchar(length=200, default="")  # the Coop's `precisions_demarche`
     partner = Varchar(length=16, null=True, default=None)  # the France Services partner the démarche concerned
+    coop_id = Varchar(length=36, default="", index=True)  # its "ID CRA" in La Coop, when it came from there
     # collectif
     title = Varchar(length=200, default="")
     level = Varchar(length=16, null=True, default=None)
