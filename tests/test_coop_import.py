@@ -82,3 +82,20 @@ async def test_a_bad_file_is_refused_whole_with_each_bad_line(client, make):
     assert await Activity.count() == 0
     empty = await client.post("/api/v1/activities/import/coop", json={"csv": "Nom;Prénom\n"}, headers=first["headers"])
     assert empty.status_code == 422 and "est-ce un export d'activités de La Coop" in empty.text
+
+
+async def test_the_coops_xlsx_export_imports_too(client, make):
+    """The XLSX export, sent in base64, is read like its CSV: its "Informations export" block skipped, its date
+    cells read as days."""
+    import base64
+
+    first = await two_activities(client, make)
+    other = await make.site("Médiathèque")
+    for first_name, last_name in (("Marie", "Durand"), ("Paul", "Roue")):
+        await make.learner(other, first_name, last_name)
+    headers = await make.bearer(await make.user("coordinator", first["site"], other))
+    workbook = (await client.get(f"/api/v1/activities.coop.xlsx?site={first['site']}", headers=headers)).content
+    sent = {"site_id": other, "xlsx": base64.b64encode(workbook).decode()}
+    done = await client.post("/api/v1/activities/import/coop", json=sent, headers=headers)
+    assert done.json() == {"dry_run": False, "lines": 5, "created": 2, "already": 0}, done.text
+    assert await activities(client, headers, other) == await activities(client, headers, first["site"])

@@ -57,3 +57,38 @@ async def test_a_bad_line_refuses_the_whole_file(client, make):
     assert "genre « Z » inconnu" in messages["csv[ligne 5]"] and "Code INSEE invalide" in messages["csv[ligne 5]"]
     assert "Indiquez le prénom et le nom" in messages["csv[ligne 6]"]
     assert await Learner.count() == 0
+
+
+async def test_the_coops_template_as_a_workbook(client, make):
+    """La Coop's template as it comes (instructions, the commune's three columns under one heading, an example row),
+    sent as XLSX in base64, makes its files; a file that is no workbook is refused on `xlsx`."""
+    import base64
+    import io
+
+    from inclusion.documents.spreadsheets import workbook
+
+    buffer = io.BytesIO()
+    book = workbook(buffer, in_memory=True)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["Instructions d'utilisation :\n- Nom et Prénom sont obligatoires"])
+    sheet.write_row(1, 0, ["Nom", "Prénom", "Année de naissance", "Commune", "", "", "N° de téléphone", "E-mail",
+                           "Genre", "Notes supplémentaires"])  # fmt: skip
+    sheet.write_row(2, 0, ["", "", "", "Nom", "Code INSEE", "Code postal"])
+    sheet.write_row(3, 0, ["Exemple", "Léa", 1970, "Blaziert", "32057", "32100", "0102030405", "", "Féminin"])
+    sheet.write_row(4, 0, ["Sénéchal", "Hélène", 1948, "Le Portel", "62667", "62480", "", "", "Femme", "Voisine"])
+    book.close()
+    site = await make.site()
+    headers = await make.bearer(await make.user("adviser", site))
+    sent = {"xlsx": base64.b64encode(buffer.getvalue()).decode()}
+    done = await client.post("/api/v1/learners/import", json=sent, headers=headers)
+    assert done.json() == {"dry_run": False, "lines": 1, "created": 1, "already": 0}, done.text
+    [helene] = await Learner.select().where(Learner.site == site)
+    assert (helene["first_name"], helene["birth_year"], helene["insee_code"], helene["gender"]) == (
+        "Hélène",
+        1948,
+        "62667",
+        "feminin",
+    )
+    assert helene["notes"] == "Voisine"
+    junk = await client.post("/api/v1/learners/import", json={"xlsx": "bm9uCg=="}, headers=headers)
+    assert junk.status_code == 422 and junk.json()["details"][0]["field"] == "xlsx"

@@ -29,6 +29,7 @@ from inclusion.vocabulary import AGE_BAND_LABELS, DEVICE_LABELS, GENDER_LABELS, 
 
 ID_SPACE = uuid.UUID("6f1f5d1e-93a5-4e37-9a52-2c0b7a0c1c27")
 PERSON = ("age_band", "gender", "social_status")
+UNKNOWN = dict.fromkeys(PERSON, "non_communique")  # a session whose person was not described
 ORDER = {"age_band": list(AgeBand), "gender": list(Gender), "social_status": list(SocialStatus)}
 LEARNER_FIELDS = ("first_name", "last_name", "pseudonym", "anonymised_at", "insee_code")
 _LEARNER = tuple(getattr(Learner, name) for name in LEARNER_FIELDS)
@@ -64,7 +65,7 @@ async def _with_people(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             row["people"] = (
                 [_named(files[row["learner_id"]])]
                 if row["learner_id"] in files
-                else [{"name": coop.ANONYMOUS, "insee_code": "", **(row["anonymous_person"] or {})}]
+                else [{"name": coop.ANONYMOUS, "insee_code": "", **UNKNOWN, **(row["anonymous_person"] or {})}]
             )
             continue
         row["people"] = [_named(p) for p in present if p["activity"] == row["id"]]

@@ -25,6 +25,7 @@ from inclusion.activities.coop_export import coop_id
 from inclusion.activities.rules import shape_problems, with_devices
 from inclusion.activities.schemas import ActivityCreate, CoopImport
 from inclusion.documents.spreadsheets import FORMULA_STARTS
+from inclusion.documents.xlsx_reading import import_text
 from inclusion.errors import InvalidData
 from inclusion.learners.names import display_name
 from inclusion.scoping import Caller, site_for_new_record
@@ -193,7 +194,11 @@ async def _held(site_id: int, days: list[date]) -> set[str]:
 
 async def import_activities(caller: Caller, data: CoopImport) -> dict[str, Any]:
     site_id = site_for_new_record(caller, data.site_id, "des activités")
-    rows, errors = await asyncio.to_thread(parse, data.csv)
+    try:
+        text = await asyncio.to_thread(import_text, data.csv, data.xlsx)
+    except ValueError as error:
+        raise InvalidData({"xlsx" if data.xlsx else "csv": str(error)}) from None
+    rows, errors = await asyncio.to_thread(parse, text)
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         if not row["ID CRA"]:

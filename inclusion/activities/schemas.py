@@ -197,11 +197,14 @@ class SiteDayOut(Struct):
 
 
 class CoopImport(Struct, forbid_unknown_fields=True, kw_only=True):
-    """A Coop activity export saved as CSV (`;` or `,`), for one of the caller's sites."""
+    """A Coop activity export (its XLSX, or saved as CSV with `;` or `,`), for one of the caller's sites."""
 
     site_id: int | None = None
     dry_run: bool = False
-    csv: Annotated[str, Meta(max_length=10_000_000)]
+    csv: Annotated[str, Meta(max_length=10_000_000)] = ""
+    xlsx: Annotated[
+        bytes, Meta(max_length=10_000_000, description="L'export XLSX de La Coop, en base64 (au lieu de csv)")
+    ] = b""
 
 
 class CoopImportOut(Struct):

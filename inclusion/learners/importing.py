@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from inclusion import clock
+from inclusion.documents.xlsx_reading import import_text
 from inclusion.errors import InvalidData
 from inclusion.learners import writes
 from inclusion.learners.names import name_key
@@ -31,6 +32,10 @@ COLUMNS = {  # a header cell (ours, then La Coop's) → the file's field
     "N° de téléphone": "phone", "E-mail": "email", "Genre": "gender", "Notes supplémentaires": "notes",
 }  # fmt: skip
 IGNORED = {"Commune", "Code postal"}  # La Coop's: we keep the INSEE code only
+COOP_TEMPLATE = (
+    "Nom", "Prénom", "Année de naissance", "Commune", "Code INSEE", "Code postal", "N° de téléphone", "E-mail",
+    "Genre", "Notes supplémentaires",
+)  # fmt: skip
 BANDS = {"age_band": AGE_BAND_LABELS, "social_status": SOCIAL_STATUS_LABELS}
 
 
@@ -44,14 +49,18 @@ def parse(text: str) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
     """The people read (from the first row naming "nom" and "prénom": La Coop's template has instructions above),
     with their line numbers, and the reasons a line is wrong."""
     text = text.lstrip("\ufeff")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";" if ";" in first else ","))
+    sample = text[:4096]
+    rows = list(csv.reader(io.StringIO(text), delimiter=";" if sample.count(";") >= sample.count(",") else ","))
     start = next((n for n, row in enumerate(rows) if {"nom", "prénom"} <= {c.strip().lower() for c in row}), None)
     if start is None and rows and {"nom", "prenom"} <= {cell.strip() for cell in rows[0]}:
         start = 0
     if start is None:
         return [], {1: ["aucune ligne d'en-tête avec « Nom » et « Prénom » (ou nom;prenom;…)."]}
     header = [cell.strip() for cell in rows[start]]
+    if tuple(header[:4]) == COOP_TEMPLATE[:4]:  # La Coop's template: the commune's three columns under one heading
+        header = list(COOP_TEMPLATE)
+        if len(rows) > start + 1 and rows[start + 1][3:5] == ["Nom", "Code INSEE"]:
+            start += 1
     if unknown := [c for c in header if c and c not in COLUMNS and c not in IGNORED]:
         return [], {start + 1: [f"colonne(s) inconnue(s) : {', '.join(unknown)}."]}
     people: list[dict[str, Any]] = []
@@ -92,7 +101,11 @@ def _values(raw: dict[str, str], found: list[str]) -> dict[str, Any]:
 
 async def import_learners(caller: Caller, data: LearnerImport) -> dict[str, Any]:
     site_id = site_for_new_record(caller, data.site_id, "des apprenants")
-    people, errors = await asyncio.to_thread(parse, data.csv)
+    try:
+        text = await asyncio.to_thread(import_text, data.csv, data.xlsx)
+    except ValueError as error:
+        raise InvalidData({"xlsx" if data.xlsx else "csv": str(error)}) from None
+    people, errors = await asyncio.to_thread(parse, text)
     today = clock.today()
     known = {(row["name_key"], row["birth_year"]) for row in await Learner.select(
         Learner.name_key, Learner.birth_year

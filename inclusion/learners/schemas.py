@@ -137,7 +137,10 @@ class LearnerImport(Struct, forbid_unknown_fields=True, kw_only=True):
 
     site_id: int | None = None
     dry_run: bool = False
-    csv: Annotated[str, Meta(max_length=10_000_000)]
+    csv: Annotated[str, Meta(max_length=10_000_000)] = ""
+    xlsx: Annotated[bytes, Meta(max_length=10_000_000, description="Le classeur XLSX, en base64 (au lieu de csv)")] = (
+        b""
+    )
 
 
 class LearnerImportOut(Struct):
