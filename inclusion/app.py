@@ -28,6 +28,7 @@ from inclusion.activities.api import (
     export_xlsx,
 )
 from inclusion.activities.export_pages import EXPORT_PAGES
+from inclusion.activities.import_pages import IMPORT_PAGES
 from inclusion.activities.pages import ACTIVITY_PAGES
 from inclusion.assessments.api import AssessmentApi, learner_progression
 from inclusion.assessments.pages import ASSESSMENT_PAGES
@@ -104,6 +105,7 @@ PAGES = [
     *ASSESSMENT_PAGES,
     *ACTIVITY_PAGES,
     *EXPORT_PAGES,
+    *IMPORT_PAGES,
     *AUDIT_PAGES,
     *VOUCHER_PAGES,
     *CERTIFICATE_PAGES,

@@ -76,9 +76,9 @@ async def test_a_bad_file_is_refused_whole_with_each_bad_line(client, make):
     body = refused.json()
     assert body["message"] == "Fichier refusé : 2 lignes en erreur, rien n'a été importé."
     messages = {detail["field"]: detail["message"] for detail in body["details"]}
-    assert messages["csv[ligne 2]"].startswith("Ligne 2 : type « Permanence » inconnu")
-    assert "date « 31/02/2025 » illisible" in messages["csv[ligne 3]"]
-    assert "bénéficiaire « Inconnue Personne » : aucune fiche de ce nom" in messages["csv[ligne 3]"]
+    assert messages["csv[ligne 2]"].startswith("Ligne 2 : Type « Permanence » inconnu")
+    assert "Date « 31/02/2025 » illisible" in messages["csv[ligne 3]"]
+    assert "Bénéficiaire « Inconnue Personne » : aucune fiche de ce nom" in messages["csv[ligne 3]"]
     assert await Activity.count() == 0
     empty = await client.post("/api/v1/activities/import/coop", json={"csv": "Nom;Prénom\n"}, headers=first["headers"])
     assert empty.status_code == 422 and "est-ce un export d'activités de La Coop" in empty.text
@@ -99,3 +99,34 @@ async def test_the_coops_xlsx_export_imports_too(client, make):
     done = await client.post("/api/v1/activities/import/coop", json=sent, headers=headers)
     assert done.json() == {"dry_run": False, "lines": 5, "created": 2, "already": 0}, done.text
     assert await activities(client, headers, other) == await activities(client, headers, first["site"])
+
+
+async def test_the_import_page_checks_then_imports(client, make):
+    """On /activities/import an adviser checks the Coop's beneficiaries then imports them, then the activities of a
+    Coop export; a bad file is listed line by line and nothing is written."""
+    from inclusion.storage.tables.learners import Learner
+    from tests.support.browser import logged_in
+    from tests.test_learner_import import OURS
+
+    first = await two_activities(client, make)
+    export = (await client.get(f"/api/v1/activities.coop.csv?site={first['site']}", headers=first["headers"])).content
+    other = await make.site("Médiathèque")
+    csrf = await logged_in(client, await make.user("adviser", other))
+    assert 'href="/activities/import"' in (await client.get("/activities")).text
+    form = await client.get("/activities/import")
+    assert form.status_code == 200 and 'name="kind" value="learners" checked' in form.text
+
+    async def send(kind: str, content: bytes, action: str):
+        data = {"csrf_token": csrf, "kind": kind, "action": action}
+        return await client.post("/activities/import", data=data, files={"file": ("f.csv", content, "text/csv")})
+
+    checked = await send("learners", OURS.encode(), "check")
+    assert "Vérification réussie" in checked.text and "2 à créer" in checked.text
+    assert await Learner.count().where(Learner.site == other) == 0
+    done = await send("learners", OURS.encode(), "import")
+    assert "Import terminé :</strong> 2 créés, 0 déjà là" in done.text
+    activities_done = await send("activities", export, "import")
+    assert "Import terminé :</strong> 2 créés" in activities_done.text, activities_done.text
+    assert await Activity.count().where(Activity.site == other) == 2
+    refused = await send("activities", b"Date;Type\n", "import")
+    assert refused.status_code == 422 and "Colonne(s) manquante(s)" in refused.text

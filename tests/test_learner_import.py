@@ -53,8 +53,8 @@ async def test_a_bad_line_refuses_the_whole_file(client, make):
     refused = await client.post("/api/v1/learners/import", json={"csv": bad}, headers=headers)
     assert refused.status_code == 422
     messages = {detail["field"]: detail["message"] for detail in refused.json()["details"]}
-    assert messages["csv[ligne 4]"] == "Ligne 4 : la même personne figure déjà ligne 2."
-    assert "genre « Z » inconnu" in messages["csv[ligne 5]"] and "Code INSEE invalide" in messages["csv[ligne 5]"]
+    assert messages["csv[ligne 4]"] == "Ligne 4 : La même personne figure déjà ligne 2."
+    assert "Genre « Z » inconnu" in messages["csv[ligne 5]"] and "Code INSEE invalide" in messages["csv[ligne 5]"]
     assert "Indiquez le prénom et le nom" in messages["csv[ligne 6]"]
     assert await Learner.count() == 0
 

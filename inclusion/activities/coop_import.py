@@ -26,7 +26,7 @@ from inclusion.activities.rules import shape_problems, with_devices
 from inclusion.activities.schemas import ActivityCreate, CoopImport
 from inclusion.documents.spreadsheets import FORMULA_STARTS
 from inclusion.documents.xlsx_reading import import_text
-from inclusion.errors import InvalidData
+from inclusion.errors import InvalidData, sentences
 from inclusion.learners.names import display_name
 from inclusion.scoping import Caller, site_for_new_record
 from inclusion.storage import db
@@ -218,7 +218,7 @@ async def import_activities(caller: Caller, data: CoopImport) -> dict[str, Any]:
         if found:
             errors.setdefault(group[0]["line"], []).extend(found)
     if errors:
-        fields = {f"csv[ligne {n}]": f"Ligne {n} : " + " ; ".join(reasons) for n, reasons in sorted(errors.items())}
+        fields = {f"csv[ligne {n}]": f"Ligne {n} : " + sentences(reasons) for n, reasons in sorted(errors.items())}
         bad = len(errors)
         raise InvalidData(
             fields, f"Fichier refusé : {bad} ligne{'s' if bad > 1 else ''} en erreur, rien n'a été importé."

@@ -14,7 +14,7 @@ import msgspec
 
 from inclusion import clock
 from inclusion.documents.xlsx_reading import import_text
-from inclusion.errors import InvalidData
+from inclusion.errors import InvalidData, sentences
 from inclusion.learners import writes
 from inclusion.learners.names import name_key
 from inclusion.learners.schemas import LearnerCreate, LearnerImport
@@ -132,7 +132,7 @@ async def import_learners(caller: Caller, data: LearnerImport) -> dict[str, Any]
         elif key not in known:
             new.append(values)
     if errors:
-        fields = {f"csv[ligne {n}]": f"Ligne {n} : " + " ; ".join(reasons) for n, reasons in sorted(errors.items())}
+        fields = {f"csv[ligne {n}]": f"Ligne {n} : " + sentences(reasons) for n, reasons in sorted(errors.items())}
         bad = len(errors)
         raise InvalidData(
             fields, f"Fichier refusé : {bad} ligne{'s' if bad > 1 else ''} en erreur, rien n'a été importé."
