@@ -92,11 +92,13 @@ def session_body(rng: random.Random, learner_id: int | None, day: date) -> dict:
         "date": day.isoformat(),
         "duration_minutes": rng.choice((20, 30, 45, 60, 90)),
         "digital_topics": rng.sample(DIGITAL_TOPICS, rng.randint(1, 2)),
-        "device": rng.choice(("ordinateur", "telephone", "telephone", "tablette")),
+        "devices": [rng.choice(("ordinateur", "telephone", "telephone", "tablette"))],
         "autonomy": rng.choice(("entierement_accompagne", "partiellement_autonome", "autonome")),
     }
     if rng.random() < 0.3:
         body["admin_topics"] = rng.sample(ADMIN_TOPICS, 1)
+        if "aide_aux_demarches_administratives" not in body["digital_topics"]:  # the démarches come with it
+            body["digital_topics"].append("aide_aux_demarches_administratives")
     if learner_id is None:
         body["anonymous_person"] = {"gender": rng.choice(GENDERS), "age_band": "soixante_dix_plus"}
     else:

@@ -14,7 +14,7 @@ from outcomes_people import HISTORY_DAYS, Calendar, SitePlan, growth, pick, weig
 
 from inclusion.vocabulary import DIGITAL_TOPIC_LABELS
 
-ACTIVITY_COLUMNS = ("id", "site", "type", "date", "start_time", "duration_minutes", "place", "device", "adviser",
+ACTIVITY_COLUMNS = ("id", "site", "type", "date", "start_time", "duration_minutes", "place", "devices", "adviser",
                     "learner", "person_age_band", "person_gender", "person_status", "autonomy", "referral_type",
                     "referral_name", "title", "level", "anonymous_count", "anonymous_breakdown", "created_at",
                     "updated_at")  # note, referral_note and series keep their default ''  # fmt: skip
@@ -50,6 +50,11 @@ REFERRALS = weighted((("administration", 30), ("operateur_ou_organisme_en_charge
 LEVELS = weighted(((None, 20), ("debutant", 50), ("intermediaire", 25), ("avance", 5)))
 SESSION_MINUTES = (15, 20, 30, 30, 30, 45, 45, 60, 60, 90)
 WORKSHOP_MINUTES = (60, 90, 90, 120, 120, 120, 150, 180)
+
+
+def _listed(device: str | None) -> str:
+    """The devices column: a JSON list of the one device drawn, or an empty one."""
+    return json.dumps([device] if device else [])
 
 
 class Activities:
@@ -129,7 +134,7 @@ class Activities:
             referral_name = pick(rng, ("CAF", "CPAM", "France Travail", "Impôts", "ANTS", "MSA"))
         minutes = SESSION_MINUTES[int(random_() * len(SESSION_MINUTES))]
         device, autonomy = DEVICES[int(random_() * len(DEVICES))], AUTONOMY[int(random_() * len(AUTONOMY))]
-        rows.append((activity_id, site.id, "individuel", cal.day(day), start, minutes, place, device, adviser,
+        rows.append((activity_id, site.id, "individuel", cal.day(day), start, minutes, place, _listed(device), adviser,
                      learner, band, gender, status, autonomy, referral, referral_name, "", None, 0, "{}", stamp,
                      stamp))  # fmt: skip
         self._topics(activity_id, rng, topics, random_() < 0.45)
@@ -157,7 +162,7 @@ class Activities:
         title = f"Atelier « {DIGITAL_TOPIC_LABELS[first_topic]} »"
         device = "ordinateur" if rng.random() < 0.6 else None
         rows.append((activity_id, site.id, "collectif", self.calendar.day(day), start, pick(rng, WORKSHOP_MINUTES),
-                     place, device, adviser, None, None, None, None, None, None, "", title, pick(rng, LEVELS),
+                     place, _listed(device), adviser, None, None, None, None, None, None, "", title, pick(rng, LEVELS),
                      anonymous, json.dumps(breakdown, separators=(",", ":")), stamp, stamp))  # fmt: skip
 
     def _topics(self, activity_id: int, rng, topics, admin: bool) -> str:

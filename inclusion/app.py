@@ -19,8 +19,16 @@ from inclusion.accounts.auth import AuthenticationMiddleware
 from inclusion.accounts.pages import ACCOUNT_PAGES
 from inclusion.accounts.team_pages import TEAM_PAGES
 from inclusion.accounts.token_cache import TokenCache
-from inclusion.activities.api import ActivityApi, AttendanceApi, export_csv, export_xlsx
+from inclusion.activities.api import (
+    ActivityApi,
+    AttendanceApi,
+    export_coop_csv,
+    export_coop_xlsx,
+    export_csv,
+    export_xlsx,
+)
 from inclusion.activities.export_pages import EXPORT_PAGES
+from inclusion.activities.import_pages import IMPORT_PAGES
 from inclusion.activities.pages import ACTIVITY_PAGES
 from inclusion.assessments.api import AssessmentApi, learner_progression
 from inclusion.assessments.pages import ASSESSMENT_PAGES
@@ -72,6 +80,8 @@ API_ROUTES = [
     learner_progression,
     export_csv,
     export_xlsx,
+    export_coop_csv,
+    export_coop_xlsx,
     ActivityApi,
     AttendanceApi,
     FeedbackFormApi,
@@ -103,6 +113,7 @@ PAGES = [
     *FEEDBACK_PAGES,
     *OFFLINE_PAGES,
     *EXPORT_PAGES,
+    *IMPORT_PAGES,
     *AUDIT_PAGES,
     *VOUCHER_PAGES,
     *CERTIFICATE_PAGES,

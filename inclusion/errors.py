@@ -51,3 +51,11 @@ class TooManyAttempts(DomainError):
 
 class AuthenticationRequired(DomainError):
     message = "Authentification requise."
+
+
+def sentences(reasons: list[str]) -> str:
+    """Reasons as French sentences one after the other: each starts with a capital and ends with a full stop."""
+    return " ".join(
+        (reason[:1].upper() + reason[1:]).rstrip() + ("" if reason.rstrip().endswith((".", "?", "!")) else ".")
+        for reason in reasons
+    )

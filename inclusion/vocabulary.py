@@ -20,11 +20,11 @@ class AgeBand(StrEnum):
 
 AGE_BAND_LABELS = {
     AgeBand.moins_de_douze: "Moins de 12 ans",
-    AgeBand.douze_dix_huit: "12 à 17 ans",
-    AgeBand.dix_huit_vingt_quatre: "18 à 24 ans",
-    AgeBand.vingt_cinq_trente_neuf: "25 à 39 ans",
-    AgeBand.quarante_cinquante_neuf: "40 à 59 ans",
-    AgeBand.soixante_soixante_neuf: "60 à 69 ans",
+    AgeBand.douze_dix_huit: "12 - 17 ans",
+    AgeBand.dix_huit_vingt_quatre: "18 - 24 ans",
+    AgeBand.vingt_cinq_trente_neuf: "25 - 39 ans",
+    AgeBand.quarante_cinquante_neuf: "40 - 59 ans",
+    AgeBand.soixante_soixante_neuf: "60 - 69 ans",
     AgeBand.soixante_dix_plus: "70 ans et plus",
     AgeBand.non_communique: "Non communiqué",
 }
@@ -161,41 +161,44 @@ class ReferralType(StrEnum):
 DIGITAL_TOPIC_LABELS = {
     DigitalTopic.diagnostic_numerique: "Diagnostic numérique",
     DigitalTopic.prendre_en_main_du_materiel: "Prendre en main du matériel",
-    DigitalTopic.maintenance_de_materiel: "Entretenir son matériel",
+    DigitalTopic.maintenance_de_materiel: "Maintenance de matériel",
     DigitalTopic.gere_ses_contenus_numeriques: "Gérer ses contenus numériques",
-    DigitalTopic.navigation_sur_internet: "Naviguer sur internet",
-    DigitalTopic.email: "Courriels",
+    DigitalTopic.navigation_sur_internet: "Navigation sur internet",
+    DigitalTopic.email: "E-mail",
     DigitalTopic.bureautique: "Bureautique",
-    DigitalTopic.reseaux_sociaux: "Réseaux sociaux et communication",
+    DigitalTopic.reseaux_sociaux: "Réseaux sociaux communication",
     DigitalTopic.sante: "Santé",
     DigitalTopic.banque_et_achats_en_ligne: "Banque et achats en ligne",
-    DigitalTopic.entrepreneuriat: "Entrepreneuriat",
+    DigitalTopic.entrepreneuriat: "Accompagner un professionnel",
     DigitalTopic.insertion_professionnelle: "Insertion professionnelle",
-    DigitalTopic.securite_numerique: "Sécurité numérique",
+    DigitalTopic.securite_numerique: "Prévention en sécurité numérique",
     DigitalTopic.parentalite: "Parentalité",
     DigitalTopic.scolarite_et_numerique: "Scolarité et numérique",
     DigitalTopic.creer_avec_le_numerique: "Créer avec le numérique",
     DigitalTopic.culture_numerique: "Culture numérique",
-    DigitalTopic.intelligence_artificielle: "Intelligence artificielle",
+    DigitalTopic.intelligence_artificielle: "Intelligence artificielle (IA)",
     DigitalTopic.aide_aux_demarches_administratives: "Aide aux démarches administratives",
 }
 ADMIN_TOPIC_LABELS = {
-    AdminTopic.papiers_elections_citoyennete: "Papiers, élections, citoyenneté",
-    AdminTopic.famille_scolarite: "Famille, scolarité",
-    AdminTopic.social_sante: "Social, santé",
-    AdminTopic.travail_formation: "Travail, formation",
+    AdminTopic.papiers_elections_citoyennete: "Papiers - Élections - Citoyenneté",
+    AdminTopic.famille_scolarite: "Famille - Scolarité",
+    AdminTopic.social_sante: "Social - Santé",
+    AdminTopic.travail_formation: "Travail - Formation - Entreprise",
     AdminTopic.logement: "Logement",
-    AdminTopic.transports_mobilite: "Transports, mobilité",
-    AdminTopic.argent_impots: "Argent, impôts",
+    AdminTopic.transports_mobilite: "Transports - Mobilité",
+    AdminTopic.argent_impots: "Argent - Impôts",
     AdminTopic.justice: "Justice",
-    AdminTopic.etrangers_europe: "Étrangers, Europe",
-    AdminTopic.loisirs_sports_culture: "Loisirs, sports, culture",
+    AdminTopic.etrangers_europe: "Étrangers - Europe",
+    AdminTopic.loisirs_sports_culture: "Loisirs - Sports - Culture",
     AdminTopic.associations: "Associations",
 }
-ACTIVITY_TYPE_LABELS = {ActivityType.collectif: "Atelier collectif", ActivityType.individuel: "Séance individuelle"}
+ACTIVITY_TYPE_LABELS = {
+    ActivityType.collectif: "Atelier collectif",
+    ActivityType.individuel: "Accompagnement individuel",
+}
 AUTONOMY_LABELS = {
-    Autonomy.entierement_accompagne: "Entièrement accompagné",
-    Autonomy.partiellement_autonome: "Partiellement autonome",
+    Autonomy.entierement_accompagne: "Avec guidage",
+    Autonomy.partiellement_autonome: "Autonome avec guidage en cas de besoin",
     Autonomy.autonome: "Autonome",
 }
 LEVEL_LABELS = {
@@ -214,16 +217,49 @@ DEVICE_LABELS = {
     Device.telephone: "Téléphone",
     Device.tablette: "Tablette",
     Device.autre: "Autre",
-    Device.aucun: "Aucun",
+    Device.aucun: "Pas de matériel",
 }
 REFERRAL_LABELS = {
-    ReferralType.administration: "Administration",
-    ReferralType.mediation_numerique: "Médiation numérique",
-    ReferralType.operateur_ou_organisme_en_charge: "Opérateur ou organisme en charge",
-    ReferralType.aide_sociale: "Aide sociale",
-    ReferralType.insertion_professionnelle: "Insertion professionnelle",
-    ReferralType.aide_aux_demarches_administratives: "Aide aux démarches administratives",
+    ReferralType.administration: "Administration (mairie, préfecture…)",
+    ReferralType.mediation_numerique: "Autre structure de médiation numérique",
+    ReferralType.operateur_ou_organisme_en_charge: ("Opérateur ou organisme en charge de la démarche administrative"),
+    ReferralType.aide_sociale: "Structure d'aide sociale (maison des solidarités, centre social…)",
+    ReferralType.insertion_professionnelle: (
+        "Structure d'insertion professionnelle (France Travail, mission locale, chambre de commerce…)"
+    ),
+    ReferralType.aide_aux_demarches_administratives: (
+        "Structure d'aide aux démarches administratives (France Services…)"
+    ),
     ReferralType.autre: "Autre",
+}
+
+
+class Partner(StrEnum):
+    """The France Services partner a démarche concerned (the national network's operators)."""
+
+    cnaf = "cnaf"
+    cnam = "cnam"
+    cnav = "cnav"
+    msa = "msa"
+    france_travail = "france_travail"
+    la_poste = "la_poste"
+    dgfip = "dgfip"
+    justice = "justice"
+    france_titres = "france_titres"
+    autre = "autre"
+
+
+PARTNER_LABELS = {
+    Partner.cnaf: "CNAF (Caf)",
+    Partner.cnam: "CNAM (Assurance Maladie)",
+    Partner.cnav: "CNAV (Assurance retraite)",
+    Partner.msa: "MSA",
+    Partner.france_travail: "France Travail",
+    Partner.la_poste: "La Poste",
+    Partner.dgfip: "DGFiP (impôts)",
+    Partner.justice: "Justice",
+    Partner.france_titres: "France Titres (ANTS)",
+    Partner.autre: "Autre partenaire",
 }
 
 

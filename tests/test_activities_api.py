@@ -94,8 +94,8 @@ async def test_bad_activity_is_refused_field_by_field(client, make):
         response = await client.post("/api/v1/activities", json=payload, headers=headers)
         assert response.status_code == 422, field
         assert field in [d["field"] for d in response.json()["details"]], (field, response.json())
-    too_long = await client.post("/api/v1/activities", json=workshop(learners, duration_minutes=721), headers=headers)
-    assert too_long.json()["details"][0]["message"] == "La durée doit être comprise entre 1 et 720 minutes (12 heures)."
+    too_long = await client.post("/api/v1/activities", json=workshop(learners, duration_minutes=1440), headers=headers)
+    assert too_long.json()["details"][0]["message"] == "La durée doit être comprise entre 1 et 1 439 minutes (23 h 59)."
     unknown = await client.post(
         "/api/v1/activities", json=workshop(learners, digital_topics=["astrologie"]), headers=headers
     )

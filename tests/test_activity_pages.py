@@ -106,8 +106,8 @@ async def test_missing_duration_topic_participant_and_title_are_said_beside_each
         ("title", "Donnez un titre à l&#39;atelier."),
     ):
         assert f'<p class="field-error" id="{field}-error">{message}' in response.text, field
-    long = await client.post("/activities/new/workshop", data=workshop_form(csrf, duration_other="800"))
-    assert "La durée doit être comprise entre 1 et 720 minutes (12 heures)." in long.text
+    long = await client.post("/activities/new/workshop", data=workshop_form(csrf, duration_other="1440"))
+    assert "La durée doit être comprise entre 1 et 1 439 minutes (23 h 59)." in long.text
     assert await Activity.count() == 0
 
 
@@ -155,7 +155,7 @@ async def test_a_session_from_the_learners_page(client, make):
     assert "Séance individuelle enregistrée." in back and "30 min" in back
     week = (await client.get("/activities")).text
     assert f'<strong>Séance individuelle</strong> : <a href="/learners/{learner}">Hélène Sénéchal</a>' in week
-    assert "Courriels" in week
+    assert "E-mail" in week
 
 
 async def test_a_session_names_its_learner_or_says_there_is_none(client, make):

@@ -153,7 +153,7 @@ def test_pages_have_no_serious_accessibility_violation(page):
     page.locator(".activity-card", has_text="Atelier axe").locator("text=Modifier").click()
     assert_accessible(page, "activity edit form")
     page.goto("/activities/new/workshop")
-    page.fill("#duration_other", "900")
+    page.fill("#duration_other", "1500")
     page.click("button.save")
     assert page.locator("#duration_minutes-error").is_visible()
     assert_accessible(page, "workshop form with errors")

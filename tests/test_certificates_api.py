@@ -43,8 +43,8 @@ async def test_issued_pdf_holds_name_levels_code_and_a_working_qr_code(client, m
         "1→3",  # five socle competences went from level 1 to level 3
         "1→2",
         "0→2",
-        "Courriels",
-        "Naviguer sur internet",
+        "E-mail",
+        "Navigation sur internet",
         "7 h 30",  # 2 sessions of 45 min + 3 workshops of 2 h
         "Personne adviser",  # the issuing adviser's name, beside the signature line
         "Signature",

@@ -248,7 +248,7 @@ async def test_this_week_looks_like_a_real_week(demo, demo_client):
     by_day = Counter(row["date"] for row in sessions)
     last, before = sorted(by_day)[-2:][::-1]
     assert last >= days_ago(4) and by_day[last] >= 3 and by_day[before] >= 3
-    month = (await demo_client.get(f"/api/v1/activities?date_from={days_ago(35)}&per_page=100")).json()
+    month = (await demo_client.get(f"/api/v1/activities?type=collectif&date_from={days_ago(35)}&per_page=100")).json()
     series = Counter((row["series"], row["title"]) for row in month["items"] if row["series"])
     assert any(count >= 2 for count in series.values())
     titles = {row["title"] for row in demo["data"]["activities"]}

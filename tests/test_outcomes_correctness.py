@@ -49,7 +49,7 @@ class Event:
     learner: int | None = None
     present: list[int] = field(default_factory=list)
     anonymous: int = 0
-    device: str | None = None
+    devices: list[str] = field(default_factory=list)
     place: str = "lieu_activite"
 
 
@@ -91,7 +91,8 @@ async def build(make, rng: random.Random, sites: dict[int, int]):
         mine = [person.id for person in people if person.site == site]
         for _ in range(count):
             day = day_between(rng, date(2024, 11, 1), date(2026, 1, 31))
-            where = {"device": rng.choice((None, "ordinateur", "telephone")), "place": rng.choice(PLACES)}
+            devices = rng.choice(([], ["ordinateur"], ["telephone"], ["telephone", "ordinateur"]))
+            where = {"devices": devices, "place": rng.choice(PLACES)}
             if rng.random() < 0.5:
                 learner = rng.choice(mine) if rng.random() < 0.8 else None
                 event = Event(site, "individuel", day, rng.choice((20, 30, 45, 60)), learner=learner, **where)
@@ -158,7 +159,8 @@ def expected(people: list[Person], events: list[Event], vouchers, site_ids: list
         add("activity", "workshops" if event.type == "collectif" else "sessions", event.site)
         add("activity", "minutes", event.site, event.minutes)
         add("durations", next(bucket for bound, bucket in BUCKETS if event.minutes < bound), event.site)
-        add("devices", event.device or "", event.site)
+        for device in event.devices or [""]:  # an activity counts once for each device used
+            add("devices", device, event.site)
         add("places", event.place, event.site)
         named = len(event.present) + (event.learner is not None)
         add("participants", "named", event.site, named)

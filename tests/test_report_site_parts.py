@@ -41,7 +41,8 @@ async def three_sites(client, make) -> tuple[list[int], dict]:
         for offset, day in enumerate((LAST_MONTH, LAST_MONTH + timedelta(days=9), TODAY)):
             present = learners[offset : offset + 9 + number]
             body = {"type": "collectif", "date": day.isoformat(), "duration_minutes": 90 + 30 * number,
-                    "title": "Courriels", "digital_topics": ["email"], "admin_topics": ["social_sante"],
+                    "title": "Courriels", "digital_topics": ["email", "aide_aux_demarches_administratives"],
+                    "admin_topics": ["social_sante"],
                     "participants": [{"learner_id": learner, "present": True} for learner in present]}  # fmt: skip
             created = await client.post("/api/v1/activities", json=body, headers=adviser)
             assert created.status_code == 201, created.text

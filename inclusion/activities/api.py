@@ -11,12 +11,14 @@ from msgspec import convert
 
 from inclusion import clock
 from inclusion.accounts.guards import PERSONAL, STAFF
-from inclusion.activities import attendance, export, recording, services
+from inclusion.activities import attendance, coop_export, coop_import, export, recording, services
 from inclusion.activities.schemas import (
     ActivityCreate,
     ActivityOut,
     ActivityPage,
     ActivityPatch,
+    CoopImport,
+    CoopImportOut,
     DuplicateRequest,
     SiteDayIn,
     SiteDayOut,
@@ -87,6 +89,40 @@ async def export_xlsx(caller: CurrentCaller, filters: ActivityFilters) -> File:
     )
 
 
+@get(
+    "/activities.coop.csv",
+    tags=["Activités"],
+    summary="Export CSV au format de La Coop de la médiation numérique (une ligne par accompagnement)",
+    opt=PERSONAL,
+    media_type="text/csv",
+    dependencies=FILTERS,
+)
+async def export_coop_csv(caller: CurrentCaller, filters: ActivityFilters) -> Stream:
+    return Stream(
+        await coop_export.csv_chunks(caller, filters),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="coop-activites-{clock.today()}.csv"'},
+    )
+
+
+@get(
+    "/activities.coop.xlsx",
+    tags=["Activités"],
+    summary="Export XLSX au format de La Coop de la médiation numérique (une ligne par accompagnement)",
+    opt=PERSONAL,
+    media_type=XLSX,
+    dependencies=FILTERS,
+)
+async def export_coop_xlsx(caller: CurrentCaller, filters: ActivityFilters) -> File:
+    path = await coop_export.xlsx_file(caller, filters, caller.display_name)
+    return File(
+        path,
+        filename=f"coop-activites-{clock.today()}.xlsx",
+        media_type=XLSX,
+        background=BackgroundTask(os.remove, path),
+    )
+
+
 class ActivityApi(Controller):
     path = "/activities"
     tags = ["Activités"]
@@ -106,6 +142,16 @@ class ActivityApi(Controller):
     @post("/", summary="Enregistrer un atelier ou une séance (répétable chaque semaine)", opt=STAFF)
     async def create_activity(self, caller: CurrentCaller, data: JSONBody[ActivityCreate]) -> list[ActivityOut]:
         return [convert(row, ActivityOut) for row in await recording.create_activities(caller, data)]
+
+    @post(
+        "/import/coop",
+        summary="Importer un export d'activités de La Coop (CSV ; refusé entier à la moindre ligne fausse ; dry_run)",
+        opt=STAFF,
+        status_code=200,
+    )
+    async def import_coop(self, caller: CurrentCaller, data: JSONBody[CoopImport]) -> CoopImportOut:
+        """The rows sharing an ID CRA make one activity; an ID CRA the site already holds is left as it is."""
+        return convert(await coop_import.import_activities(caller, data), CoopImportOut)
 
     @get("/{activity_id:int}", summary="Une activité", opt=PERSONAL)
     async def get_activity(self, caller: CurrentCaller, activity_id: FromPath[int]) -> ActivityOut:

@@ -37,8 +37,9 @@ HEADER = [
 ]  # fmt: skip
 
 
-async def batches(caller: Caller, filters: dict[str, Any]) -> AsyncIterator[list[dict[str, Any]]]:
-    """The matching activities by date then id, BATCH at a time (keyset paging: constant cost per batch)."""
+async def batches(caller: Caller, filters: dict[str, Any], enrich=None) -> AsyncIterator[list[dict[str, Any]]]:
+    """The matching activities by date then id, BATCH at a time (keyset paging: constant cost per batch), each batch
+    completed by `enrich` (the counts of people by band, unless told)."""
     clauses = activity_clauses(caller, filters)
     after: tuple[date, int] | None = None
     while True:
@@ -50,7 +51,7 @@ async def batches(caller: Caller, filters: dict[str, Any]) -> AsyncIterator[list
         rows = await query.order_by(Activity.date, Activity.id).limit(BATCH).output(load_json=True).run()
         if not rows:
             return
-        yield await _with_bands(await with_links(rows))
+        yield await (enrich or _with_bands)(await with_links(rows))
         after = (rows[-1]["date"], rows[-1]["id"])
 
 
@@ -99,7 +100,7 @@ def cells(row: dict[str, Any]) -> list[Any]:
     referral = row["referral"] or {}
     return [
         row["id"], row["type"], row["date"], row["start_time"] or "", row["duration_minutes"],
-        row["place"], ", ".join(row["digital_topics"]), ", ".join(row["admin_topics"]), row["device"] or "",
+        row["place"], ", ".join(row["digital_topics"]), ", ".join(row["admin_topics"]), ", ".join(row["devices"]),
         row["autonomy"] or "", referral.get("type") or "", referral.get("name") or "", row["title"], row["level"] or "",
         present, absent, row["anonymous_count"], named + row["anonymous_count"],
         *[row["band_counts"][f"{kind}_{value.value}"] for kind, value in BANDS],
@@ -115,14 +116,14 @@ async def csv_chunks(caller: Caller, filters: dict[str, Any]) -> AsyncIterator[b
 
 
 async def _csv_stream(first: list[dict[str, Any]] | None, pending: AsyncIterator) -> AsyncIterator[bytes]:
-    yield ("\ufeff" + _csv_text([HEADER])).encode()
+    yield ("\ufeff" + csv_text([HEADER])).encode()
     if first is not None:
-        yield _csv_text(cells(row) for row in first).encode()
+        yield csv_text(cells(row) for row in first).encode()
         async for rows in pending:
-            yield _csv_text(cells(row) for row in rows).encode()
+            yield csv_text(cells(row) for row in rows).encode()
 
 
-def _csv_text(lines) -> str:
+def csv_text(lines) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerows(
@@ -165,6 +166,7 @@ async def xlsx_file(caller: Caller, filters: dict[str, Any]) -> str:
 
 MAX_DAYS = 366
 FORMATS = ("xlsx", "csv")
+MODELS = ("national", "coop")  # one row per activity, no name; or La Coop's: one row per accompaniment
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ class ExportRequest:
     end: date
     site: dict[str, Any] | None
     format: str
+    model: str = "national"
 
     @property
     def filters(self) -> dict[str, Any]:
@@ -215,9 +218,11 @@ def export_request(values: dict[str, str], sites: list[dict[str, Any]]) -> Expor
             found["site"] = "Choisissez un de vos sites dans la liste."
     if values.get("format", "") not in FORMATS:
         found["format"] = "Choisissez le format du fichier : XLSX ou CSV."
+    if (values.get("model") or "national") not in MODELS:
+        found["model"] = "Choisissez le modèle : national ou La Coop."
     if found:
         raise InvalidData(found)
-    return ExportRequest(days["date_from"], days["date_to"], site, values["format"])
+    return ExportRequest(days["date_from"], days["date_to"], site, values["format"], values.get("model") or "national")
 
 
 def _slug(text: str, ascii_only: bool) -> str:
@@ -240,7 +245,8 @@ def file_names(request: ExportRequest, sites: list[dict[str, Any]]) -> tuple[str
     names = []
     for ascii_only in (True, False):
         where = _slug(site["name"], ascii_only) if site else "tous-les-sites"
-        names.append(f"{'activites' if ascii_only else 'activités'}-{where}-{period}.{request.format}")
+        prefix = ("coop-" if request.model == "coop" else "") + ("activites" if ascii_only else "activités")
+        names.append(f"{prefix}-{where}-{period}.{request.format}")
     return names[0], names[1]
 
 

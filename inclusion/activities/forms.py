@@ -21,9 +21,19 @@ DURATIONS = {30: "30 min", 45: "45 min", 60: "1 h", 90: "1 h 30", 120: "2 h"}
 NO_DURATION = "Choisissez la durée : touchez l'une des durées proposées, ou saisissez-la en minutes."
 NO_LEARNER = "Choisissez l'apprenant (tapez quelques lettres de son nom), ou cochez « Personne sans fiche »."
 PERSON_FIELDS = ("age_band", "gender", "social_status")
-SCALARS = ("date", "start_time", "place", "device", "note")
-OWN_SCALARS = {"collectif": ("title", "level"), "individuel": ("autonomy",)}
-NULLABLE = ("device", "level", "autonomy", "start_time")
+SCALARS = (
+    "date",
+    "start_time",
+    "place",
+    "note",
+    "procedure_name",
+    "place_insee_code",
+    "place_postal_code",
+    "place_city",
+)
+OWN_SCALARS = {"collectif": ("title", "level"), "individuel": ("autonomy", "partner")}
+NULLABLE = ("level", "autonomy", "start_time", "partner")
+CLEARED = ("procedure_name", "place_insee_code", "place_postal_code", "place_city")  # emptied when left empty
 LABELS = {
     "types": v.ACTIVITY_TYPE_LABELS,
     "digital_topics": v.DIGITAL_TOPIC_LABELS,
@@ -33,6 +43,7 @@ LABELS = {
     "autonomies": v.AUTONOMY_LABELS,
     "levels": v.LEVEL_LABELS,
     "referrals": v.REFERRAL_LABELS,
+    "partners": v.PARTNER_LABELS,
     "age_bands": v.AGE_BAND_LABELS,
     "genders": v.GENDER_LABELS,
     "statuses": v.SOCIAL_STATUS_LABELS,
@@ -57,9 +68,14 @@ def activity_values(form: Any, kind: str) -> dict[str, Any]:
             values[name] = raw
         elif name in NULLABLE:
             values[name] = None
+        elif name in CLEARED:
+            values[name] = ""
     values["duration_minutes"] = _whole(_text(form, "duration_other") or _text(form, "duration_minutes") or "0")
     values["digital_topics"] = form.getall("digital_topics", [])
     values["admin_topics"] = form.getall("admin_topics", [])
+    values["devices"] = form.getall("devices", [])
+    if values.get("place", "lieu_activite") == "lieu_activite":  # the commune fields are hidden: what they held goes
+        values |= {name: "" for name in ("place_insee_code", "place_postal_code", "place_city")}
     removed = set(form.getall("remove", []))
     if kind == "collectif":
         absent = set(form.getall("absent", []))
@@ -78,8 +94,10 @@ def activity_values(form: Any, kind: str) -> dict[str, Any]:
     if values["learner_id"] is None and form.get("anonymous") == "on":
         values["anonymous_person"] = {name: _text(form, f"person_{name}") or "non_communique" for name in PERSON_FIELDS}
     values["referral"] = None
+    values["referred"] = None
     if referral := _text(form, "referral_type"):
         values["referral"] = {"type": referral, "name": _text(form, "referral_name")}
+        values["referred"] = True
     return values
 
 
@@ -144,7 +162,8 @@ def days_sentence(days: list[date]) -> str:
 
 ERROR_ORDER = (
     *("title", "learner_q", "learner_id", "date", "duration_minutes"),
-    *("participants", "participant_q", "anonymous_count", "digital_topics"),
+    *("participants", "participant_q", "anonymous_count", "digital_topics", "autonomy", "admin_topics"),
+    *("procedure_name", "partner", "referred", "place_postal_code", "place_city", "place_insee_code", "devices"),
 )
 
 

@@ -23,6 +23,7 @@ from inclusion.activities.rules import (
     occurrence_dates,
     shape_problems,
     site_learners,
+    with_devices,
 )
 from inclusion.activities.schemas import ActivityCreate
 from inclusion.clock import now, today
@@ -32,7 +33,10 @@ from inclusion.storage import db, sql
 
 PERSON_COLUMNS = {"age_band": "person_age_band", "gender": "person_gender", "social_status": "person_status"}
 REFERRAL_COLUMNS = {"type": "referral_type", "name": "referral_name", "note": "referral_note"}
-PLAIN_FIELDS = ("type", "duration_minutes", "place", "device", "note", "autonomy", "title", "level", "anonymous_count")
+PLAIN_FIELDS = (
+    *("type", "duration_minutes", "place", "note", "autonomy", "title", "level", "anonymous_count"),
+    *("place_insee_code", "place_postal_code", "place_city", "referred", "procedure_name", "partner", "coop_id"),
+)
 
 
 def time_of_day(text: str | None) -> time | None:
@@ -41,7 +45,7 @@ def time_of_day(text: str | None) -> time | None:
 
 async def create_activities(caller: Caller, data: ActivityCreate) -> list[dict[str, Any]]:
     """Record the activity, or one per week for `repeat_weeks` weeks; return them shaped like ActivityOut."""
-    values = msgspec.to_builtins(data, builtin_types=(date,))
+    values = with_devices(msgspec.to_builtins(data, builtin_types=(date,)))
     values["adviser_id"] = data.adviser_id or caller.user_id
     site_id = site_for_new_record(caller, data.site_id, "de l'activité")
     found = shape_problems(values, today(), data.repeat_weeks)
@@ -88,6 +92,8 @@ def activity_columns(values: dict[str, Any]) -> dict[str, Any]:
         referral = values["referral"] or {}
         row |= {column: referral.get(field, "") for field, column in REFERRAL_COLUMNS.items()}
         row["referral_type"] = referral.get("type")
+    if "devices" in values:
+        row["devices"] = msgspec.json.encode(values["devices"]).decode()
     if "anonymous_breakdown" in values:
         row["anonymous_breakdown"] = msgspec.json.encode(values["anonymous_breakdown"] or {}).decode()
     return row
@@ -107,6 +113,8 @@ def _shaped(activity: dict[str, Any], values: dict[str, Any], names: dict[int, s
         "date": activity["date"],
         "start_time": start.strftime("%H:%M") if start else None,
         "digital_topics": values["digital_topics"],
+        "devices": values["devices"],
+        "device": values["devices"][0] if values["devices"] else None,
         "admin_topics": values["admin_topics"],
         "adviser_id": values["adviser_id"],
         "adviser_name": adviser,

@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from inclusion.activities.rules import Recording, learner_names, learner_problems
+from inclusion.activities.rules import JSON_COLUMNS, Recording, learner_names, learner_problems
 from inclusion.errors import InvalidData
 from inclusion.storage import sql
 from inclusion.storage.batching import Batcher
@@ -112,8 +112,8 @@ def _payload(columns: tuple[str, ...], batch: list[Recording]) -> str:
 
 
 def _json_value(column: str, value: Any) -> Any:
-    """The breakdown is already JSON text: embedded as is, it lands in its `json` column as an object."""
-    return msgspec.Raw(value) if column == "anonymous_breakdown" else value
+    """The breakdown and the devices are already JSON text: embedded as is, each lands in its `json` column."""
+    return msgspec.Raw(value) if column in JSON_COLUMNS else value
 
 
 def _outcomes(batch: list[Recording], rows: list[dict[str, Any]]) -> list[Any]:

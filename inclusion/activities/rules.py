@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -10,7 +11,7 @@ from inclusion.clock import short_day
 from inclusion.learners.names import display_name
 from inclusion.storage import sql
 
-MAX_MINUTES = 12 * 60
+MAX_MINUTES = 24 * 60 - 1  # as La Coop: up to 23 h 59
 MAX_PARTICIPANTS = 500  # named participants of one workshop
 MAX_PARTICIPANT_ROWS = 10_000  # participant rows one request may write, over all the weeks of a repeated workshop
 BREAKDOWN_NAMES = {"age_band": "tranche d'âge", "gender": "genre", "social_status": "statut"}
@@ -32,13 +33,14 @@ def shape_problems(values: dict[str, Any], today: date, repeat_weeks: int = 1) -
     found: dict[str, str] = {}
     minutes = values["duration_minutes"]
     if not 0 < minutes <= MAX_MINUTES:
-        found["duration_minutes"] = f"La durée doit être comprise entre 1 et {MAX_MINUTES} minutes (12 heures)."
+        found["duration_minutes"] = "La durée doit être comprise entre 1 et 1 439 minutes (23 h 59)."
     if values["date"] > today:
         found["date"] = "La date ne peut pas être dans le futur."
     elif repeat_weeks > 1 and (last := occurrence_dates(values["date"], repeat_weeks)[-1]) > today:
         found["repeat_weeks"] = f"La dernière séance ({short_day(last)} {last.year}) serait dans le futur."
     if not values.get("digital_topics"):
         found["digital_topics"] = NO_TOPIC  # the national model (La Coop) requires its `thematiques`
+    found |= coop_problems(values)
     if values["type"] == "individuel":
         has_file, has_person = values.get("learner_id") is not None, values.get("anonymous_person") is not None
         if has_file == has_person:
@@ -54,13 +56,74 @@ def shape_problems(values: dict[str, Any], today: date, repeat_weeks: int = 1) -
             found["learner_id"] = "Un atelier collectif a des participants, pas d'apprenant unique."
         if not str(values.get("title", "")).strip():
             found["title"] = "Donnez un titre à l'atelier."
-        if values.get("autonomy") or values.get("referral"):
+        if values.get("partner"):
+            found["partner"] = "Le partenaire France Services se note en séance individuelle."
+        if values.get("autonomy") or values.get("referral") or values.get("referred") is not None:
             found["autonomy"] = "L'autonomie et l'orientation se notent en séance individuelle."
         if not values.get("participants") and not values.get("anonymous_count"):
             found["participants"] = NO_PARTICIPANT
     found |= _participant_problems(values.get("participants") or [])
     found |= _size_problems(len(values.get("participants") or []), repeat_weeks)
     found |= _breakdown_problems(values.get("anonymous_count") or 0, values.get("anonymous_breakdown") or {})
+    return found
+
+
+JSON_COLUMNS = ("anonymous_breakdown", "devices")  # JSON text in a new row (embedded as is in PostgreSQL's payload)
+PROCEDURES = "aide_aux_demarches_administratives"
+COMMUNE_FIELDS = ("place_insee_code", "place_postal_code", "place_city")
+INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+POSTAL_CODE = re.compile(r"^\d{5}$")
+
+
+def with_devices(values: dict[str, Any]) -> dict[str, Any]:
+    """`device` (one, as before the list) read as `devices`, and a referral said to be one (`referred`); the
+    values without `device`. A `device` that is not among the `devices` given is left for `coop_problems`."""
+    values = dict(values)
+    if "device" in values:
+        device = values.pop("device")
+        if not values.get("devices"):
+            values["devices"] = [device] if device else []
+        elif device and device not in values["devices"]:
+            values["device_conflict"] = True
+    if values.get("referral") and values.get("referred") is None:
+        values["referred"] = True
+    return values
+
+
+def coop_problems(values: dict[str, Any]) -> dict[str, str]:
+    """The national model's (La Coop's) own rules: devices, démarches, the place's commune, referral."""
+    found: dict[str, str] = {}
+    devices = values.get("devices") or []
+    if values.get("device_conflict"):
+        found["device"] = "Le matériel « device » doit figurer dans la liste « devices » ; n'envoyez que la liste."
+    elif len(set(devices)) < len(devices):
+        found["devices"] = "Un même matériel est choisi deux fois."
+    elif "aucun" in devices and len(devices) > 1:
+        found["devices"] = "« Pas de matériel » ne se combine pas avec un autre matériel."
+    if PROCEDURES not in (values.get("digital_topics") or []):
+        if values.get("admin_topics"):
+            found["admin_topics"] = (
+                "Les démarches administratives se choisissent avec la thématique "
+                "« Aide aux démarches administratives »."
+            )
+        if values.get("partner"):
+            found["partner"] = "Le partenaire se note avec la thématique « Aide aux démarches administratives »."
+        if str(values.get("procedure_name") or "").strip():
+            found["procedure_name"] = (
+                "Le nom de la démarche se note avec la thématique « Aide aux démarches administratives »."
+            )
+    commune = {name: str(values.get(name) or "").strip() for name in COMMUNE_FIELDS}
+    if values.get("place", "lieu_activite") == "lieu_activite" and any(commune.values()):
+        found["place_insee_code"] = (
+            "La commune se note pour un autre lieu que le lieu d'activité (à domicile, à distance, autre lieu)."
+        )
+    else:
+        if commune["place_insee_code"] and not INSEE_CODE.match(commune["place_insee_code"]):
+            found["place_insee_code"] = "Le code INSEE de la commune a 5 caractères (ex. : 62041, 2A004)."
+        if commune["place_postal_code"] and not POSTAL_CODE.match(commune["place_postal_code"]):
+            found["place_postal_code"] = "Le code postal a 5 chiffres (ex. : 62000)."
+    if values.get("referral") and values.get("referred") is False:
+        found["referred"] = "Une structure d'orientation est indiquée : la personne est donc orientée (referred)."
     return found
 
 

@@ -11,11 +11,13 @@ from piccolo.columns.combination import WhereRaw
 from inclusion import clock
 from inclusion.activities import recording
 from inclusion.activities.rules import (
+    COMMUNE_FIELDS,
     learner_problems,
     named_learners,
     present_learners,
     shape_problems,
     site_learners,
+    with_devices,
 )
 from inclusion.activities.schemas import ActivityCreate, ActivityPatch
 from inclusion.clock import now
@@ -102,6 +104,9 @@ async def with_links(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         referral = {field: row[column] for field, column in recording.REFERRAL_COLUMNS.items()}
         row["referral"] = referral if row["referral_type"] else None
         row["anonymous_breakdown"] = row["anonymous_breakdown"] or None
+        devices = row["devices"]
+        row["devices"] = msgspec.json.decode(devices) if isinstance(devices, str) else devices or []
+        row["device"] = row["devices"][0] if row["devices"] else None
     return rows
 
 
@@ -145,7 +150,11 @@ async def list_activities(caller: Caller, page: PageRequest, filters: dict[str, 
 
 async def update_activity(caller: Caller, activity_id: int, patch: ActivityPatch) -> dict[str, Any]:
     current = await get_activity(caller, activity_id)
-    changes = msgspec.to_builtins(patch, builtin_types=(date,))
+    changes = with_devices(msgspec.to_builtins(patch, builtin_types=(date,)))
+    if changes.get("place") == "lieu_activite":  # the site: no commune of its own, as La Coop
+        changes = {name: "" for name in COMMUNE_FIELDS} | changes
+    if changes.get("referral") is None and "referral" in changes and "referred" not in changes:
+        changes["referred"] = None
     if "date" in changes:
         changes["date"] = patch.date
     if "start_time" in changes:
@@ -176,7 +185,7 @@ async def delete_activity(caller: Caller, activity_id: int) -> None:
 async def duplicate_activity(caller: Caller, activity_id: int, on: date | None) -> dict[str, Any]:
     """A copy of the activity (topics, participants, counts) on another date, today by default."""
     source = await get_activity(caller, activity_id)
-    fields = set(ActivityCreate.__struct_fields__) - {"repeat_weeks", "site_id"}
+    fields = set(ActivityCreate.__struct_fields__) - {"repeat_weeks", "site_id", "device", "coop_id"}
     values = {name: source[name] for name in fields if name in source}
     values |= {"date": on or clock.today(), "site_id": source["site_id"]}
     values["participants"] = [{"learner_id": p["learner_id"], "present": p["present"]} for p in source["participants"]]

@@ -43,9 +43,10 @@ def _ends(activity: PlannedActivity) -> time:
 
 
 COLUMNS = (
-    "site", "type", "date", "start_time", "duration_minutes", "place", "device", "adviser", "note", "learner",
+    "site", "type", "date", "start_time", "duration_minutes", "place", "devices", "adviser", "note", "learner",
     "person_age_band", "person_gender", "person_status", "autonomy", "referral_type", "referral_name",
-    "referral_note", "title", "level", "anonymous_count", "anonymous_breakdown", "series", "created_at", "updated_at",
+    "referral_note", "referred", "procedure_name", "partner", "title", "level", "anonymous_count",
+    "anonymous_breakdown", "series", "created_at", "updated_at",
 )  # fmt: skip
 
 
@@ -55,9 +56,11 @@ def _row(site_id: int, adviser_id: int | None, activity: PlannedActivity, learne
     written = local(activity.day, _ends(activity), now())
     learner = learner_ids[activity.learner] if activity.learner else None
     return (
-        site_id, activity.type, activity.day, activity.start, activity.minutes, activity.place, activity.device,
+        site_id, activity.type, activity.day, activity.start, activity.minutes, activity.place,
+        msgspec.json.encode(activity.devices).decode(),
         adviser_id, activity.note, learner, person.get("age_band"), person.get("gender"), person.get("social_status"),
-        activity.autonomy, *referral, activity.title, activity.level, len(activity.anonymous),
+        activity.autonomy, *referral, True if activity.referral else None, activity.procedure_name, activity.partner,
+        activity.title, activity.level, len(activity.anonymous),
         _breakdown(activity.anonymous), activity.series, written, written,
     )  # fmt: skip
 

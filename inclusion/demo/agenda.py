@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from inclusion.demo.calendar import open_days, open_on_or_before, token
-from inclusion.demo.catalogue import DEMARCHES, REFERRALS, SESSION_NOTES, TOPIC_OF, Slot, Workshop
+from inclusion.demo.catalogue import (
+    DEMARCHES,
+    PARTNERS,
+    PROCEDURE_NAMES,
+    REFERRALS,
+    SESSION_NOTES,
+    TOPIC_OF,
+    Slot,
+    Workshop,
+)
 from inclusion.demo.learners import PlannedLearner
 from inclusion.frameworks.builtin import AUTONOMOUS_LEVEL
 
@@ -46,8 +55,10 @@ class PlannedActivity:
     learner: str | None = None  # name key of the learner of an individual session
     person: dict[str, str] | None = None  # an individual session with someone who has no file
     autonomy: str | None = None
-    device: str | None = None
+    devices: list[str] = field(default_factory=list)
     place: str = "lieu_activite"
+    procedure_name: str = ""
+    partner: str | None = None
     referral: tuple[str, str, str] | None = None
     note: str = ""
     title: str = ""
@@ -126,7 +137,8 @@ class Planner:
             planned.append(
                 PlannedActivity(
                     "collectif", day, slot.start, slot.minutes, list(workshop.digital), list(workshop.admin),
-                    device=workshop.device, title=workshop.title, level=workshop.level, series=series,
+                    devices=[workshop.device] if workshop.device else [], title=workshop.title, level=workshop.level,
+                    series=series,
                     participants=present, anonymous=anonymous,
                 )
             )  # fmt: skip
@@ -219,7 +231,9 @@ class Planner:
             ("entierement_accompagne", "partiellement_autonome", "autonome"),
             (3, 2, 0) if progress < 0.3 else (1, 3, 1) if progress < 0.7 else (0, 2, 3),
         )[0]
-        activity.device = self.rng.choices(("telephone", "ordinateur", "tablette", "aucun"), (45, 40, 10, 5))[0]
+        activity.devices = _devices(
+            self.rng.choices(("telephone", "ordinateur", "tablette", "aucun"), (45, 40, 10, 5))[0], day, start
+        )
         activity.place = self.rng.choices(("lieu_activite", "a_distance", "domicile"), (90, 7, 3))[0]
         if stop := self.agenda.stops.get(learner.values["insee_code"]):
             activity.place, activity.note = "lieu_activite", activity.note or stop[1]
@@ -234,7 +248,7 @@ class Planner:
         activity.person = _person(self.rng)
         self.demarche(activity)
         activity.autonomy = self.rng.choices(("entierement_accompagne", "partiellement_autonome"), (3, 1))[0]
-        activity.device = self.rng.choice(("ordinateur", "telephone"))
+        activity.devices = _devices(self.rng.choice(("ordinateur", "telephone")), day, start)
         return activity
 
     def demarche(self, activity: PlannedActivity) -> None:
@@ -244,8 +258,19 @@ class Planner:
             activity.digital.append("aide_aux_demarches_administratives")
         activity.admin = [topic]
         activity.note = note if self.rng.random() < 0.6 else ""
+        activity.procedure_name = PROCEDURE_NAMES[note]
+        activity.partner = PARTNERS.get(note)
         if self.rng.random() < 0.15:
             activity.referral = self.rng.choice(REFERRALS)
+
+
+def _devices(device: str, day: date, start: time) -> list[str]:
+    """The device drawn, and for about one session in eight the other one of phone and computer too (drawn from
+    its own generator, so the rest of the agenda stays as it was)."""
+    other = {"telephone": "ordinateur", "ordinateur": "telephone"}.get(device)
+    if other and random.Random(day.toordinal() * 1440 + start.hour * 60 + start.minute).random() < 0.125:
+        return [device, other]
+    return [device]
 
 
 def plan_agenda(

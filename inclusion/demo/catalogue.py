@@ -100,6 +100,26 @@ DEMARCHES = (  # administrative topic, note the adviser writes, weight
     ("famille_scolarite", "Connexion à Pronote pour suivre la scolarité des enfants.", 1),
     ("social_sante", "Demande de complémentaire santé solidaire.", 1),
 )
+PROCEDURE_NAMES = {  # the démarche's name (La Coop's `precisions_demarche`), by the note of DEMARCHES
+    "Déclaration trimestrielle CAF faite ensemble.": "Déclaration trimestrielle RSA",
+    "Création de l'espace ameli, mot de passe noté dans le carnet.": "Compte ameli",
+    "Accès à l'espace particulier impots.gouv.fr, avis d'imposition téléchargé.": "Avis d'imposition",
+    "Pré-demande de carte d'identité sur le site de l'ANTS.": "Pré-demande de carte d'identité",
+    "Demande de certificat d'immatriculation (carte grise).": "Carte grise",
+    "Actualisation France Travail et consultation des offres.": "Actualisation mensuelle",
+    "Demande de logement social en ligne.": "Demande de logement social",
+    "Connexion à Pronote pour suivre la scolarité des enfants.": "Pronote",
+    "Demande de complémentaire santé solidaire.": "Complémentaire santé solidaire",
+}
+PARTNERS = {  # the France Services partner a démarche of DEMARCHES concerned, by its note (none: no partner)
+    "Déclaration trimestrielle CAF faite ensemble.": "cnaf",
+    "Création de l'espace ameli, mot de passe noté dans le carnet.": "cnam",
+    "Accès à l'espace particulier impots.gouv.fr, avis d'imposition téléchargé.": "dgfip",
+    "Pré-demande de carte d'identité sur le site de l'ANTS.": "france_titres",
+    "Demande de certificat d'immatriculation (carte grise).": "france_titres",
+    "Actualisation France Travail et consultation des offres.": "france_travail",
+    "Demande de complémentaire santé solidaire.": "cnam",
+}
 REFERRALS = (  # type, to whom, why
     ("operateur_ou_organisme_en_charge", "CAF du Pas-de-Calais", "Dossier bloqué : rendez-vous au guichet."),
     ("aide_sociale", "CCAS du Portel", "Difficultés pour payer l'abonnement internet."),

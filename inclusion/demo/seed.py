@@ -115,7 +115,7 @@ async def seed_funder(site_id: int) -> int:
     return 2
 
 
-CARNOT_AGENDA = SiteAgenda(7, CARNOT_WEEK)
+CARNOT_AGENDA = SiteAgenda(7, CARNOT_WEEK, walk_ins=4.0)  # a Maison France Services: démarches every day
 BUS_AGENDA = SiteAgenda(8, BUS_WEEK, (0, 2, 3), walk_ins=0.4, busy_days=2, stops=BUS_STOPS)
 BUS_NOTES = {day: " ; ".join(note for stop, note in BUS_STOPS.values() if stop == day) for day in (0, 2, 3)}
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"

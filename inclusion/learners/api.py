@@ -4,10 +4,12 @@ from msgspec import convert
 
 from inclusion import clock
 from inclusion.accounts.guards import PERSONAL, STAFF
-from inclusion.learners import export, glance, lifecycle, services
+from inclusion.learners import export, glance, importing, lifecycle, services
 from inclusion.learners.schemas import (
     LearnerCreate,
     LearnerExport,
+    LearnerImport,
+    LearnerImportOut,
     LearnerListItem,
     LearnerOut,
     LearnerPage,
@@ -55,6 +57,17 @@ class LearnerApi(Controller):
     @post("/", summary="Créer une fiche apprenant", opt=STAFF)
     async def create_learner(self, caller: CurrentCaller, data: JSONBody[LearnerCreate]) -> LearnerOut:
         return convert(await services.create_learner(caller, data), LearnerOut)
+
+    @post(
+        "/import",
+        summary="Importer des fiches (CSV : notre modèle ou celui de La Coop ; refusé entier à la moindre ligne "
+        "fausse ; dry_run)",
+        opt=STAFF,
+        status_code=200,
+    )
+    async def import_learners(self, caller: CurrentCaller, data: JSONBody[LearnerImport]) -> LearnerImportOut:
+        """A person the site already has a live file for (same name and birth year) is left as it is."""
+        return convert(await importing.import_learners(caller, data), LearnerImportOut)
 
     @get("/{learner_id:int}", summary="Une fiche apprenant (consultation tracée)", opt=PERSONAL)
     async def get_learner(self, caller: CurrentCaller, learner_id: FromPath[int]) -> LearnerOut:

@@ -128,3 +128,23 @@ class LearnerExport(Struct, kw_only=True):
 
 class MergeRequest(Struct, forbid_unknown_fields=True):
     duplicate_id: Annotated[int, Meta(description="La fiche à fondre dans celle-ci ; elle disparaît des listes")]
+
+
+class LearnerImport(Struct, forbid_unknown_fields=True, kw_only=True):
+    """Learner files from a spreadsheet saved as CSV (`;` or `,`): our template (nom;prenom;annee_naissance;genre;
+    tranche_age;statut;code_insee;telephone;email;notes) or La Coop's beneficiary import template (Nom, Prénom,
+    Année de naissance, Commune, Code INSEE, Code postal, N° de téléphone, E-mail, Genre, Notes supplémentaires)."""
+
+    site_id: int | None = None
+    dry_run: bool = False
+    csv: Annotated[str, Meta(max_length=10_000_000)] = ""
+    xlsx: Annotated[bytes, Meta(max_length=10_000_000, description="Le classeur XLSX, en base64 (au lieu de csv)")] = (
+        b""
+    )
+
+
+class LearnerImportOut(Struct):
+    dry_run: bool
+    lines: int  # people read
+    created: int  # files written (or that would be, in a dry run)
+    already: int  # people the site already has a live file for (same name and birth year): left as they are

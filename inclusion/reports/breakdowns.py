@@ -14,10 +14,10 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from inclusion.reports.assemble import LEARNERS, Columns
+from inclusion.reports.assemble import LEARNERS, Columns, month_label
 from inclusion.reports.grid import Grid, with_whole
 from inclusion.storage.tables.sites import Site
-from inclusion.vocabulary import DEVICE_LABELS, PLACE_LABELS
+from inclusion.vocabulary import DEVICE_LABELS, PARTNER_LABELS, PLACE_LABELS
 
 DURATIONS = {
     "moins_30": "Moins de 30 min",
@@ -28,6 +28,9 @@ DURATIONS = {
 DEVICES = {device.value: label for device, label in DEVICE_LABELS.items()} | {"": "Non renseigné"}
 PLACES = {place.value: label for place, label in PLACE_LABELS.items()}
 UNKNOWN_COMMUNE = "Non renseignée"
+SEVERAL_DEVICES = (
+    "Une activité où plusieurs matériels ont servi compte pour chacun : les lignes peuvent dépasser le total."
+)
 OTHERS = "autres"
 MOST_COMMUNES = 30
 COMMUNES_FILE = Path(__file__).with_name("communes.csv")
@@ -51,8 +54,11 @@ async def commune_names(codes: set[str]) -> dict[str, str]:
 
 
 def activity_breakdowns(columns: Columns, rows: list[dict[str, Any]]) -> list[Grid]:
-    """Activities by duration bucket (DESIGN's < 30, 30–60, 60–120, ≥ 120 min), device used and place."""
+    """Activities by duration bucket (DESIGN's < 30, 30–60, 60–120, ≥ 120 min), device used and place. An activity
+    where several devices were used counts once for each (as La Coop's statistics count `materiel`): the device
+    lines may add up to more than the activities, whose total is the durations' (each activity has one)."""
     grids = []
+    activities: list[int] | None = None
     for kind, key, title, labels in (
         ("duration", "durations", "Activités par durée", DURATIONS),
         ("device", "devices", "Activités par matériel utilisé", DEVICES),
@@ -64,8 +70,32 @@ def activity_breakdowns(columns: Columns, rows: list[dict[str, Any]]) -> list[Gr
         total = [sum(values) for values in zip(*(line[2] for line in lines), strict=True)] or [0] * (
             len(columns.position) + 1
         )
-        grids.append(Grid(key, "activities", title, "activités", lines, total=("Activités", total), protected=True))
+        notes = []
+        if kind == "duration":
+            activities = total
+        elif kind == "device" and activities is not None:
+            total, notes = activities, [SEVERAL_DEVICES]
+        grids.append(
+            Grid(key, "activities", title, "activités", lines, total=("Activités", total), protected=True, notes=notes)
+        )
     return grids
+
+
+def partner_grid(columns: Columns, rows: list[dict[str, Any]], months: list[str]) -> Grid:
+    """Individual sessions by the France Services partner their démarche concerned, month by month (each session
+    one accompaniment, one partner, one month: the rows add up to the total). A session is one person: hidden like
+    every count of people."""
+    found = columns.by((r for r in rows if r["kind"] == "partner"), lambda r: r["value"], lambda r: r["n"])
+    lines = [
+        (key, f"{month_label(month)} · {label}", with_whole(found[key]))
+        for month in months
+        for partner, label in PARTNER_LABELS.items()
+        if (key := f"{month}:{partner.value}") in found
+    ]
+    total = [sum(values) for values in zip(*(line[2] for line in lines), strict=True)] or with_whole(columns.zeros())
+    note = "Séances individuelles d'aide aux démarches qui nomment le partenaire France Services concerné."
+    return Grid("partners", "topics", "Accompagnements par partenaire France Services", "accompagnements", lines,
+                total=("Accompagnements", total), notes=[note])  # fmt: skip
 
 
 def top_communes(rows: list[dict[str, Any]]) -> list[str]:

@@ -16,6 +16,7 @@ FIRST = {  # the first column's title, per table
     "qpv": "Résidence", "communes": "Commune", "activity": "Mesure", "participants": "Participants",
     "attendance": "Mesure", "durations": "Durée", "devices": "Matériel", "places": "Lieu",
     "topics_digital": "Thématique", "topics_admin": "Démarche", "referrals": "Orientation vers",
+    "partners": "Mois et partenaire",
     "vouchers": "Pass numérique", "vouchers_redeemed": "Pass numérique", "feedback_response": "Avis",
     "feedback_satisfaction": "Satisfaction", "feedback_at_ease": "Aisance",
 }  # fmt: skip
@@ -185,6 +186,7 @@ def sections(report: dict[str, Any], charts: dict[str, dict[str, Any]]) -> list[
         per_site(report, tables["attendance"], "Ouverture et fréquentation"),
         *(per_site(report, tables[key]) for key in ("durations", "devices", "places") if key in tables),
         *(per_site(report, tables[key]) for key in ("topics_digital", "topics_admin", "referrals")),
+        *(per_site(report, tables[key]) for key in ("partners",) if key in tables),
     ]
     found.append(Section("activities", "Les activités", activities))
     vouchers = [per_site(report, tables["vouchers"]), per_site(report, tables["vouchers_redeemed"])]

@@ -101,6 +101,7 @@ async def scope_report(scope: ReportScope, k: int, readable: frozenset[int] = fr
         breakdowns.commune_grid(columns, people, names, people_tables[0].total),
         *divide_grids(framework, divide, monthly, columns),
         *topic_grids(columns, topics, referrals),
+        breakdowns.partner_grid(columns, activity_breakdowns, months_between(date_from, date_to)),
         *voucher_grids(columns, vouchers),
         *breakdowns.activity_breakdowns(columns, activity_breakdowns),
         *quality.grids(columns, feedback),

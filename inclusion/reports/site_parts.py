@@ -25,8 +25,9 @@ import msgspec
 from inclusion.reports.scope import ReportScope, Window
 from inclusion.storage import db, sql
 
-COUNTING = 2
-"""Raise it when the report counts differently: every stored share is then computed again."""
+COUNTING = 3
+"""Raise it when the report counts differently: every stored share is then computed again (3: an activity counted
+once per device; partners per month)."""
 PARTS = ("volume", "present", "topics", "referrals", "monthly", "people", "divide", "breakdowns")
 UNIQUE_INDEX = "CREATE UNIQUE INDEX report_site_part_unique ON report_site_part (site, scope_key)"
 SITES_PER_STORE = 100

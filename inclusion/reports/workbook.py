@@ -36,6 +36,7 @@ SHEETS = {  # at most 31 characters
     "communes": "Communes", "paired_entry": "Mêmes personnes, entrée", "paired_latest": "Mêmes personnes, dernière",
     "fragility_entry": "Tous évalués, entrée", "fragility_latest": "Tous évalués, dernière",
     "topics_digital": "Thématiques", "topics_admin": "Démarches", "referrals": "Orientations",
+    "partners": "Partenaires France Services",
     "vouchers": "Pass remis", "vouchers_redeemed": "Pass utilisés", "durations": "Durées", "devices": "Matériel",
     "places": "Lieux", "feedback_response": "Avis", "feedback_satisfaction": "Satisfaction",
     "feedback_at_ease": "Plus à l'aise",

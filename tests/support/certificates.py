@@ -35,7 +35,8 @@ async def typical_learner(client, make: Factory, *, long_history: bool = False) 
             "date": (start + timedelta(days=2 + index)).isoformat(),
             "duration_minutes": 45,
             "learner_id": learner,
-            "digital_topics": [topic],
+            "digital_topics": [topic]
+            + ([DigitalTopic.aide_aux_demarches_administratives] if index < len(admin) else []),
             "admin_topics": [admin[index]] if index < len(admin) else [],
             "autonomy": "partiellement_autonome",
         }

@@ -160,7 +160,8 @@ def workshop(world: World, client: int, seq: int, wave: int = 0) -> dict:
         "note": f"marqueur {wave}-{client}-{seq}",
         "level": "debutant",
         "participants": participants,
-        "digital_topics": [DIGITAL[seq % len(DIGITAL)], DIGITAL[(seq + 1 + client) % len(DIGITAL)]][: 1 + seq % 2],
+        "digital_topics": [DIGITAL[seq % len(DIGITAL)], DIGITAL[(seq + 1 + client) % len(DIGITAL)]][: 1 + seq % 2]
+        + ["aide_aux_demarches_administratives"],  # which the démarche needs
         "admin_topics": [ADMIN[(seq + client) % len(ADMIN)]],
     }
 

@@ -15,8 +15,9 @@ from inclusion.frameworks.builtin import AUTONOMOUS_LEVEL
 from inclusion.reports import packed
 from inclusion.reports.queries import id_list, month_of, ordered_level, same_competence
 
-MONTH_FIGURES = 2
-"""Raise it when the stored month figures count differently (2: activities by duration, device and place):
+MONTH_FIGURES = 3
+"""Raise it when the stored month figures count differently (2: activities by duration, device and place; 3: an
+activity counted once for each of its devices, and sessions by partner and month):
 figures stored under the former key are then computed again."""
 
 

@@ -22,6 +22,7 @@ from inclusion.reports.queries import month_of
 from inclusion.storage import db, sql
 
 BREAKDOWNS = ("duration", "device", "place")  # activities by duration bucket, device used, place
+PER_MONTH = "partner"  # a breakdown kept per month: individual sessions by France Services partner
 DURATION_BUCKET = (
     "CASE WHEN minutes < 30 THEN 'moins_30' WHEN minutes < 60 THEN 'de_30_a_60' "
     "WHEN minutes < 120 THEN 'de_60_a_120' ELSE 'plus_120' END"
@@ -53,7 +54,7 @@ def _figures(source: str) -> str:
     return f"""acts AS MATERIALIZED (
   SELECT a.id AS id, a.site AS site, {month_of("a.date")} AS month, a.type AS type, a.learner AS learner,
     a.anonymous_count AS anonymous_count, a.duration_minutes AS minutes, a.referral_type AS referral,
-    a.device AS device, a.place AS place,
+    a.devices AS devices, a.place AS place, a.partner AS partner,
     (SELECT COUNT(*) FROM activity_participant p WHERE p.activity = a.id AND p.present = {{}}) AS present
   FROM {source}
 ), figures AS (
@@ -66,9 +67,21 @@ def _figures(source: str) -> str:
     WHERE referral IS NOT NULL AND referral <> '' GROUP BY site, month, referral
   UNION ALL SELECT site, month, 'duration', bucket, COUNT(*) FROM (SELECT site, month, {DURATION_BUCKET} AS bucket
     FROM acts) d GROUP BY site, month, bucket
-  UNION ALL SELECT site, month, 'device', COALESCE(device, ''), COUNT(*) FROM acts GROUP BY site, month, device
+  UNION ALL SELECT r.site, r.month, 'device', COALESCE(d.value, ''), COUNT(*) FROM acts r {_each_device("r")}
+    GROUP BY r.site, r.month, d.value
   UNION ALL SELECT site, month, 'place', place, COUNT(*) FROM acts GROUP BY site, month, place
+  UNION ALL SELECT site, month, '{PER_MONTH}', partner, COUNT(*) FROM acts
+    WHERE partner IS NOT NULL AND partner <> '' GROUP BY site, month, partner
 )"""
+
+
+def _each_device(acts: str) -> str:
+    """SQL joining each activity of `acts` to each of its devices (`d.value`), or once to NULL when it names none:
+    an activity with two devices counts once for each, and the device table's lines add up to more than its
+    activities (its total, the activities, comes from the durations)."""
+    if db.is_sqlite():
+        return f"LEFT JOIN json_each({acts}.devices) d"
+    return f"LEFT JOIN LATERAL json_array_elements_text({acts}.devices) AS d(value) ON TRUE"
 
 
 def _stored_at_version(key: str) -> str:
@@ -162,7 +175,7 @@ UNION ALL SELECT 'volume', site, month, '', 0, {pivot} FROM figures WHERE measur
 UNION ALL SELECT measure, site, '', key, CAST(SUM(n) AS BIGINT), {zeros} FROM figures
   WHERE measure IN ('present', 'topic', 'referral', 'duration', 'device', 'place') GROUP BY measure, site, key
 UNION ALL SELECT measure, site, month, key, n, {zeros} FROM figures
-  WHERE measure = 'fragility' AND key IN ('{plan.key}:assessed', '{plan.key}:fragile')""",
+  WHERE (measure = 'fragility' AND key IN ('{plan.key}:assessed', '{plan.key}:fragile')) OR measure = '{PER_MONTH}'""",
         *args,
     )
 
@@ -202,6 +215,8 @@ def _shaped(
             found["referrals"].append({"site": site, "value": key, "n": n})
         elif row["measure"] in BREAKDOWNS:
             found["breakdowns"].append({"site": site, "kind": row["measure"], "value": key, "n": n})
+        elif row["measure"] == PER_MONTH:
+            found["breakdowns"].append({"site": site, "kind": PER_MONTH, "value": f"{row['month']}:{key}", "n": n})
     return found
 
 

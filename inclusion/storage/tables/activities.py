@@ -27,7 +27,11 @@ class Activity(Table):
     start_time = Time(null=True, default=None)
     duration_minutes = Integer()
     place = Varchar(length=16, default="lieu_activite")
-    device = Varchar(length=16, null=True, default=None)
+    device = Varchar(length=16, null=True, default=None)  # before the list below: copied into it by a migration
+    devices = JSON(default=[])  # the devices used (the Coop's `materiel[]`), in the order chosen
+    place_insee_code = Varchar(length=5, default="")  # the commune of a place other than the site (the Coop's lieu*)
+    place_postal_code = Varchar(length=5, default="")
+    place_city = Varchar(length=100, default="")
     adviser = ForeignKey(User, null=True, default=None, index=True, on_delete=OnDelete.set_null)
     note = Text(default="")
     # individuel
@@ -39,6 +43,10 @@ class Activity(Table):
     referral_type = Varchar(length=40, null=True, default=None)
     referral_name = Varchar(length=200, default="")
     referral_note = Text(default="")
+    referred = Boolean(null=True, default=None)  # the Coop's `oriente_vers_structure`: None when not said
+    procedure_name = Varchar(length=200, default="")  # the Coop's `precisions_demarche`
+    partner = Varchar(length=16, null=True, default=None)  # the France Services partner the démarche concerned
+    coop_id = Varchar(length=36, default="", index=True)  # its "ID CRA" in La Coop, when it came from there
     # collectif
     title = Varchar(length=200, default="")
     level = Varchar(length=16, null=True, default=None)
