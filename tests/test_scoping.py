@@ -23,6 +23,7 @@ VALID_BODIES = {
     ("POST", "/api/v1/vouchers/{number:str}/redeem"): {"activity_id": 1},
     ("POST", "/api/v1/claims/{claim_id:int}/payment"): {"amount_cents": 1000, "paid_on": "2025-04-01"},
     ("POST", "/api/v1/certificates/{certificate_id:int}/revoke"): {"reason": "Erreur de saisie"},
+    ("POST", "/api/v1/activities/{activity_id:int}/feedback"): {"key": "display-key-0001", "answers": {}},
     ("POST", "/api/v1/funders/{funder_id:int}/grants"): {
         "site_id": 1,
         "starts_on": "2025-01-01",
@@ -179,10 +180,18 @@ async def test_every_path_parameter_has_a_factory(app):
 
 
 async def test_anonymous_callers_get_401_everywhere(app, client, make):
-    """Without a session or a token, every API operation answers 401 with the JSON error shape."""
+    """Without a session or a token, every API operation answers 401 with the JSON error shape (but the open data
+    routes marked public: the places of the national standard)."""
     site = await make.site()
     values = {name: await factory(make, site) for name, factory in OTHER_SITE_RECORDS.items()}
-    for path, method, _ in api_operations(app):
+    public = [path for path, _, handler in api_operations(app) if handler.opt.get("public")]
+    assert sorted(public) == [
+        "/api/v1/sites/lieux-mediation-numerique.csv",
+        "/api/v1/sites/lieux-mediation-numerique.json",
+    ]
+    for path, method, handler in api_operations(app):
+        if handler.opt.get("public"):
+            continue
         response = await request(client, method, fill(path, values))
         assert response.status_code == 401, (method, path, response.text)
         assert response.json()["message"] == "Authentification requise."
