@@ -18,6 +18,16 @@ async def setup(make):
     return site, headers, learners
 
 
+def session(learner: int, day: date) -> dict:
+    return {
+        "type": "individuel",
+        "date": str(day),
+        "duration_minutes": 30,
+        "learner_id": learner,
+        "digital_topics": ["navigation_sur_internet"],
+    }
+
+
 def workshop(learners, **changes):
     return {
         "type": "collectif",
@@ -78,14 +88,15 @@ async def test_individual_session_with_a_file_or_an_anonymous_person(client, mak
 
 
 async def test_bad_activity_is_refused_field_by_field(client, make):
-    """Bad duration, future date, unknown topic, foreign participant, wrong breakdown, present-and-absent: named."""
+    """Bad duration, a workshop planned over a year ahead, unknown topic, foreign participant, wrong breakdown,
+    present-and-absent: each named."""
     _, headers, learners = await setup(make)
     stranger = await make.learner(await make.site("Ailleurs"))
     foreign = [{"learner_id": x} for x in learners + [stranger]]
     both = [{"learner_id": learners[0]}, {"learner_id": learners[0], "present": False}]
     cases = {
         "duration_minutes": workshop(learners, duration_minutes=0),
-        "date": workshop(learners, date=(TODAY + timedelta(days=1)).isoformat()),
+        "date": workshop(learners, date=(TODAY + timedelta(days=367)).isoformat()),
         "participants[8].learner_id": workshop(learners, participants=foreign),
         "anonymous_breakdown.gender": workshop(learners, anonymous_breakdown={"gender": {"feminin": 1}}),
         "participants": workshop(learners, participants=both),
@@ -141,10 +152,11 @@ async def test_an_activity_needs_a_digital_topic_and_a_workshop_a_participant(cl
 
 
 async def test_today_is_the_day_in_paris_whatever_the_servers_zone(client, make):
-    """On a server 12 h behind or 14 h ahead of UTC, Paris's today is accepted and Paris's tomorrow refused."""
+    """On a server 12 h behind or 14 h ahead of UTC, a session on Paris's today is accepted and on Paris's tomorrow
+    refused."""
     _, headers, learners = await setup(make)
     today = paris_today()
-    on_today, on_tomorrow = workshop(learners, date=str(today)), workshop(learners, date=str(today + timedelta(1)))
+    on_today, on_tomorrow = session(learners[0], today), session(learners[0], today + timedelta(1))
     for zone in ("Etc/GMT+12", "Etc/GMT-14"):  # at any hour, one of the two is not on Paris's date
         with server_zone(zone):
             accepted = await client.post("/api/v1/activities", json=on_today, headers=headers)
@@ -154,8 +166,8 @@ async def test_today_is_the_day_in_paris_whatever_the_servers_zone(client, make)
 
 
 async def test_an_overseas_service_records_its_own_today(app, settings, make):
-    """A service set to a zone 13 h ahead of Paris or 12 h behind accepts its own today and refuses its own
-    tomorrow (at any hour, one of the two is not on Paris's date)."""
+    """A service set to a zone 13 h ahead of Paris or 12 h behind accepts a session on its own today and refuses one
+    on its own tomorrow (at any hour, one of the two is not on Paris's date)."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -169,10 +181,8 @@ async def test_an_overseas_service_records_its_own_today(app, settings, make):
         for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
             local = datetime.now(ZoneInfo(zone)).date()
             async with AsyncTestClient(app=create_app(settings.with_changes(time_zone=zone))) as client:
-                accepted = await client.post(
-                    "/api/v1/activities", json=workshop(learners, date=str(local)), headers=headers
-                )
-                tomorrow = workshop(learners, date=str(local + timedelta(1)))
+                accepted = await client.post("/api/v1/activities", json=session(learners[0], local), headers=headers)
+                tomorrow = session(learners[0], local + timedelta(1))
                 refused = await client.post("/api/v1/activities", json=tomorrow, headers=headers)
             assert accepted.status_code == 201, (zone, accepted.text)
             assert refused.status_code == 422 and refused.json()["details"][0]["field"] == "date", (zone, refused.text)
@@ -204,7 +214,8 @@ async def assert_weeks_stored_as_answered(client, headers, body: list[dict], sta
 
 
 async def test_weekly_repeat_creates_one_activity_per_week(client, make):
-    """A workshop repeated for 4 weeks makes 4 dated a week apart, sharing a series; a future week is refused."""
+    """A workshop repeated for 4 weeks makes 4 dated a week apart, sharing a series; weeks may run into the coming
+    year (planned), not past it."""
     _, headers, learners = await setup(make)
     start = TODAY - timedelta(weeks=3)
     response = await client.post(
@@ -213,10 +224,12 @@ async def test_weekly_repeat_creates_one_activity_per_week(client, make):
     body = response.json()
     await assert_weeks_stored_as_answered(client, headers, body, start, 4)
     assert len({item["series"] for item in body}) == 1 and body[0]["series"]
-    future = await client.post(
-        "/api/v1/activities", json=workshop(learners, date=start.isoformat(), repeat_weeks=5), headers=headers
+    too_far = await client.post(
+        "/api/v1/activities",
+        json=workshop(learners, date=(TODAY + timedelta(weeks=50)).isoformat(), repeat_weeks=4),
+        headers=headers,
     )
-    assert future.status_code == 422 and future.json()["details"][0]["field"] == "repeat_weeks"
+    assert too_far.status_code == 422 and too_far.json()["details"][0]["field"] == "repeat_weeks"
     assert await Activity.count() == 4
 
 

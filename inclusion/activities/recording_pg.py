@@ -26,7 +26,7 @@ from inclusion.storage.batching import Batcher
 _BATCH = """
 WITH batch AS MATERIALIZED (
     SELECT * FROM json_to_recordset({{}}::json) AS b(
-        n int, site int, named int[], present int[], days date[], kinds text[], topics text[],
+        n int, site int, named int[], present int[], days date[], contact_day date, kinds text[], topics text[],
         learners int[], presence bool[], activity json)
 ), known AS MATERIALIZED (
     SELECT id, site, first_name, last_name, pseudonym FROM learner
@@ -55,8 +55,8 @@ WITH batch AS MATERIALIZED (
 ), contact AS (
     UPDATE learner SET last_contact_on = c.day
     FROM (
-        SELECT x.id, max(d.day) AS day FROM valid v, unnest(v.present) AS x(id), unnest(v.days) AS d(day)
-        GROUP BY x.id
+        SELECT x.id, max(v.contact_day) AS day FROM valid v, unnest(v.present) AS x(id)
+        WHERE v.contact_day IS NOT NULL GROUP BY x.id
     ) c
     WHERE learner.id = c.id AND learner.last_contact_on < c.day
 )
@@ -101,6 +101,7 @@ def _payload(columns: tuple[str, ...], batch: list[Recording]) -> str:
                 "named": sorted(set(recording.named)),
                 "present": recording.present,
                 "days": [occurrence["date"] for occurrence in recording.occurrences],
+                "contact_day": recording.contact_day,
                 "kinds": [kind for kind, _ in topics],
                 "topics": [topic for _, topic in topics],
                 "learners": [p["learner_id"] for p in participants],

@@ -101,8 +101,8 @@ def _write(recordings: list[Recording]) -> sql.Plan[list[list[int]]]:
         for activity_id in recording_ids:
             topics += [(activity_id, kind, topic) for kind, topic in kinds_topics]
             participants += [(activity_id, learner, here) for learner, here in attendance]
-        last_day = max(occurrence["date"] for occurrence in recording.occurrences)
-        for learner in recording.present:
+        last_day = recording.contact_day
+        for learner in recording.present if last_day else ():
             contacts[learner] = max(contacts.get(learner, last_day), last_day)
     for table, names, links in (
         ("activity_topic", ("activity", "kind", "topic"), topics),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from inclusion.clock import short_day
+from inclusion.clock import short_day, today
 from inclusion.learners.names import display_name
 from inclusion.storage import sql
 
@@ -17,6 +17,8 @@ MAX_PARTICIPANT_ROWS = 10_000  # participant rows one request may write, over al
 BREAKDOWN_NAMES = {"age_band": "tranche d'âge", "gender": "genre", "social_status": "statut"}
 
 
+PLAN_DAYS = 366
+"""How far ahead a workshop may be planned (its calendar feed shows it; reports count it once it has happened)."""
 NO_TOPIC = "Choisissez au moins une thématique numérique."
 NO_PARTICIPANT = (
     "Ajoutez au moins un participant : un apprenant avec sa fiche, ou un nombre de participants sans fiche."
@@ -28,16 +30,30 @@ def occurrence_dates(first: date, weeks: int) -> list[date]:
     return [first + timedelta(weeks=week) for week in range(weeks)]
 
 
+def _date_problems(values: dict[str, Any], today: date, repeat_weeks: int) -> dict[str, str]:
+    """An individual session has taken place; a workshop may be planned, up to PLAN_DAYS ahead (its weeks too)."""
+    last = occurrence_dates(values["date"], repeat_weeks)[-1]
+    if values["type"] == "individuel":
+        if values["date"] > today:
+            return {"date": "Une séance individuelle se note une fois faite : la date ne peut pas être dans le futur."}
+        if last > today:
+            return {"repeat_weeks": f"La dernière séance ({short_day(last)} {last.year}) serait dans le futur."}
+        return {}
+    horizon = today + timedelta(days=PLAN_DAYS)
+    if values["date"] > horizon:
+        return {"date": "Un atelier se planifie au plus un an à l'avance."}
+    if last > horizon:
+        return {"repeat_weeks": f"La dernière séance ({short_day(last)} {last.year}) dépasserait un an à l'avance."}
+    return {}
+
+
 def shape_problems(values: dict[str, Any], today: date, repeat_weeks: int = 1) -> dict[str, str]:
     """Rules on the activity's own fields (no database)."""
     found: dict[str, str] = {}
     minutes = values["duration_minutes"]
     if not 0 < minutes <= MAX_MINUTES:
         found["duration_minutes"] = "La durée doit être comprise entre 1 et 1 439 minutes (23 h 59)."
-    if values["date"] > today:
-        found["date"] = "La date ne peut pas être dans le futur."
-    elif repeat_weeks > 1 and (last := occurrence_dates(values["date"], repeat_weeks)[-1]) > today:
-        found["repeat_weeks"] = f"La dernière séance ({short_day(last)} {last.year}) serait dans le futur."
+    found |= _date_problems(values, today, repeat_weeks)
     if not values.get("digital_topics"):
         found["digital_topics"] = NO_TOPIC  # the national model (La Coop) requires its `thematiques`
     found |= coop_problems(values)
@@ -60,7 +76,8 @@ def shape_problems(values: dict[str, Any], today: date, repeat_weeks: int = 1) -
             found["partner"] = "Le partenaire France Services se note en séance individuelle."
         if values.get("autonomy") or values.get("referral") or values.get("referred") is not None:
             found["autonomy"] = "L'autonomie et l'orientation se notent en séance individuelle."
-        if not values.get("participants") and not values.get("anonymous_count"):
+        planned = values["date"] > today  # its people are not known yet: they are added once it has taken place
+        if not planned and not values.get("participants") and not values.get("anonymous_count"):
             found["participants"] = NO_PARTICIPANT
     found |= _participant_problems(values.get("participants") or [])
     found |= _size_problems(len(values.get("participants") or []), repeat_weeks)
@@ -241,6 +258,11 @@ class Recording:
     @property
     def present(self) -> list[int]:
         return present_learners(self.values)
+
+    @property
+    def contact_day(self) -> date | None:
+        """The last of its days that has come: the present learners' last contact (a planned week is not one)."""
+        return max((o["date"] for o in self.occurrences if o["date"] <= today()), default=None)
 
     @property
     def columns(self) -> tuple[str, ...]:

@@ -170,7 +170,8 @@ async def update_activity(caller: Caller, activity_id: int, patch: ActivityPatch
         if columns:
             await Activity.update({**columns, "updated_at": now()}).where(Activity.id == activity_id).run()
         await _write_links(activity_id, changes)
-        await record_contact(present_learners(merged), merged["date"])
+        if merged["date"] <= clock.today():  # a planned workshop is nobody's contact yet
+            await record_contact(present_learners(merged), merged["date"])
     return await get_activity(caller, activity_id)
 
 

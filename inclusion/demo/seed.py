@@ -16,6 +16,7 @@ from inclusion.demo.catalogue import BUS_STOPS, BUS_WEEK, CARNOT_WEEK
 from inclusion.demo.certificates import seed_certificates
 from inclusion.demo.feedback import seed_feedback
 from inclusion.demo.learners import BUS_COHORT, CARNOT_COHORT, Cohort, insert_learners, plan_learners
+from inclusion.demo.planned import seed_planned
 from inclusion.demo.vouchers import seed_vouchers
 from inclusion.scoping import ROLE_LABELS, Role
 from inclusion.storage import db
@@ -143,6 +144,8 @@ async def seed_site(site_id: int, adviser_id: int | None, cohort: Cohort, agenda
     added = len(learners) + sum(len(learner.assessments) for learner in learners)
     added += await insert_activities(site_id, adviser_id, planned, learner_ids)
     added += await seed_feedback(site_id, today, agenda.seed)
+    if not agenda.stops:  # the site, not the bus: it plans its next cycle of workshops
+        added += await seed_planned(site_id, adviser_id, today)
     notes = BUS_NOTES if agenda.stops else {}
     return added + await insert_attendance(
         site_id, plan_attendance(today, planned, agenda.weekdays, agenda.seed, notes)

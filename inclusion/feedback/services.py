@@ -75,6 +75,8 @@ async def offer_for(caller: Caller, activity_id: int) -> dict[str, Any]:
     """The activity's offer, made the first time its people are asked (staff of its site only)."""
     _require_staff(caller)
     activity = await activity_for(caller, activity_id)
+    if activity["date"] > clock.today():
+        raise Conflict("Cet atelier n'a pas encore eu lieu : l'avis des participants se demande à la fin.")
     return await sql.transact_here(_offer_plan(activity))
 
 

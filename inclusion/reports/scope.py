@@ -7,7 +7,7 @@ union of the grant periods. A site outside the caller's scope, or outside every 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from inclusion.errors import InvalidData, NotFound
@@ -55,6 +55,18 @@ class ReportScope:
         return ("(" + " OR ".join(parts) + ")" if parts else "1 = 0"), args
 
 
+def up_to(scope: ReportScope, today: date) -> ReportScope:
+    """The scope without the days still to come: a workshop planned for next week is not an outcome yet. A share
+    link whose period runs on shows each day what has happened so far."""
+    if scope.date_to <= today:
+        return scope
+    windows = {
+        site: [(start, min(end, today)) for start, end in periods if start <= today]
+        for site, periods in scope.windows.items()
+    }
+    return replace(scope, date_to=max(today, scope.date_from), windows=windows)
+
+
 def _years_later(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -82,6 +94,8 @@ def check_period(date_from: date | None, date_to: date | None, today: date) -> t
     }
     if outside:
         raise InvalidData(outside)
+    if date_from is not None and date_from > today:
+        raise InvalidData({"from": "La période commence après aujourd'hui : un rapport compte ce qui a eu lieu."})
     date_to = date_to or today
     date_from = date_from or _years_later(date_to, -1) + timedelta(days=1)
     if date_to < date_from:

@@ -14,7 +14,7 @@ from inclusion.reports.grid import Privacy, publish
 from inclusion.reports.months import people as month_people
 from inclusion.reports.months import plan as month_plan
 from inclusion.reports.months import stored as months
-from inclusion.reports.scope import ReportScope, check_period, resolve_scope
+from inclusion.reports.scope import ReportScope, check_period, resolve_scope, up_to
 from inclusion.scoping import Caller, Role
 from inclusion.storage.tables.sites import Site
 
@@ -79,7 +79,9 @@ def privacy_of(scope: ReportScope, k: int, readable: frozenset[int]) -> Privacy:
 
 async def scope_report(scope: ReportScope, k: int, readable: frozenset[int] = frozenset()) -> dict[str, Any]:
     """Every figure of the report for a resolved scope (a caller's now, or the one a share link froze, which is
-    always suppressed: `readable` empty). The sites in `readable` get exact figures."""
+    always suppressed: `readable` empty). The sites in `readable` get exact figures; days still to come count for
+    nothing."""
+    scope = up_to(scope, clock.today())
     date_from, date_to = scope.date_from, scope.date_to
     privacy = privacy_of(scope, k, readable)
     columns = Columns(scope.site_ids)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from inclusion.audit.services import Action, entry_statement
+from inclusion.clock import today
 from inclusion.errors import Conflict, NotFound
 from inclusion.scoping import Caller, site_sql
 from inclusion.storage import db, sql
@@ -44,6 +45,8 @@ _FACTS = (
 def refusal(voucher: dict[str, Any], activity: dict[str, Any], facts: dict[str, Any]) -> str | None:
     """Why this issued voucher cannot pay for this activity, or None."""
     day = activity["date"]
+    if day > today():
+        return f"L'atelier du {day:%d/%m/%Y} n'a pas encore eu lieu : un Pass paie une activité une fois faite."
     if not facts["accepts"]:
         return f"Le site de cette activité n'accepte pas le dispositif « {voucher['scheme_name']} »."
     if day > voucher["last_valid_day"]:
