@@ -47,8 +47,8 @@ async def test_a_series_planned_ahead_is_in_the_calendar_without_participants(cl
 
 
 async def test_a_planned_workshop_is_nobodys_outcome_before_it_happens(client, make):
-    """Registered learners keep their last contact; the report asked up to next month counts nothing planned; a Pass
-    cannot pay for it; its people cannot be asked for their opinion yet."""
+    """Registered learners keep their last contact; the report asked up to next month and the Coop export count
+    nothing planned, while the activity list shows it; its people cannot be asked for their opinion yet."""
     site, headers = await site_and_adviser(make)
     learner = await make.learner(site)
     before = (await Learner.select(Learner.last_contact_on).where(Learner.id == learner).first())["last_contact_on"]
@@ -72,6 +72,12 @@ async def test_a_planned_workshop_is_nobodys_outcome_before_it_happens(client, m
         "/api/v1/reports/outcomes", params={"site": site, "from": str(tomorrow)}, headers=coordinator
     )
     assert future.status_code == 422 and future.json()["details"][0]["field"] == "from"
+    coop = await client.get(
+        "/api/v1/activities.coop.csv", params={"date_to": str(tomorrow + timedelta(30))}, headers=headers
+    )
+    assert coop.status_code == 200 and "Premiers pas sur la tablette" not in coop.text
+    listed = await client.get("/api/v1/activities", params={"date_from": str(tomorrow)}, headers=headers)
+    assert [item["id"] for item in listed.json()["items"]] == [workshop]  # the list shows what is planned
     asked = await client.post(f"/api/v1/activities/{workshop}/feedback/key", headers=headers)
     assert asked.status_code == 409 and "pas encore eu lieu" in asked.json()["message"]
 

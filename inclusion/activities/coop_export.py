@@ -128,7 +128,9 @@ def accompaniments(row: dict[str, Any]) -> Iterable[list[Any]]:
 
 
 async def _lines(caller: Caller, filters: dict[str, Any]) -> AsyncIterator[list[list[Any]]]:
-    async for rows in batches(caller, filters, _with_people):
+    today = clock.today()  # what the Coop records has happened: a workshop planned ahead is not exported
+    until = min(filters.get("date_to") or today, today)
+    async for rows in batches(caller, filters | {"date_to": until}, _with_people):
         yield [line for row in rows for line in accompaniments(row)]
 
 
