@@ -16,6 +16,7 @@ from tests.support.chromium import (  # noqa: F401  (fixtures: the demo server o
     server_fixture,
     skip_without_chromium,
 )
+from tests.support.clock import paris_today
 
 skip_without_chromium()
 
@@ -57,7 +58,9 @@ def test_after_a_session_the_person_answers_on_the_advisers_phone_in_four_taps(p
 def test_a_workshops_qr_code_opens_a_public_questionnaire(page, browser, server):
     """A workshop's page makes a QR code; its address, opened without an account at 320 px, takes an answer."""
     log_in(page)
-    workshop = page.request.get("/api/v1/activities?type=collectif&per_page=1").json()["items"][0]
+    workshop = page.request.get(f"/api/v1/activities?type=collectif&per_page=1&date_to={paris_today()}").json()[
+        "items"
+    ][0]
     page.goto(f"/activities?week={workshop['date']}")
     page.click(f"a[href='/activities/{workshop['id']}/avis']")
     page.click("text=Créer le code QR")

@@ -30,10 +30,12 @@ async def record_day(caller: Caller, site_id: int, day: date, data: SiteDayIn) -
 
 
 async def list_days(caller: Caller, site_id: int, date_from: date, date_to: date) -> list[dict[str, Any]]:
-    """Each day with a record or an activity; a day with an activity counts as open."""
+    """Each day with a record or an activity; a day with an activity counts as open. Days still to come are left
+    out: a workshop planned for next week has not opened the site yet."""
     require_site(caller, site_id)
     if date_from > date_to:
         raise InvalidData({"from": "La date de début doit précéder la date de fin."})
+    date_to = min(date_to, clock.today())
     recorded = (
         await SiteDay.select().where(SiteDay.site == site_id, SiteDay.day >= date_from, SiteDay.day <= date_to).run()
     )

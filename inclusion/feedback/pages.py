@@ -54,6 +54,7 @@ async def _hub(request: Request, caller, activity_id: int, status_code: int = 20
         what=describe(activity),
         counts=counts,
         link=link,
+        planned=activity["date"] > clock.today(),
         **context,
     )
 
