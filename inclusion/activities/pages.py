@@ -63,6 +63,7 @@ async def activity_list(
         type=type,
         topic=topic,
         labels=LABELS,
+        today=clock.today(),
         saved=int(saved) if saved.isdigit() else 0,
         created=next((row for row in result.rows if str(row["id"]) == created), None),
         saved_days=days_sentence(occurrence_dates(first, int(saved))) if saved.isdigit() and int(saved) > 1 else "",
