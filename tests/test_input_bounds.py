@@ -25,7 +25,9 @@ async def test_report_dates_outside_2000_to_2099_are_refused_on_their_field(clie
         details = response.json()["details"]
         assert details[0]["field"] == field and "Date hors des limites" in details[0]["message"], (query, details)
         assert (await client.get(f"{REPORT}.csv?{query}", headers=headers)).status_code == 422
-    assert (await client.get(f"{REPORT}?from=2099-01-01&to=2099-12-31", headers=headers)).status_code == 200
+    assert (await client.get(f"{REPORT}?from=2025-01-01&to=2034-12-30", headers=headers)).status_code == 200
+    later = await client.get(f"{REPORT}?from=2099-01-01&to=2099-12-31", headers=headers)  # nothing has happened yet
+    assert later.status_code == 422 and later.json()["details"][0]["field"] == "from"
     await logged_in(client, coordinator)
     page = await client.get("/reports/outcomes?from=9999-12-31&to=9999-12-31")
     assert page.status_code == 422 and 'id="from-error"' in page.text and "Date hors des limites" in page.text
