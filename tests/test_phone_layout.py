@@ -62,8 +62,9 @@ class Crawl:
 
 
 def pattern(path: str) -> str:
-    """The page's kind: /learners/12/edit and /learners/40/edit are one page for this test."""
-    return re.sub(r"/[^/]*\d[^/]*", "/{id}", path)
+    """The page's kind: /learners/12/edit and /learners/40/edit are one page for this test, and so are two
+    certificates' verification pages (a code may hold no digit: INC-EFGF-GFJR-BFKC-GHNT)."""
+    return re.sub(r"/[^/]*\d[^/]*", "/{id}", re.sub(r"^/verify/[^/]+", "/verify/0", path))
 
 
 def links(page, origin: tuple[str, str]) -> list[tuple[str, str]]:
