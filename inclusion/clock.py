@@ -70,3 +70,8 @@ def long_day(day: date) -> str:
 def month_name(day: date) -> str:
     """ "décembre 2026"."""
     return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def monday_of(day: date) -> date:
+    """The Monday of the day's week."""
+    return day - timedelta(days=day.weekday())

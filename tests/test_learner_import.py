@@ -92,3 +92,16 @@ async def test_the_coops_template_as_a_workbook(client, make):
     assert helene["notes"] == "Voisine"
     junk = await client.post("/api/v1/learners/import", json={"xlsx": "bm9uCg=="}, headers=headers)
     assert junk.status_code == 422 and junk.json()["details"][0]["field"] == "xlsx"
+
+
+async def test_a_note_on_several_lines_keeps_the_line_numbers_of_the_file(client, make):
+    """A note written on three lines (quoted, as a spreadsheet saves it): the bad line after it is named by the
+    file's own line number, the one a person sees in a text editor."""
+    site = await make.site()
+    headers = await make.bearer(await make.user("adviser", site))
+    text = OURS.replace("Vient le mardi", '"Vient le mardi\nparfois le jeudi\navec sa fille"') + "X;Y;;Z;;;;;;\n"
+    refused = await client.post("/api/v1/learners/import", json={"csv": text}, headers=headers)
+    assert refused.status_code == 422
+    fields = [detail["field"] for detail in refused.json()["details"]]
+    assert fields == ["csv[ligne 6]"], refused.json()
+    assert await Learner.count() == 0

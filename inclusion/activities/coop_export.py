@@ -59,6 +59,9 @@ async def _with_people(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     learners = sorted({row["learner_id"] for row in rows if row["learner_id"]}) or [0]
     columns = (Learner.id, *_LEARNER, Learner.age_band, Learner.gender, Learner.social_status)
     files = {p["id"]: p for p in await Learner.select(*columns).where(Learner.id.is_in(learners))}
+    present_in: dict[int, list[dict[str, Any]]] = {}
+    for person in present:
+        present_in.setdefault(person["activity"], []).append(person)
     for row in rows:
         row["site_row"] = sites[row["site_id"]]
         if row["type"] == "individuel":
@@ -68,7 +71,7 @@ async def _with_people(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 else [{"name": coop.ANONYMOUS, "insee_code": "", **UNKNOWN, **(row["anonymous_person"] or {})}]
             )
             continue
-        row["people"] = [_named(p) for p in present if p["activity"] == row["id"]]
+        row["people"] = [_named(p) for p in present_in.get(row["id"], [])]
         row["people"] += _anonymous(row["anonymous_count"], row["anonymous_breakdown"] or {})
     return rows
 
@@ -150,8 +153,9 @@ async def csv_chunks(caller: Caller, filters: dict[str, Any]) -> AsyncIterator[b
 
 
 async def xlsx_file(caller: Caller, filters: dict[str, Any], who: str) -> str:
-    """The XLSX in a temporary file (constant memory): "Informations export" (name, role, total, date and hour of the
-    export), the filters, then the table with its header; its path, to stream then delete."""
+    """The XLSX in a temporary file: "Informations export" (name, role, total, date and hour of the export), the
+    filters, then the table with its header; its path, to stream then delete. The period's rows are held in memory
+    first, because the block above the table gives their total (the page asks a year at most; the API does not)."""
     lines = [line async for batch in _lines(caller, filters) for line in batch]
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)

@@ -72,7 +72,9 @@ def parse(text: str) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
     if missing := [name for name in REQUIRED if name not in header]:
         return [], {start + 1: [f"colonne(s) manquante(s) : {', '.join(missing)}."]}
     rows: list[dict[str, Any]] = []
-    for number, cells in enumerate(reader, start=start + 2):
+    read = reader.line_num
+    for cells in reader:
+        number, read = start + read + 1, reader.line_num  # a cell may hold line breaks: count the file's lines
         if not any(cell.strip() for cell in cells):
             continue
         if len(rows) >= MAX_LINES:
@@ -189,7 +191,7 @@ async def _held(site_id: int, days: list[date]) -> set[str]:
     rows = await Activity.select(Activity.id, Activity.coop_id, Activity.created_at).where(
         Activity.site == site_id, Activity.date >= min(days), Activity.date <= max(days)
     )
-    return {coop_id(row) for row in rows} | {row["coop_id"] for row in rows if row["coop_id"]}
+    return {coop_id(row) for row in rows}  # an imported row's own ID CRA, else the one our export gives it
 
 
 async def import_activities(caller: Caller, data: CoopImport) -> dict[str, Any]:

@@ -23,10 +23,6 @@ from inclusion.web.params import CurrentCaller
 from inclusion.web.templates import page
 
 
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 @get("/activities", include_in_schema=False, opt=PERSONAL)
 async def activity_list(
     request: Request,
@@ -44,7 +40,7 @@ async def activity_list(
         first = date.fromisoformat(week) if week else clock.today()
     except ValueError:
         first = clock.today()
-    start = monday_of(first)
+    start = clock.monday_of(first)
     filters = {
         "date_from": start,
         "date_to": start + timedelta(days=6),

@@ -6,16 +6,14 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import io
 from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-import segno
 from markupsafe import Markup
 
 from inclusion.documents import pdf
+from inclusion.documents.qr import qr_data_uri
 
 TEMPLATE = "pdf/certificate.html"
 
@@ -30,16 +28,6 @@ def hours(minutes: int) -> str:
 
 def _day(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%d/%m/%Y")
-
-
-def qr_code(url: str) -> Markup:
-    """The verification URL as a PNG data URI (medium error correction: survives a creased print), four pixels
-    per module and no smoothing, so the modules stay sharp: a one-pixel-per-module image no longer decoded
-    from a 150 dpi rendering. A PNG costs WeasyPrint a few milliseconds less than the same code as an SVG
-    path, which it parses in Python."""
-    image = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(image, kind="png", scale=4, border=4, dark="#000")
-    return Markup("data:image/png;base64," + base64.b64encode(image.getvalue()).decode("ascii"))
 
 
 def level_scale(entry: int, latest: int, levels: list[int]) -> Markup:
@@ -81,7 +69,7 @@ def context(snapshot: dict[str, Any]) -> dict[str, Any]:
             level_scale(row["entry"], row["latest"], [step["level"] for step in scale])
             for row in snapshot["competences"]
         ],
-        "qr": qr_code(snapshot["verify_url"]),
+        "qr": qr_data_uri(snapshot["verify_url"]),
         "verify_base": snapshot["verify_url"].rsplit("/", 1)[0],
     }
 

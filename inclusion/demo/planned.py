@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, time, timedelta
 
+from inclusion.activities.rules import occurrence_dates
 from inclusion.demo.calendar import holiday, token
 from inclusion.storage.tables.activities import Activity, ActivityTopic
 
@@ -16,7 +17,7 @@ async def seed_planned(site_id: int, adviser_id: int | None, today: date) -> int
     """A 4-week cycle on Tuesdays at 14:00, from next Tuesday (a public holiday skipped); returns how many."""
     title, topic, weeks = CYCLE
     first = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
-    days = [day for day in (first + timedelta(weeks=week) for week in range(weeks)) if not holiday(day)]
+    days = [day for day in occurrence_dates(first, weeks) if not holiday(day)]
     series = token(random.Random(f"planned:{site_id}:{first}"))
     for day in days:
         activity = Activity(

@@ -47,7 +47,7 @@ class ActivityFeedbackApi(Controller):
     async def activity_feedback(
         self, request: Request, caller: CurrentCaller, activity_id: FromPath[int]
     ) -> ActivityFeedbackOut:
-        result = await services.counts(caller, activity_id)
+        result = await services.counts(caller, await services.activity_for(caller, activity_id))
         if result["links"] is not None:
             result["links"] = [link | {"url": link_url(request, link["token"])} for link in result["links"]]
         return convert(result, ActivityFeedbackOut)
@@ -76,4 +76,4 @@ class ActivityFeedbackApi(Controller):
 )
 async def answer_by_link(request: Request, token: FromPath[str], data: JSONBody[FeedbackSubmit]) -> None:
     await count_public_answer(request)
-    await services.answer_by_link(token, data.key, data.answers)
+    await services.answer_by_link(await services.link_by_token(token), data.key, data.answers)

@@ -34,14 +34,6 @@ async def current() -> dict[str, Any]:
     raise NotFound("Aucun questionnaire n'est en service.")
 
 
-async def version(form_id: int) -> dict[str, Any]:
-    if form_id not in _versions:
-        await all_versions()
-    if form_id not in _versions:
-        raise InvalidData({"form_id": "Cette version du questionnaire n'existe pas."})
-    return _versions[form_id]
-
-
 def checked(form: dict[str, Any], answers: dict[str, str]) -> dict[str, Any]:
     """The columns of an answer: what was chosen, by question code, and what the report counts.
 

@@ -3,17 +3,15 @@ phone, and the public questionnaire a workshop's QR code opens (no login, no men
 
 from __future__ import annotations
 
-import base64
-import io
 from typing import Any
 
-import segno
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from inclusion import clock
 from inclusion.accounts.guards import STAFF
+from inclusion.documents.qr import qr_data_uri
 from inclusion.errors import Conflict, Gone, InvalidData, NotFound
 from inclusion.feedback import forms, services
 from inclusion.feedback.api import count_public_answer, link_url
@@ -22,12 +20,6 @@ from inclusion.web.templates import page
 
 PUBLIC = {"public": True}
 CLOSED_STATUS = {NotFound: 404, Gone: 410, Conflict: 409}
-
-
-def qr_data_uri(url: str) -> str:
-    image = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(image, kind="png", scale=8, border=4, dark="#000")
-    return "data:image/png;base64," + base64.b64encode(image.getvalue()).decode()
 
 
 def describe(activity: dict[str, Any]) -> str:
@@ -40,12 +32,12 @@ def describe(activity: dict[str, Any]) -> str:
 
 async def _hub(request: Request, caller, activity_id: int, status_code: int = 200, **context) -> Template:
     activity = await services.activity_for(caller, activity_id)
-    counts = await services.counts(caller, activity_id)
+    counts = await services.counts(caller, activity)
     open_links = [link for link in counts["links"] or [] if link["open"]]
     link = open_links[-1] if open_links else None
     if link:
         link["url"] = link_url(request, link["token"])
-        link["qr"] = qr_data_uri(link["url"])
+        link["qr"] = qr_data_uri(link["url"], scale=8)
     return page(
         request,
         "pages/feedback_activity.html",
@@ -135,33 +127,36 @@ async def _open_link(request: Request, token: str) -> dict[str, Any] | Template:
         return page(request, "pages/feedback_closed.html", CLOSED_STATUS[type(closed)], reason=closed.message)
 
 
+def _public_what(link: dict[str, Any]) -> str:
+    return f"l'atelier « {link['title']} » du {clock.long_day(link['activity_date'])} ({link['site_name']})"
+
+
 @get("/avis/{token:str}", include_in_schema=False, opt=PUBLIC)
 async def public_questionnaire(request: Request, token: FromPath[str]) -> Template:
     """The page a workshop's QR code opens: the questionnaire, anonymous, without an account."""
     link = await _open_link(request, token)
     if isinstance(link, Template):
         return link
-    what = f"l'atelier « {link['title']} » du {clock.long_day(link['activity_date'])} ({link['site_name']})"
-    return await _questionnaire(request, action=f"/avis/{token}", what=what, public=True)
+    return await _questionnaire(request, action=f"/avis/{token}", what=_public_what(link), public=True)
 
 
 @post("/avis/{token:str}", include_in_schema=False, opt=PUBLIC)
 async def public_answer(request: Request, token: FromPath[str]) -> Template:
     await count_public_answer(request)
     key, answers = _answers(await request.form())
+    link = await _open_link(request, token)
+    if isinstance(link, Template):
+        return link
     try:
-        await services.answer_by_link(token, key, answers)
+        await services.answer_by_link(link, key, answers)
     except InvalidData as invalid:
-        link = await _open_link(request, token)
-        if isinstance(link, Template):
-            return link
-        what = f"l'atelier « {link['title']} » du {clock.long_day(link['activity_date'])} ({link['site_name']})"
         errors = _errors(invalid)
         return await _questionnaire(
-            request, 422, action=f"/avis/{token}", what=what, public=True, key=key, values=answers, errors=errors
-        )
-    except (NotFound, Gone, Conflict) as closed:
-        return page(request, "pages/feedback_closed.html", CLOSED_STATUS[type(closed)], reason=closed.message)
+            request, 422, action=f"/avis/{token}", what=_public_what(link), public=True, key=key, values=answers,
+            errors=errors,
+        )  # fmt: skip
+    except Conflict as closed:  # full meanwhile, or this display already answered
+        return page(request, "pages/feedback_closed.html", 409, reason=closed.message)
     return page(request, "pages/feedback_thanks.html", public=True)
 
 

@@ -96,9 +96,10 @@ def _offer_plan(activity: dict[str, Any]) -> sql.Plan[dict[str, Any]]:
     return row | {"id": created[0]["id"], "activity": activity}
 
 
-async def counts(caller: Caller, activity_id: int) -> dict[str, Any]:
-    """What an activity received: people asked, answers, and (staff only) its QR links. Never an answer."""
-    activity = await activity_for(caller, activity_id)
+async def counts(caller: Caller, activity: dict[str, Any]) -> dict[str, Any]:
+    """What an activity (read by `activity_for`) received: people asked, answers, and (staff only) its QR links.
+    Never an answer."""
+    activity_id = activity["id"]
     offer = await FeedbackOffer.select().where(FeedbackOffer.activity == activity_id).first()
     result: dict[str, Any] = {
         "activity_id": activity_id,
@@ -162,7 +163,8 @@ def _insert(row: dict[str, Any]) -> sql.Plan[int]:
 
 
 async def link_by_token(token: str) -> dict[str, Any]:
-    """The open link a token names, with its activity's title and date; 404, 410 (expired) or 409 (full)."""
+    """The open link a token names, with its offer's site, month, type and people, and its activity's title and
+    date; 404, 410 (expired) or 409 (full)."""
     link_id, _, nonce = token.partition("-")
     if not link_id.isdigit() or len(link_id) > 18 or not nonce or len(nonce) > 64:
         raise NotFound(UNKNOWN_LINK)
@@ -171,6 +173,9 @@ async def link_by_token(token: str) -> dict[str, Any]:
             *FeedbackLink._meta.columns,
             FeedbackLink.offer.site.as_alias("site"),
             FeedbackLink.offer.site.name.as_alias("site_name"),
+            FeedbackLink.offer.month.as_alias("month"),
+            FeedbackLink.offer.activity_type.as_alias("activity_type"),
+            FeedbackLink.offer.participants.as_alias("participants"),
             FeedbackLink.offer.activity.title.as_alias("title"),
             FeedbackLink.offer.activity.date.as_alias("activity_date"),
         )
@@ -188,26 +193,29 @@ async def link_by_token(token: str) -> dict[str, Any]:
 
 async def answer_by_staff(caller: Caller, activity_id: int, key: str, answers: dict[str, str]) -> None:
     """An answer given on the adviser's phone, handed to the person at the end of the activity."""
-    offer = await offer_for(caller, activity_id)
-    await _record(offer, None, key, answers, "telephone")
+    offer = await offer_for(caller, activity_id)  # another site's activity is a 404 before any word on the answers
+    values = forms.checked(await forms.current(), answers)
+    await _record(offer | {"offer": offer["id"]}, offer["activity"]["participants"], None, key, values, "telephone")
 
 
-async def answer_by_link(token: str, key: str, answers: dict[str, str]) -> None:
-    """An answer sent from the public page a workshop's QR code opens."""
-    link = await link_by_token(token)
-    offer = await FeedbackOffer.select().where(FeedbackOffer.id == link["offer"]).first()
-    await _record(offer, link, key, answers, "qr")
+async def answer_by_link(link: dict[str, Any], key: str, answers: dict[str, str]) -> None:
+    """An answer sent from the public page a workshop's QR code opens (`link`: from `link_by_token`)."""
+    values = forms.checked(await forms.current(), answers)
+    await _record(link, link["participants"], link, key, values, "qr")
 
 
 async def _record(
-    offer: dict[str, Any], link: dict[str, Any] | None, key: str, answers: dict[str, str], channel: str
+    offer: dict[str, Any],
+    participants: int,
+    link: dict[str, Any] | None,
+    key: str,
+    values: dict[str, Any],
+    channel: str,
 ) -> None:
+    """`offer` holds the offer's id (`offer`), site, month and activity type; `values` come from `forms.checked`."""
     form = await forms.current()
-    values = forms.checked(form, answers)
     if not key or len(key) > 64:
         raise Conflict("Ce questionnaire a expiré : rechargez la page pour en ouvrir un nouveau.")
-    activity = offer.get("activity")
-    participants = activity["participants"] if isinstance(activity, dict) else offer["participants"]
     row = {
         "form": form["id"],
         "site": offer["site"],
@@ -220,7 +228,7 @@ async def _record(
         "at_ease": values["at_ease"],
         "comment": values["comment"],
     }
-    await sql.transact_here(_answer_plan(offer["id"], participants, link, key, row))
+    await sql.transact_here(_answer_plan(offer["offer"], participants, link, key, row))
 
 
 def _answer_plan(

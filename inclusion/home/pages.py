@@ -44,7 +44,7 @@ async def home(request: Request, caller: CurrentCaller) -> Template:
         request,
         "pages/home.html",
         **context,
-        monday=today.monday_of(day),
+        monday=clock.monday_of(day),
         week=week,
         due=due,
         expiring=expiring,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from inclusion.clock import monday_of
 from inclusion.learners.glance import as_day, due_for_assessment, sites_clause
 from inclusion.learners.names import display_name
 from inclusion.scoping import Caller
@@ -17,10 +18,6 @@ from inclusion.vouchers.lookup import list_vouchers
 
 SHORT_LIST = 6  # rows per block on the home page; the block links to the whole list
 EXPIRING_WITHIN_DAYS = 30
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 async def week_activities(caller: Caller, today: date, limit: int = SHORT_LIST) -> tuple[list[dict[str, Any]], int]:

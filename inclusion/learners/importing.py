@@ -50,7 +50,12 @@ def parse(text: str) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
     with their line numbers, and the reasons a line is wrong."""
     text = text.lstrip("\ufeff")
     sample = text[:4096]
-    rows = list(csv.reader(io.StringIO(text), delimiter=";" if sample.count(";") >= sample.count(",") else ","))
+    reader = csv.reader(io.StringIO(text), delimiter=";" if sample.count(";") >= sample.count(",") else ",")
+    rows, lines, read = [], [], 0  # each row, and the file's line it starts on (a cell may hold line breaks)
+    for cells in reader:
+        rows.append(cells)
+        lines.append(read + 1)
+        read = reader.line_num
     start = next((n for n, row in enumerate(rows) if {"nom", "prénom"} <= {c.strip().lower() for c in row}), None)
     if start is None and rows and {"nom", "prenom"} <= {cell.strip() for cell in rows[0]}:
         start = 0
@@ -62,10 +67,10 @@ def parse(text: str) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
         if len(rows) > start + 1 and rows[start + 1][3:5] == ["Nom", "Code INSEE"]:
             start += 1
     if unknown := [c for c in header if c and c not in COLUMNS and c not in IGNORED]:
-        return [], {start + 1: [f"colonne(s) inconnue(s) : {', '.join(unknown)}."]}
+        return [], {lines[start]: [f"colonne(s) inconnue(s) : {', '.join(unknown)}."]}
     people: list[dict[str, Any]] = []
     errors: dict[int, list[str]] = {}
-    for number, cells in enumerate(rows[start + 1 :], start=start + 2):
+    for number, cells in zip(lines[start + 1 :], rows[start + 1 :], strict=True):
         cells = [cell.strip() for cell in cells]
         if not any(cells) or (cells and cells[0] == "Exemple"):
             continue

@@ -50,18 +50,16 @@ class _Answer:
         return self.start["status"] if self.start else 500
 
     def header(self, name: bytes) -> str:
-        for key, value in (self.start or {}).get("headers", []):
-            if key.lower() == name:
-                return value.decode("latin-1")
-        return ""
+        return _header((self.start or {}).get("headers", []), name) or ""
 
     async def replay(self, send: Send) -> None:
         await send(self.start or {"type": "http.response.start", "status": 500, "headers": []})
         await send({"type": "http.response.body", "body": b"".join(self.chunks)})
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
+def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """One header of a scope's or a response's raw list."""
+    for key, value in headers:
         if key.lower() == name:
             return value.decode("latin-1")
     return None
@@ -108,11 +106,13 @@ async def _stored(user_id: int, key: str) -> dict[str, Any] | None:
 async def _replay(stored: dict[str, Any], expected: str, send: Send) -> None:
     if stored["fingerprint"] != expected:
         raise InvalidData({"Idempotency-Key": MISUSED}, MISUSED)
+    answer = _Answer()
     headers = [(b"idempotent-replayed", b"true")]
     if stored["content_type"]:
         headers.append((b"content-type", stored["content_type"].encode("latin-1")))
-    await send({"type": "http.response.start", "status": stored["status"], "headers": headers})
-    await send({"type": "http.response.body", "body": bytes(stored["body"])})
+    answer.start = {"type": "http.response.start", "status": stored["status"], "headers": headers}
+    answer.chunks = [bytes(stored["body"])]
+    await answer.replay(send)
 
 
 def _remembered(user_id: int, key: str, print_: str, answer: _Answer) -> sql.Plan[None]:
@@ -138,7 +138,7 @@ class IdempotencyMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         caller = scope.get("user")
-        key = _header(scope, HEADER) if scope["type"] == "http" else None
+        key = _header(scope.get("headers", []), HEADER) if scope["type"] == "http" else None
         if (
             key is None
             or caller is None
