@@ -204,11 +204,12 @@ def test_pages_have_no_serious_accessibility_violation(page):
     page.fill("#starts_on", "2026-06-01")
     page.fill("#ends_on", "2026-01-01")
     page.click("form[action='/funders/1/grants'] button[type=submit]")
-    assert page.locator("#ends_on-error").is_visible()
+    page.locator("#ends_on-error").wait_for()
     assert_accessible(page, "grant refused")
     log_in(page, FUNDER)
     follow_menu(page, "Impact")
-    assert page.locator("svg[role=img]").count() >= 2
+    page.wait_for_url(re.compile(r"/reports/outcomes$"))  # the click returns before the page has come
+    page.locator("svg[role=img]").nth(1).wait_for(state="attached")  # two charts at least
     assert_accessible(page, "funder's outcomes dashboard")
 
 
