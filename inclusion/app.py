@@ -47,6 +47,7 @@ from inclusion.learners.pages import LEARNER_PAGES
 from inclusion.learners.retention import run_daily
 from inclusion.logs import RequestLog, flush_access_lines, stamp_request_ids
 from inclusion.offline.pages import OFFLINE_PAGES
+from inclusion.reports import pool as report_pool
 from inclusion.reports.api import outcomes, outcomes_csv, outcomes_pdf, outcomes_xlsx
 from inclusion.reports.memory import tune_collector
 from inclusion.reports.months import fold as month_fold
@@ -142,6 +143,7 @@ def create_app(settings: Settings) -> Litestar:
         except Exception:  # noqa: BLE001 - /health reports an unreachable database
             logging.getLogger("inclusion").error("Base de données injoignable au démarrage.")
         async with db.running(engine, settings.database_pool_size):
+            report_pool.pool_for(settings).start()  # its processes start now, not at the first report
             jobs = []
             if settings.daily_jobs:  # each worker runs them; all are idempotent
                 jobs = [

@@ -13,6 +13,10 @@ class DomainError(Exception):
         self.message = message or self.message
         self.fields = fields or {}
 
+    def __reduce__(self):
+        """Pickled whole (a report built in another process raises it there): message, fields and the rest."""
+        return _rebuilt, (type(self), dict(vars(self)))
+
 
 class NotFound(DomainError):
     message = "Ressource introuvable."
@@ -51,6 +55,23 @@ class TooManyAttempts(DomainError):
 
 class AuthenticationRequired(DomainError):
     message = "Authentification requise."
+
+
+class Busy(DomainError):
+    """The service cannot take this work now (every report process is busy): 503 with Retry-After."""
+
+    message = "Le service calcule déjà d'autres rapports : réessayez dans quelques secondes."
+
+    def __init__(self, retry_after_seconds: int, message: str | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+def _rebuilt(kind: type[DomainError], state: dict) -> DomainError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, state.get("message", kind.message))
+    vars(error).update(state)
+    return error
 
 
 def sentences(reasons: list[str]) -> str:

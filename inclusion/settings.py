@@ -55,6 +55,8 @@ class Settings:
     share_max_views: int = 60
     offline_hours: int = 12
     feedback_max_per_address: int = 60
+    report_processes: int = 2
+    report_wait_seconds: int = 5
     small_cell_k: int = 11
     reassess_after_days: int = 90
     daily_jobs: bool = True
@@ -128,6 +130,8 @@ class Settings:
             share_max_views=_int(get, "SHARE_MAX_VIEWS", 60),
             offline_hours=_at_least_one(_int(get, "OFFLINE_HOURS", 12), "OFFLINE_HOURS"),
             feedback_max_per_address=_int(get, "FEEDBACK_MAX_PER_ADDRESS", 60),
+            report_processes=_at_least_one(_int(get, "REPORT_PROCESSES", 2), "REPORT_PROCESSES"),
+            report_wait_seconds=_int(get, "REPORT_WAIT_SECONDS", 5),
             small_cell_k=_small_cell_k(_int(get, "SMALL_CELL_K", 11)),
             reassess_after_days=_at_least_one(_int(get, "REASSESS_AFTER_DAYS", 90), "REASSESS_AFTER_DAYS"),
             time_zone=time_zone(get("TIME_ZONE", DEFAULT_ZONE)),

@@ -1,7 +1,8 @@
 """A funder's home: the headline of the outcomes report of the sites it funds, taken from the report itself.
 
-The figures are the report's own published cells (`inclusion.reports.services.outcomes_report`, default period:
-the last 12 months), whole-set column of its paired headline (`inclusion.reports.synthesis`): the same learners,
+The figures are the report's own published cells (`inclusion.reports.services.outcomes_report`, built in a report
+process; default period: the last 12 months), whole-set column of its paired headline (`inclusion.reports.synthesis`):
+the same learners,
 assessed at least twice on the socle, fragile at their first assessment of the period and at their latest, with
 the report's 95 % Wilson intervals and its sentence. A cell the report hides stays hidden here, with the report's
 mark "s" (or the bound it shows); nothing is recomputed, and no name is ever read.
@@ -9,12 +10,9 @@ mark "s" (or the bound it shows); nothing is recomputed, and no name is ever rea
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from inclusion.reports import synthesis
-from inclusion.reports.services import outcomes_report
-from inclusion.scoping import Caller
 
 
 def reading(head: dict[str, Any]) -> str:
@@ -32,10 +30,9 @@ def reading(head: dict[str, Any]) -> str:
     return f"{head['sentence'][:-1]}\u00a0: {verdict}."
 
 
-async def funder_headline(caller: Caller, k: int, today: date) -> dict[str, Any]:
+def funder_headline(report: dict[str, Any]) -> dict[str, Any]:
     """The report's period and sites, the entry and latest figures (None without a default framework), and
     the reading."""
-    report = await outcomes_report(caller, [], None, None, k, today)
     found: dict[str, Any] = {"date_from": report["date_from"], "date_to": report["date_to"], "sites": report["sites"]}
     head = synthesis.headline(report)
     if not report["sites"] or head is None:

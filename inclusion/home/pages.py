@@ -11,8 +11,10 @@ from litestar.response import Template
 
 from inclusion import clock
 from inclusion.accounts.guards import PERSONAL
+from inclusion.errors import Busy
 from inclusion.home import headline, today
 from inclusion.learners import glance
+from inclusion.reports import pool
 from inclusion.scoping import Role
 from inclusion.sites import services as site_services
 from inclusion.storage.pagination import PageRequest
@@ -30,7 +32,11 @@ async def home(request: Request, caller: CurrentCaller) -> Template:
     sites = await site_services.list_sites(caller, PageRequest(per_page=20))
     context = {"sites": sites.rows, "more_sites": sites.total > len(sites.rows), "today": day}
     if caller.role == Role.funder:
-        found = await headline.funder_headline(caller, settings.small_cell_k, day)
+        try:
+            report, _ = await pool.caller_report(settings, caller, [], None, None, day)
+            found = headline.funder_headline(report)
+        except Busy:
+            found = {"busy": True}
         return page(request, "pages/home.html", **context, headline=found, k=settings.small_cell_k)
     staff = caller.role in (Role.admin, Role.coordinator)
     week, due, expiring, claims, figures = await asyncio.gather(

@@ -12,8 +12,8 @@ from msgspec import convert
 
 from inclusion import clock
 from inclusion.clock import now
-from inclusion.reports import exports, services, workbook
-from inclusion.reports.document import filename, report_pdf
+from inclusion.reports import pool
+from inclusion.reports.document import filename
 from inclusion.reports.schemas import OutcomesReport
 from inclusion.reports.scope import parse_day
 from inclusion.web.params import CurrentCaller
@@ -34,29 +34,35 @@ MEDIA_TYPES = {
 }
 
 
-async def download(report: dict[str, Any], extension: str, headers: dict[str, str] | None = None) -> Response[bytes]:
-    """The report as a CSV, XLSX or PDF attachment (the API's variants and the shared links' files)."""
-    if extension == "pdf":
-        body = await report_pdf(report, now())
-    else:
-        body = workbook.report_xlsx(report) if extension == "xlsx" else exports.report_csv(report)
+def download(
+    report: dict[str, Any], body: bytes, extension: str, headers: dict[str, str] | None = None
+) -> Response[bytes]:
+    """The report's CSV, XLSX or PDF (made in its report process) as an attachment: the API's variants and the
+    shared links' files."""
     disposition = f'attachment; filename="{filename(report, extension)}"'
     return Response(
         body, media_type=MEDIA_TYPES[extension], headers={"Content-Disposition": disposition, **(headers or {})}
     )
 
 
-async def _report(request: Request, caller, sites, date_from, date_to) -> dict[str, Any]:
-    k = request.app.state.settings.small_cell_k
+async def _report(request: Request, caller, sites, date_from, date_to, output: str | None = None):
+    """The report (and its `output`), built in a report process (`pool`): never on this worker's loop."""
     period = parse_day(date_from, "from"), parse_day(date_to, "to")
-    return await services.outcomes_report(caller, sites or [], *period, k, clock.today())
+    settings = request.app.state.settings
+    return await pool.caller_report(settings, caller, sites or [], *period, clock.today(), output, now())
+
+
+async def _file(request: Request, caller, sites, date_from, date_to, extension: str) -> Response[bytes]:
+    report, body = await _report(request, caller, sites, date_from, date_to, extension)
+    return download(report, body, extension)
 
 
 @get("/reports/outcomes", tags=["Rapports"], summary="Rapport d'impact : la fracture numérique se réduit-elle ?")
 async def outcomes(
     request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
 ) -> OutcomesReport:
-    return convert(await _report(request, caller, site, date_from, date_to), OutcomesReport)
+    report, _ = await _report(request, caller, site, date_from, date_to)
+    return convert(report, OutcomesReport)
 
 
 @get(
@@ -68,7 +74,7 @@ async def outcomes(
 async def outcomes_csv(
     request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
 ) -> Response[bytes]:
-    return await download(await _report(request, caller, site, date_from, date_to), "csv")
+    return await _file(request, caller, site, date_from, date_to, "csv")
 
 
 @get(
@@ -80,7 +86,7 @@ async def outcomes_csv(
 async def outcomes_xlsx(
     request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
 ) -> Response[bytes]:
-    return await download(await _report(request, caller, site, date_from, date_to), "xlsx")
+    return await _file(request, caller, site, date_from, date_to, "xlsx")
 
 
 @get(
@@ -92,4 +98,4 @@ async def outcomes_xlsx(
 async def outcomes_pdf(
     request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
 ) -> Response[bytes]:
-    return await download(await _report(request, caller, site, date_from, date_to), "pdf")
+    return await _file(request, caller, site, date_from, date_to, "pdf")

@@ -11,8 +11,7 @@ from litestar.response import Template
 
 from inclusion import clock
 from inclusion.errors import InvalidData
-from inclusion.reports import comments, services
-from inclusion.reports.document import printed_context
+from inclusion.reports import comments, pool, services
 from inclusion.reports.scope import parse_day
 from inclusion.reports.sharing import links as shares
 from inclusion.web.params import CurrentCaller
@@ -35,8 +34,8 @@ async def dashboard(
     form = {"from": date_from or "", "to": date_to or "", "sites": chosen}
     try:
         period = parse_day(date_from, "from"), parse_day(date_to, "to")
-        k = request.app.state.settings.small_cell_k
-        report = await services.outcomes_report(caller, chosen, *period, k, clock.today())
+        settings = request.app.state.settings
+        report, printed = await pool.caller_report(settings, caller, chosen, *period, clock.today(), "context")
     except InvalidData as exc:
         return page(request, "pages/outcomes.html", 422, form=form, choices=choices, errors=exc.fields)
     query = urlencode(
@@ -53,7 +52,7 @@ async def dashboard(
         can_share=caller.role in shares.SHARERS,
         errors={},
         comments=await comments.comments(caller, report),
-        **printed_context(report),
+        **printed,
     )
 
 

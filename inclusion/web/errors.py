@@ -15,6 +15,7 @@ from litestar.routes import BaseRoute, HTTPRoute
 
 from inclusion.errors import (
     AuthenticationRequired,
+    Busy,
     Conflict,
     DomainError,
     Gone,
@@ -50,6 +51,7 @@ TITLES = {
     404: "Page introuvable",
     410: "Lien expiré",
     429: "Trop de tentatives",
+    503: "Service occupé",
     500: "Erreur interne",
 }
 MAX_DETAILS = 50  # per-item errors in one answer; then one line says how many more
@@ -60,6 +62,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     Conflict: 409,
     Gone: 410,
     TooManyAttempts: 429,
+    Busy: 503,
     AuthenticationRequired: 401,
 }
 
@@ -136,10 +139,10 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     if body.status >= 500:
         logger.exception("Erreur non gérée sur %s %s", request.method, redacted_path(request.url.path), exc_info=exc)
     headers = {}
-    if isinstance(exc, TooManyAttempts):
-        headers["Retry-After"] = str(exc.retry_after_seconds)
     if body.status == 503:
         headers["Retry-After"] = "2"
+    if isinstance(exc, TooManyAttempts | Busy):
+        headers["Retry-After"] = str(exc.retry_after_seconds)
     if wants_json(request):
         return Response(content=body, status_code=body.status, media_type=MediaType.JSON, headers=headers)
     if isinstance(exc, AuthenticationRequired):

@@ -11,10 +11,10 @@ from litestar.response import Redirect, Template
 
 from inclusion import clock
 from inclusion.certificates.verification import count_lookup
+from inclusion.clock import now
 from inclusion.errors import InvalidData, TooManyAttempts
-from inclusion.reports import services
+from inclusion.reports import pool
 from inclusion.reports.api import download
-from inclusion.reports.document import printed_context
 from inclusion.reports.scope import parse_day
 from inclusion.reports.sharing import links as shares
 from inclusion.web.params import CurrentCaller
@@ -78,9 +78,9 @@ async def shared_report(request: Request, token: FromPath[str]) -> Template | Re
     share_id = shares.checked_share_id(settings.secret_key, token)  # before any database work
     await count_lookup(settings, f"partage {_client_ip(request)}", settings.share_max_views, "consultations")
     share, scope = await shares.shared_scope(share_id, token, clock.today())
-    report = await services.scope_report(scope, settings.small_cell_k)
+    report, made = await pool.scope_report(settings, scope, extension or "context", now())
     if extension:
-        return await download(report, extension, PRIVATE)
+        return download(report, made, extension, PRIVATE)
     response = page(
         request,
         "pages/outcomes.html",
@@ -90,7 +90,7 @@ async def shared_report(request: Request, token: FromPath[str]) -> Template | Re
         downloads=f"/shared/reports/{token}",
         shared=share,
         errors={},
-        **printed_context(report),
+        **made,
     )
     response.headers.update(PRIVATE)
     return response

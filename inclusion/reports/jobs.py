@@ -1,0 +1,89 @@
+"""What a report process runs (`pool`): one outcomes report, and the file or page context made from it.
+
+Each process opens its own engine on the service's database at start (`start`) and keeps one event loop for its
+life; a job is a plain tuple in, the report (and the file's bytes, or the page's context) out. Domain errors
+cross back pickled whole (`DomainError.__reduce__`) and are raised in the server as if raised there."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from inclusion import clock
+from inclusion.settings import Settings
+from inclusion.storage import db, engines
+
+_loop: asyncio.AbstractEventLoop | None = None
+_opened: Any = None
+WATCH_SECONDS = 2
+POOL_SIZE = 2  # connections per report process: its report's statements run two at a time at most
+
+
+class Job(NamedTuple):
+    """`kind`: "caller" (args: caller, site ids, from, to, k, today) or "scope" (args: a resolved scope, k);
+    `output`: None (the report), "context" (the dashboard's printed context), "csv", "xlsx" or "pdf"."""
+
+    kind: str
+    args: tuple
+    output: str | None = None
+    generated_at: datetime | None = None
+
+
+def start(settings: Settings, server_pid: int) -> None:
+    """A report process's start: the service's zone, its database, a loop kept for its life, and a watch that ends
+    it when the server process has gone (killed, or ended by a re-raised SIGTERM: no exit hook ran)."""
+    global _loop, _opened
+    threading.Thread(target=_end_with, args=(server_pid,), name="report-watch", daemon=True).start()
+    clock.use_zone(settings.time_zone)
+    engine = engines.create_engine(settings)
+    db.bind(engine)
+    _loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(_loop)
+    _opened = db.running(engine, POOL_SIZE)  # kept: collected, it would close the connections mid-report
+    _loop.run_until_complete(_opened.__aenter__())  # closed with the process
+
+
+def _end_with(server_pid: int) -> None:
+    """End this process once the server that started it has gone (this process then has another parent)."""
+    while os.getppid() == server_pid:
+        time.sleep(WATCH_SECONDS)
+    os._exit(0)
+
+
+def ready() -> bool:
+    """A no-op a new process answers once started: the pool starts its processes before the first report."""
+    return _loop is not None
+
+
+def run(job: Job) -> tuple[dict[str, Any], Any]:
+    assert _loop is not None, "start() runs first"
+    return _loop.run_until_complete(_run(job))
+
+
+async def _run(job: Job) -> tuple[dict[str, Any], Any]:
+    from inclusion.reports import services
+
+    if job.kind == "caller":
+        report = await services.outcomes_report(*job.args)
+    else:
+        report = await services.scope_report(*job.args)
+    return report, _output(report, job)
+
+
+def _output(report: dict[str, Any], job: Job) -> Any:
+    from inclusion.documents import pdf
+    from inclusion.reports import document, exports, workbook
+
+    if job.output == "context":
+        return document.printed_context(report)
+    if job.output == "csv":
+        return exports.report_csv(report)
+    if job.output == "xlsx":
+        return workbook.report_xlsx(report)
+    if job.output == "pdf":
+        return pdf.render_pdf_sync("pdf/outcomes.html", document.pdf_context(report, job.generated_at))
+    return None
