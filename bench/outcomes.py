@@ -113,15 +113,16 @@ def timed(run, repeats: int, before=lambda: None) -> dict:
 
 
 @contextlib.contextmanager
-def report_server(env: dict[str, str], admin_email: str) -> Iterator[tuple[int, str]]:
-    """`inclusion serve --no-demo` on the dataset of `env`, and a token of its administrator: (port, token)."""
+def report_server(env: dict[str, str], admin_email: str) -> Iterator[tuple[int, str, subprocess.Popen]]:
+    """`inclusion serve --no-demo` on the dataset of `env`, and a token of its administrator: (port, token,
+    the server's process)."""
     token = create_token(env, admin_email)
     port = free_port()
     command = [sys.executable, "-m", "inclusion", "serve", "--port", str(port), "--no-demo"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     try:
         wait_healthy(server, port, timeout=300)
-        yield port, token
+        yield port, token, server
     finally:
         stop(server)
 
@@ -197,7 +198,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="inclusion-bench-") as tmpdir:
         env = dict(os.environ, INCLUSION_DATA_DIR=tmpdir, INCLUSION_DATABASE_URL=args.database_url,
                    INCLUSION_LOG_LEVEL="WARNING")  # fmt: skip
-        with report_server(env, summary["admin_email"]) as (port, token):
+        with report_server(env, summary["admin_email"]) as (port, token, _):
             for label, (site_query, sites) in cases.items():
                 report = timed(report_request(port, token, query + site_query), args.repeats)
                 floor = timed(floor_query(args.database_url, date_from, date_to, sites), args.repeats)

@@ -125,7 +125,7 @@ def main() -> None:
         counts = site_counts(path) if reused else asyncio.run(copy_site(args.database_url, path, site_id))
         copied = time.perf_counter() - started
         size_mib = os.path.getsize(path) / 2**20
-        with report_server(env, summary["admin_email"]) as (port, token):
+        with report_server(env, summary["admin_email"]) as (port, token, _):
             query = f"from={date_from.isoformat()}&to={date_to.isoformat()}&site={site_id}"
             report = timed(report_request(port, token, query), args.repeats)
             afresh = timed(report_request(port, token, query), args.repeats, before=lambda: forget_shares(path))

@@ -5,10 +5,9 @@ aggregates show them nothing new, and they can follow their own work."""
 
 from typing import Annotated, Any
 
-from litestar import Request, get
+from litestar import MediaType, Request, get
 from litestar.params import QueryParameter
 from litestar.response import Response
-from msgspec import convert
 
 from inclusion import clock
 from inclusion.clock import now
@@ -60,9 +59,9 @@ async def _file(request: Request, caller, sites, date_from, date_to, extension: 
 @get("/reports/outcomes", tags=["Rapports"], summary="Rapport d'impact : la fracture numérique se réduit-elle ?")
 async def outcomes(
     request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
-) -> OutcomesReport:
-    report, _ = await _report(request, caller, site, date_from, date_to)
-    return convert(report, OutcomesReport)
+) -> Response[OutcomesReport]:
+    _, body = await _report(request, caller, site, date_from, date_to, "json")  # encoded in the report process
+    return Response(body, media_type=MediaType.JSON)
 
 
 @get(

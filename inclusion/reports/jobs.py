@@ -13,6 +13,8 @@ import time
 from datetime import datetime
 from typing import Any, NamedTuple
 
+import msgspec
+
 from inclusion import clock
 from inclusion.settings import Settings
 from inclusion.storage import db, engines
@@ -25,7 +27,8 @@ POOL_SIZE = 2  # connections per report process: its report's statements run two
 
 class Job(NamedTuple):
     """`kind`: "caller" (args: caller, site ids, from, to, k, today) or "scope" (args: a resolved scope, k);
-    `output`: None (the report), "context" (the dashboard's printed context), "csv", "xlsx" or "pdf"."""
+    `output`: None (the report), "context" (the dashboard's printed context), "json" (the API's answer), "csv",
+    "xlsx" or "pdf" (then the server gets the bytes and the report's period only)."""
 
     kind: str
     args: tuple
@@ -71,13 +74,19 @@ async def _run(job: Job) -> tuple[dict[str, Any], Any]:
         report = await services.outcomes_report(*job.args)
     else:
         report = await services.scope_report(*job.args)
-    return report, _output(report, job)
+    made = _output(report, job)
+    if isinstance(made, bytes):  # the server needs only the file and its period: the report stays here
+        return {"date_from": report["date_from"], "date_to": report["date_to"]}, made
+    return report, made
 
 
 def _output(report: dict[str, Any], job: Job) -> Any:
     from inclusion.documents import pdf
     from inclusion.reports import document, exports, workbook
+    from inclusion.reports.schemas import OutcomesReport
 
+    if job.output == "json":  # the API's answer, encoded here: the server passes the bytes on
+        return msgspec.json.encode(msgspec.convert(report, OutcomesReport))
     if job.output == "context":
         return document.printed_context(report)
     if job.output == "csv":
