@@ -36,8 +36,12 @@ async def funder_headline(caller: Caller, k: int, today: date) -> dict[str, Any]
     """The report's period and sites, the entry and latest figures (None without a default framework), and
     the reading."""
     report = await outcomes_report(caller, [], None, None, k, today)
-    found: dict[str, Any] = {"date_from": report["date_from"], "date_to": report["date_to"], "sites": report["sites"]}
+    found: dict[str, Any] = {
+        "date_from": report["date_from"],
+        "date_to": report["date_to"],
+        "site_count": report["site_count"],
+    }
     head = synthesis.headline(report)
-    if not report["sites"] or head is None:
+    if not report["site_count"] or head is None:
         return found | {"entry": None, "latest": None, "reading": ""}
     return found | {"entry": head["entry"], "latest": head["latest"], "reading": reading(head)}

@@ -12,11 +12,12 @@ from msgspec import convert
 
 from inclusion import clock
 from inclusion.clock import now
-from inclusion.reports import exports, services, workbook
+from inclusion.reports import exports, services, site_files, site_table, workbook
 from inclusion.reports.document import filename, report_pdf
-from inclusion.reports.schemas import OutcomesReport
+from inclusion.reports.schemas import OutcomesReport, SiteFiguresPage
 from inclusion.reports.scope import parse_day
-from inclusion.web.params import CurrentCaller
+from inclusion.storage.pagination import DEFAULT_PER_PAGE, PageRequest
+from inclusion.web.params import CurrentCaller, PageNumber, PerPage
 
 Sites = Annotated[
     list[int] | None, QueryParameter(name="site", description="Site (répétable) ; aucun : tous vos sites")
@@ -26,6 +27,16 @@ From = Annotated[
 ]
 To = Annotated[
     str | None, QueryParameter(name="to", description="Dernier jour inclus (AAAA-MM-JJ) ; défaut : aujourd'hui")
+]
+Region = Annotated[
+    str | None,
+    QueryParameter(name="region", description="Région (code INSEE, ex. 32) : vos sites de cette région seulement"),
+]
+Departement = Annotated[
+    str | None,
+    QueryParameter(
+        name="departement", description="Département (code INSEE, ex. 62 ou 2A) : vos sites de ce département seulement"
+    ),
 ]
 MEDIA_TYPES = {
     "csv": "text/csv",  # Litestar adds "; charset=utf-8"
@@ -46,50 +57,102 @@ async def download(report: dict[str, Any], extension: str, headers: dict[str, st
     )
 
 
-async def _report(request: Request, caller, sites, date_from, date_to) -> dict[str, Any]:
+async def _report(request: Request, caller, sites, date_from, date_to, region=None, departement=None) -> dict:
     k = request.app.state.settings.small_cell_k
     period = parse_day(date_from, "from"), parse_day(date_to, "to")
-    return await services.outcomes_report(caller, sites or [], *period, k, clock.today())
+    return await services.outcomes_report(caller, sites or [], *period, k, clock.today(), region, departement)
 
 
 @get("/reports/outcomes", tags=["Rapports"], summary="Rapport d'impact : la fracture numérique se réduit-elle ?")
 async def outcomes(
-    request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
+    request: Request,
+    caller: CurrentCaller,
+    site: Sites = None,
+    date_from: From = None,
+    date_to: To = None,
+    region: Region = None,
+    departement: Departement = None,
 ) -> OutcomesReport:
-    return convert(await _report(request, caller, site, date_from, date_to), OutcomesReport)
+    """Au-delà d'un département, une colonne par département ; au-delà d'une région, une par région ; sinon une
+    par site. Le tableau par site est `/reports/outcomes/sites`."""
+    return convert(await _report(request, caller, site, date_from, date_to, region, departement), OutcomesReport)
+
+
+def _variant(extension: str, summary: str):
+    @get(f"/reports/outcomes.{extension}", tags=["Rapports"], summary=summary, media_type=MEDIA_TYPES[extension])
+    async def handler(
+        request: Request,
+        caller: CurrentCaller,
+        site: Sites = None,
+        date_from: From = None,
+        date_to: To = None,
+        region: Region = None,
+        departement: Departement = None,
+    ) -> Response[bytes]:
+        report = await _report(request, caller, site, date_from, date_to, region, departement)
+        return await download(report, extension)
+
+    return handler
+
+
+outcomes_csv = _variant("csv", "Rapport d'impact en CSV (mêmes chiffres, mêmes cases masquées)")
+outcomes_xlsx = _variant("xlsx", "Rapport d'impact en XLSX (mêmes chiffres, mêmes cases masquées)")
+outcomes_pdf = _variant("pdf", "Rapport d'impact en PDF (A4 ; mêmes chiffres et graphiques)")
+
+
+async def _sites(request: Request, caller, site, date_from, date_to, region, departement, page) -> dict[str, Any]:
+    k = request.app.state.settings.small_cell_k
+    period = parse_day(date_from, "from"), parse_day(date_to, "to")
+    return await site_table.site_table(caller, k, clock.today(), site or [], *period, region, departement, page)
 
 
 @get(
-    "/reports/outcomes.csv",
+    "/reports/outcomes/sites",
     tags=["Rapports"],
-    summary="Rapport d'impact en CSV (mêmes chiffres, mêmes cases masquées)",
-    media_type=MEDIA_TYPES["csv"],
+    summary="Rapport d'impact par site : une ligne par site, ses chiffres principaux (paginé)",
 )
-async def outcomes_csv(
-    request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
-) -> Response[bytes]:
-    return await download(await _report(request, caller, site, date_from, date_to), "csv")
+async def outcomes_sites(
+    request: Request,
+    caller: CurrentCaller,
+    site: Sites = None,
+    date_from: From = None,
+    date_to: To = None,
+    region: Region = None,
+    departement: Departement = None,
+    page: PageNumber = 1,
+    per_page: PerPage = DEFAULT_PER_PAGE,
+) -> SiteFiguresPage:
+    """Les sites par nom, avec leur commune, leur département, leur région et les chiffres principaux du rapport :
+    les mêmes cases que les colonnes par site du rapport, les petits effectifs masqués (« s »)."""
+    table = await _sites(request, caller, site, date_from, date_to, region, departement, PageRequest(page, per_page))
+    return convert(table, SiteFiguresPage)
 
 
-@get(
-    "/reports/outcomes.xlsx",
-    tags=["Rapports"],
-    summary="Rapport d'impact en XLSX (mêmes chiffres, mêmes cases masquées)",
-    media_type=MEDIA_TYPES["xlsx"],
-)
-async def outcomes_xlsx(
-    request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
-) -> Response[bytes]:
-    return await download(await _report(request, caller, site, date_from, date_to), "xlsx")
+def _sites_file(extension: str):
+    @get(
+        f"/reports/outcomes/sites.{extension}",
+        tags=["Rapports"],
+        summary=f"Rapport d'impact par site en {extension.upper()} (tous les sites ; mêmes cases masquées)",
+        media_type=MEDIA_TYPES[extension],
+    )
+    async def handler(
+        request: Request,
+        caller: CurrentCaller,
+        site: Sites = None,
+        date_from: From = None,
+        date_to: To = None,
+        region: Region = None,
+        departement: Departement = None,
+    ) -> Response[bytes]:
+        table = await _sites(request, caller, site, date_from, date_to, region, departement, None)
+        body = site_files.sites_xlsx(table) if extension == "xlsx" else site_files.sites_csv(table)
+        name = f"rapport-impact-sites-{table['date_from']}-{table['date_to']}.{extension}"
+        return Response(
+            body, media_type=MEDIA_TYPES[extension], headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        )
+
+    return handler
 
 
-@get(
-    "/reports/outcomes.pdf",
-    tags=["Rapports"],
-    summary="Rapport d'impact en PDF (A4 ; mêmes chiffres et graphiques)",
-    media_type=MEDIA_TYPES["pdf"],
-)
-async def outcomes_pdf(
-    request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
-) -> Response[bytes]:
-    return await download(await _report(request, caller, site, date_from, date_to), "pdf")
+outcomes_sites_csv = _sites_file("csv")
+outcomes_sites_xlsx = _sites_file("xlsx")
