@@ -117,7 +117,7 @@ async def sites_page(
         request,
         "pages/outcome_sites.html",
         table=table,
-        figures=site_table.FIGURES,
+        figures=[(name, site_table.SHORT[name], heading) for name, heading, *_ in site_table.FIGURES],
         query=query,
         back=f"/reports/outcomes?{query}",
         previous=f"/reports/outcomes/sites?{_query(form, table, page=table['page'] - 1)}" if table["page"] > 1 else "",

@@ -32,6 +32,11 @@ FIGURES = [  # (field, heading, table, row: a row's key or "total")
     ("fragile_entry", "En fragilité à la première évaluation", "fragility_entry", "fragile"),
     ("fragile_latest", "En fragilité à la dernière évaluation", "fragility_latest", "fragile"),
 ]
+SHORT = {  # the headings of the page's narrower table
+    "activities": "Activités", "workshops": "Ateliers", "sessions": "Séances indiv.", "hours": "Heures",
+    "learners": "Accompagnés", "new_learners": "dont nouveaux", "participants": "Participants",
+    "assessed": "Évalués", "fragile_entry": "Fragiles à l'entrée", "fragile_latest": "Fragiles à la fin",
+}  # fmt: skip
 MISSING = {"value": None, "display": "—"}  # a figure the report does not have (no default framework)
 
 
