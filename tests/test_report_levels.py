@@ -157,6 +157,8 @@ async def test_the_table_by_site_pages_and_hides_like_the_report(client, make):
         first = (await client.get(f"{API}/sites?{PERIOD}&per_page=2", headers=headers)).json()
         second = (await client.get(f"{API}/sites?{PERIOD}&per_page=2&page=2", headers=headers)).json()
         assert (first["total"], first["pages"], first["page"], second["page"]) == (3, 2, 1, 2)
+        beyond = (await client.get(f"{API}/sites?{PERIOD}&per_page=2&page=3", headers=headers)).json()
+        assert beyond["items"] == [] and beyond["total"] == 3
         rows = first["items"] + second["items"]
         assert [(r["name"], r["commune"], r["departement"], r["region"]) for r in rows] == [
             ("Site 1", "Arras", "Pas-de-Calais (62)", "Hauts-de-France"),

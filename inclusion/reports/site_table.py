@@ -67,7 +67,7 @@ def _cells(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 async def site_rows(caller: Caller, scope: ReportScope, k: int, first: int, count: int) -> list[dict[str, Any]]:
     """The rows of the scope's sites from `first` (by name), at most `count`."""
     sites = scope.sites
-    if not sites or count <= 0:
+    if first >= len(sites) or count <= 0:
         return []
     block = len(sites) if levels.level_of(list((await levels.places(scope.site_ids)).values())) == "site" else BLOCK
     start, end = first - first % block, min(len(sites), first + count)
