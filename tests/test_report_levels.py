@@ -146,8 +146,8 @@ async def test_a_region_or_a_departement_narrows_the_report(client, make):
 
 
 async def test_the_table_by_site_pages_and_hides_like_the_report(client, make):
-    """`/reports/outcomes/sites` gives each site's place and main figures, page by page; a funder reads the same
-    hidden cells ("s") as in the report by site, and staff read them exactly."""
+    """`/reports/outcomes/sites` gives each site's place and main figures, page by page, by région then
+    département; a funder reads the same cells ("s" when hidden) as in its département's report, staff exactly."""
     arras, lille, paris = await network(make, ARRAS, LILLE, PARIS)
     await crowd(make, arras, {"feminin": 15, "masculin": 15})
     await crowd(make, lille, {"feminin": 4})
@@ -161,18 +161,22 @@ async def test_the_table_by_site_pages_and_hides_like_the_report(client, make):
         assert beyond["items"] == [] and beyond["total"] == 3
         rows = first["items"] + second["items"]
         assert [(r["name"], r["commune"], r["departement"], r["region"]) for r in rows] == [
-            ("Site 1", "Arras", "Pas-de-Calais (62)", "Hauts-de-France"),
             ("Site 2", "Lille", "Nord (59)", "Hauts-de-France"),
+            ("Site 1", "Arras", "Pas-de-Calais (62)", "Hauts-de-France"),
             ("Site 3", "Paris", "Paris (75)", "Île-de-France"),
         ]
         learners = [row["learners"]["display"] for row in rows]
-        assert [row["activities"]["value"] for row in rows] == [31, 5, 13]  # activities count nobody: never hidden
+        assert [row["activities"]["value"] for row in rows] == [5, 31, 13]  # activities count nobody: never hidden
         if role == "admin":
-            assert learners == ["30", "4", "12"] and all(row["exact"] for row in rows)
-            assert [row["fragile_entry"]["value"] for row in rows] == [30, 4, 12]
+            assert learners == ["4", "30", "12"] and all(row["exact"] for row in rows)
+            assert [row["fragile_entry"]["value"] for row in rows] == [4, 30, 12]
         else:
-            assert learners[1] == "s" and not any(row["exact"] for row in rows)
-            assert [row["new_learners"]["display"] for row in rows][1] == "s"
+            assert learners[0] == "s" and not any(row["exact"] for row in rows)
+            assert [row["new_learners"]["display"] for row in rows][0] == "s"
+        for row, code in zip(rows, ("59", "62", "75"), strict=True):
+            alone = (await client.get(f"{API}?{PERIOD}&departement={code}", headers=headers)).json()
+            for name, table, line in (("learners", "learners", "total"), ("assessed", "fragility_entry", "total")):
+                assert row[name]["value"] == cells(alone, table, line)[0], (code, name)
     wrong = await client.get(f"{API}/sites?{PERIOD}&departement=ZZ", headers=headers)
     assert wrong.status_code == 422 and [d["field"] for d in wrong.json()["details"]] == ["departement"]
 

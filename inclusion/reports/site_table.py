@@ -1,10 +1,11 @@
 """The report's table by site, on demand: one row per site with its commune, département and région and the
 report's main figures, paged, or whole for the CSV and XLSX files.
 
-The figures are the report's own cells, computed with one column per site on fixed blocks of `BLOCK` sites (the
-scope's sites by name): each block is one report, suppressed like a report of those sites (`grid.publish`), so no
-hidden cell can be found again from the other cells of its block, and any page or file shows a site's cells as
-the same block decided them. A scope by site (one département or fewer) is one block, the report itself."""
+The figures are the report's own cells. At the site level (one département or fewer) they are the report's
+columns. Above, each département's sites are one block, computed as the report of those sites by site, which is
+what `?departement=` gives the same caller: each block suppressed as one report (`grid.publish`), so no hidden
+cell can be found again from the cells of its block, and every page or file shows a site's cells as its
+département's report does. The rows come by région, département, then site name."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from inclusion.reports import levels, services
 from inclusion.reports.scope import ReportScope, check_period, resolve_scope
 from inclusion.scoping import Caller
 from inclusion.sites import territory
+from inclusion.sites.territory import UNKNOWN, Place
 from inclusion.storage.pagination import PageRequest
 from inclusion.storage.tables.sites import Site
 
-BLOCK = 50
 FIGURES = [  # (field, heading, table, row: a row's key or "total")
     ("activities", "Activités", "activity", "activities"),
     ("workshops", "Ateliers collectifs", "activity", "workshops"),
@@ -64,26 +65,41 @@ def _cells(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
+async def blocks(scope: ReportScope) -> list[list[dict[str, Any]]]:
+    """The scope's sites in the blocks their cells are decided in: the whole scope at the site level (the report
+    itself), else one block per département, by région name then département code, the sites by name in each
+    (the sites without a known territory last)."""
+    where = await levels.places(scope.site_ids)
+    if levels.level_of(list(where.values())) == levels.SITE:
+        return [scope.sites] if scope.sites else []
+    groups: dict[Place, list[dict[str, Any]]] = {}
+    for site in scope.sites:
+        groups.setdefault(where.get(site["id"], Place(UNKNOWN, UNKNOWN)), []).append(site)
+    order = sorted(groups, key=lambda p: (p.departement == UNKNOWN, territory.region_name(p.region), p.departement))
+    return [groups[place] for place in order]
+
+
 async def site_rows(caller: Caller, scope: ReportScope, k: int, first: int, count: int) -> list[dict[str, Any]]:
-    """The rows of the scope's sites from `first` (by name), at most `count`."""
-    sites = scope.sites
-    if first >= len(sites) or count <= 0:
+    """The rows of the scope's sites from `first` (in the blocks' order), at most `count`: each block overlapping
+    them is computed as the report of its sites, one column per site."""
+    found = await blocks(scope)
+    wanted = [site for block in found for site in block][first : first + max(count, 0)]
+    if not wanted:
         return []
-    block = len(sites) if levels.level_of(list((await levels.places(scope.site_ids)).values())) == "site" else BLOCK
-    start, end = first - first % block, min(len(sites), first + count)
-    wanted = sites[first:end]
     about = await Site.select(Site.id, Site.insee_code, Site.city).where(Site.id.is_in([s["id"] for s in wanted])).run()
     about_by_id = {row["id"]: row for row in about}
+    kept = {site["id"] for site in wanted}
     rows = []
-    for at in range(start, end, block):
-        chunk = sites[at : at + block]
-        part = replace(scope, sites=chunk, windows={s["id"]: scope.windows[s["id"]] for s in chunk}, every_site=False)
+    for block in found:
+        if not kept.intersection(site["id"] for site in block):
+            continue
+        part = replace(scope, sites=block, windows={s["id"]: scope.windows[s["id"]] for s in block}, every_site=False)
         report = await services.scope_report(part, k, services.readable_sites(caller, part), by_site=True)
         cells = _cells(report)
-        for index, site in enumerate(chunk):
-            if at + index < first or at + index >= end:
-                continue
-            rows.append(_row(site, report["columns"][index]["exact"], about_by_id.get(site["id"], {}), cells, index))
+        for index, site in enumerate(block):
+            if site["id"] in kept:
+                exact = report["columns"][index]["exact"]
+                rows.append(_row(site, exact, about_by_id.get(site["id"], {}), cells, index))
     return rows
 
 
