@@ -7,6 +7,7 @@ import csv
 import io
 from datetime import date
 
+from tests.support.browser import logged_in
 from tests.support.xlsx import notes, read_sheet
 from tests.test_outcomes_pdf import poppler
 from tests.test_outcomes_privacy import PERIOD, crowd, lines_of
@@ -246,3 +247,47 @@ async def test_the_whole_network_answers_by_region_in_under_a_megabyte(client, m
     assert all(len(row["cells"]) == 6 for table in body["tables"] for row in table["rows"])
     print(f"whole-network answer, 24 sites in 5 régions: {len(response.content)} bytes")
     assert len(response.content) < 1_000_000
+
+
+async def test_a_report_by_region_downloads_and_shares_by_region(client, make):
+    """The CSV and XLSX of a report by région head their columns with the régions; a share link of it opens the
+    same région columns, suppressed like a funder's view, and names no site."""
+    arras, lille, paris = await network(make, ARRAS, LILLE, PARIS)
+    await crowd(make, arras, {"feminin": 12}, first_name="Zéphyrine")
+    admin = await make.bearer(await make.user("admin"))
+    funder = await make.bearer(await make.user("funder", arras, lille, paris))
+    text = (await client.get(f"{API}.csv?{PERIOD}", headers=admin)).content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert ["Sites", "3", "colonnes par région (tableau par site à part)"] in lines
+    assert ["rubrique", "tableau", "ligne", "Hauts-de-France", "Île-de-France", "Ensemble des sites"] in lines
+    workbook = (await client.get(f"{API}.xlsx?{PERIOD}", headers=admin)).content
+    assert read_sheet(workbook, 1).rows[2][0] == "3 sites, par région"
+    created = await client.post(
+        f"{API}/shares", headers=admin, json={"sites": [arras, lille, paris], "from": "2025-01-01", "to": "2025-12-31"}
+    )
+    assert created.status_code == 201, created.text
+    path = created.json()["url"].split("testserver.local", 1)[-1]
+    page = await client.get(path)
+    assert page.status_code == 200
+    assert "3 sites, par région : Hauts-de-France (2 sites), Île-de-France (1 site)" in page.text
+    assert "Site 1" not in page.text and "Zéphyrine" not in page.text and "Voir le détail" not in page.text
+    shared = await client.get(f"{path}.csv")
+    assert shared.content == (await client.get(f"{API}.csv?{PERIOD}", headers=funder)).content
+
+
+async def test_the_dashboard_offers_the_territories_and_explains_a_wrong_code(client, make):
+    """The dashboard lists the régions and départements of the caller's sites, links each région column to its
+    report, and answers a wrong code with the French message beside the field."""
+    arras, lille, paris = await network(make, ARRAS, LILLE, PARIS)
+    await logged_in(client, await make.user("funder", arras, lille, paris))
+    html = (await client.get(f"/reports/outcomes?{PERIOD}")).text
+    assert '<option value="32">Hauts-de-France</option>' in html and '<option value="59">Nord (59)</option>' in html
+    assert '<optgroup label="Île-de-France"><option value="75">Paris (75)</option></optgroup>' in html
+    assert 'href="/reports/outcomes?region=32&amp;from=2025-01-01&amp;to=2025-12-31">Hauts-de-France</a>' in html
+    scope = html[html.index('<p class="report-scope">') : html.index("</p>", html.index('<p class="report-scope">'))]
+    assert "Tableau par site" in html and "par région" in scope and "Site 1" not in scope
+    wrong = await client.get(f"/reports/outcomes?{PERIOD}&departement=999")
+    assert wrong.status_code == 422 and 'id="departement-error"' in wrong.text
+    assert "Département inconnu : « 999 »" in wrong.text
+    table = await client.get(f"/reports/outcomes/sites?{PERIOD}&region=32")
+    assert table.status_code == 200 and table.text.count('<th scope="row">') == 2
