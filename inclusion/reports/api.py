@@ -79,7 +79,6 @@ async def outcomes(
 
 
 def _variant(extension: str, summary: str):
-    @get(f"/reports/outcomes.{extension}", tags=["Rapports"], summary=summary, media_type=MEDIA_TYPES[extension])
     async def handler(
         request: Request,
         caller: CurrentCaller,
@@ -92,7 +91,10 @@ def _variant(extension: str, summary: str):
         report = await _report(request, caller, site, date_from, date_to, region, departement)
         return await download(report, extension)
 
-    return handler
+    handler.__name__ = f"outcomes_{extension}"  # the operation id: ApiV1ReportsOutcomesCsvOutcomesCsv, as before
+    return get(f"/reports/outcomes.{extension}", tags=["Rapports"], summary=summary, media_type=MEDIA_TYPES[extension])(
+        handler
+    )
 
 
 outcomes_csv = _variant("csv", "Rapport d'impact en CSV (mêmes chiffres, mêmes cases masquées)")
@@ -129,12 +131,6 @@ async def outcomes_sites(
 
 
 def _sites_file(extension: str):
-    @get(
-        f"/reports/outcomes/sites.{extension}",
-        tags=["Rapports"],
-        summary=f"Rapport d'impact par site en {extension.upper()} (tous les sites ; mêmes cases masquées)",
-        media_type=MEDIA_TYPES[extension],
-    )
     async def handler(
         request: Request,
         caller: CurrentCaller,
@@ -151,7 +147,13 @@ def _sites_file(extension: str):
             body, media_type=MEDIA_TYPES[extension], headers={"Content-Disposition": f'attachment; filename="{name}"'}
         )
 
-    return handler
+    handler.__name__ = f"outcomes_sites_{extension}"
+    return get(
+        f"/reports/outcomes/sites.{extension}",
+        tags=["Rapports"],
+        summary=f"Rapport d'impact par site en {extension.upper()} (tous les sites ; mêmes cases masquées)",
+        media_type=MEDIA_TYPES[extension],
+    )(handler)
 
 
 outcomes_sites_csv = _sites_file("csv")
