@@ -11,6 +11,7 @@ from tests.support.browser import logged_in
 from tests.support.xlsx import notes, read_sheet
 from tests.test_outcomes_pdf import poppler
 from tests.test_outcomes_privacy import PERIOD, crowd, lines_of
+from tests.test_outcomes_quality import give
 
 API = "/api/v1/reports/outcomes"
 ARRAS, LILLE, PARIS = "62041", "59350", "75056"  # Pas-de-Calais and Nord (Hauts-de-France), Paris (Île-de-France)
@@ -291,3 +292,20 @@ async def test_the_dashboard_offers_the_territories_and_explains_a_wrong_code(cl
     assert "Département inconnu : « 999 »" in wrong.text
     table = await client.get(f"/reports/outcomes/sites?{PERIOD}&region=32")
     assert table.status_code == 200 and table.text.count('<th scope="row">') == 2
+
+
+async def test_a_coordinator_reads_the_comments_of_sites_in_two_regions(client, make):
+    """In a report by région, the coordinator of a site in the Pas-de-Calais and one in Paris reads both sites'
+    comments, each under its site's name; a funder of the same sites none."""
+    arras, paris = await network(make, ARRAS, PARIS)
+    await give(arras, date(2025, 3, 1), 14, [(True, True)] * 12, comment="Très bon accueil à Arras")
+    await give(paris, date(2025, 5, 1), 14, [(True, True)] * 12, comment="Merci pour la patience")
+    await logged_in(client, await make.user("coordinator", arras, paris))
+    html = (await client.get(f"/reports/outcomes?{PERIOD}")).text
+    assert "par région" in html
+    section = html[html.index('id="detail-comments"') :]
+    assert section.index("Site 2") < section.index("Merci pour la patience")
+    assert section.index("Site 1") < section.index("Très bon accueil à Arras")
+    client.cookies.clear()
+    await logged_in(client, await make.user("funder", arras, paris))
+    assert "Merci pour la patience" not in (await client.get(f"/reports/outcomes?{PERIOD}")).text
