@@ -48,7 +48,15 @@ from inclusion.learners.retention import run_daily
 from inclusion.logs import RequestLog, flush_access_lines, stamp_request_ids
 from inclusion.offline.pages import OFFLINE_PAGES
 from inclusion.reports import pool as report_pool
-from inclusion.reports.api import outcomes, outcomes_csv, outcomes_pdf, outcomes_xlsx
+from inclusion.reports.api import (
+    outcomes,
+    outcomes_csv,
+    outcomes_pdf,
+    outcomes_sites,
+    outcomes_sites_csv,
+    outcomes_sites_xlsx,
+    outcomes_xlsx,
+)
 from inclusion.reports.memory import tune_collector
 from inclusion.reports.months import fold as month_fold
 from inclusion.reports.pages import REPORT_PAGES
@@ -101,6 +109,9 @@ API_ROUTES = [
     outcomes_csv,
     outcomes_xlsx,
     outcomes_pdf,
+    outcomes_sites,
+    outcomes_sites_csv,
+    outcomes_sites_xlsx,
     ShareApi,
 ]
 PAGES = [

@@ -4,7 +4,7 @@ from inclusion.sites import territory
 
 
 def test_a_commune_falls_in_its_departement_and_region():
-    """Arras is in the Pas-de-Calais, in Hauts-de-France; Ajaccio in Corse-du-Sud; Saint-Denis de La Réunion overseas."""
+    """Arras is in the Pas-de-Calais, in Hauts-de-France; Ajaccio in Corse-du-Sud; Saint-Denis (La Réunion) overseas."""
     assert territory.place_of("62041") == ("62", "32")
     assert territory.place_of("2a004") == ("2A", "94")
     assert territory.place_of("97411") == ("974", "04")

@@ -33,8 +33,12 @@ def reading(head: dict[str, Any]) -> str:
 def funder_headline(report: dict[str, Any]) -> dict[str, Any]:
     """The report's period and sites, the entry and latest figures (None without a default framework), and
     the reading."""
-    found: dict[str, Any] = {"date_from": report["date_from"], "date_to": report["date_to"], "sites": report["sites"]}
+    found: dict[str, Any] = {
+        "date_from": report["date_from"],
+        "date_to": report["date_to"],
+        "site_count": report["site_count"],
+    }
     head = synthesis.headline(report)
-    if not report["sites"] or head is None:
+    if not report["site_count"] or head is None:
         return found | {"entry": None, "latest": None, "reading": ""}
     return found | {"entry": head["entry"], "latest": head["latest"], "reading": reading(head)}

@@ -13,9 +13,10 @@ from inclusion import clock
 from inclusion.clock import now
 from inclusion.reports import pool
 from inclusion.reports.document import filename
-from inclusion.reports.schemas import OutcomesReport
+from inclusion.reports.schemas import OutcomesReport, SiteFiguresPage
 from inclusion.reports.scope import parse_day
-from inclusion.web.params import CurrentCaller
+from inclusion.storage.pagination import DEFAULT_PER_PAGE, PageRequest
+from inclusion.web.params import CurrentCaller, PageNumber, PerPage
 
 Sites = Annotated[
     list[int] | None, QueryParameter(name="site", description="Site (répétable) ; aucun : tous vos sites")
@@ -25,6 +26,16 @@ From = Annotated[
 ]
 To = Annotated[
     str | None, QueryParameter(name="to", description="Dernier jour inclus (AAAA-MM-JJ) ; défaut : aujourd'hui")
+]
+Region = Annotated[
+    str | None,
+    QueryParameter(name="region", description="Région (code INSEE, ex. 32) : vos sites de cette région seulement"),
+]
+Departement = Annotated[
+    str | None,
+    QueryParameter(
+        name="departement", description="Département (code INSEE, ex. 62 ou 2A) : vos sites de ce département seulement"
+    ),
 ]
 MEDIA_TYPES = {
     "csv": "text/csv",  # Litestar adds "; charset=utf-8"
@@ -44,57 +55,109 @@ def download(
     )
 
 
-async def _report(request: Request, caller, sites, date_from, date_to, output: str | None = None):
-    """The report (and its `output`), built in a report process (`pool`): never on this worker's loop."""
+async def _report(request: Request, caller, sites, date_from, date_to, region, departement, output: str):
+    """The report's `output`, built in a report process (`pool`): never on this worker's loop."""
     period = parse_day(date_from, "from"), parse_day(date_to, "to")
     settings = request.app.state.settings
-    return await pool.caller_report(settings, caller, sites or [], *period, clock.today(), output, now())
-
-
-async def _file(request: Request, caller, sites, date_from, date_to, extension: str) -> Response[bytes]:
-    report, body = await _report(request, caller, sites, date_from, date_to, extension)
-    return download(report, body, extension)
+    return await pool.caller_report(settings, caller, sites or [], *period, clock.today(), output, now(),
+                                    region=region, departement=departement)  # fmt: skip
 
 
 @get("/reports/outcomes", tags=["Rapports"], summary="Rapport d'impact : la fracture numérique se réduit-elle ?")
 async def outcomes(
-    request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
+    request: Request,
+    caller: CurrentCaller,
+    site: Sites = None,
+    date_from: From = None,
+    date_to: To = None,
+    region: Region = None,
+    departement: Departement = None,
 ) -> Response[OutcomesReport]:
-    _, body = await _report(request, caller, site, date_from, date_to, "json")  # encoded in the report process
+    """Au-delà d'un département, une colonne par département ; au-delà d'une région, une par région ; sinon une
+    par site. Le tableau par site est `/reports/outcomes/sites`."""
+    _, body = await _report(request, caller, site, date_from, date_to, region, departement, "json")
     return Response(body, media_type=MediaType.JSON)
 
 
-@get(
-    "/reports/outcomes.csv",
-    tags=["Rapports"],
-    summary="Rapport d'impact en CSV (mêmes chiffres, mêmes cases masquées)",
-    media_type=MEDIA_TYPES["csv"],
-)
-async def outcomes_csv(
-    request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
-) -> Response[bytes]:
-    return await _file(request, caller, site, date_from, date_to, "csv")
+def _variant(extension: str, summary: str):
+    async def handler(
+        request: Request,
+        caller: CurrentCaller,
+        site: Sites = None,
+        date_from: From = None,
+        date_to: To = None,
+        region: Region = None,
+        departement: Departement = None,
+    ) -> Response[bytes]:
+        report, body = await _report(request, caller, site, date_from, date_to, region, departement, extension)
+        return download(report, body, extension)
+
+    handler.__name__ = f"outcomes_{extension}"  # the operation id: ApiV1ReportsOutcomesCsvOutcomesCsv, as before
+    return get(f"/reports/outcomes.{extension}", tags=["Rapports"], summary=summary, media_type=MEDIA_TYPES[extension])(
+        handler
+    )
+
+
+outcomes_csv = _variant("csv", "Rapport d'impact en CSV (mêmes chiffres, mêmes cases masquées)")
+outcomes_xlsx = _variant("xlsx", "Rapport d'impact en XLSX (mêmes chiffres, mêmes cases masquées)")
+outcomes_pdf = _variant("pdf", "Rapport d'impact en PDF (A4 ; mêmes chiffres et graphiques)")
+
+
+async def _sites(request: Request, caller, site, date_from, date_to, region, departement, page, output: str):
+    """The table by site's `output`, built in a report process."""
+    period = parse_day(date_from, "from"), parse_day(date_to, "to")
+    settings = request.app.state.settings
+    return await pool.site_table(settings, caller, site or [], *period, clock.today(), region, departement, page,
+                                 output)  # fmt: skip
 
 
 @get(
-    "/reports/outcomes.xlsx",
+    "/reports/outcomes/sites",
     tags=["Rapports"],
-    summary="Rapport d'impact en XLSX (mêmes chiffres, mêmes cases masquées)",
-    media_type=MEDIA_TYPES["xlsx"],
+    summary="Rapport d'impact par site : une ligne par site, ses chiffres principaux (paginé)",
 )
-async def outcomes_xlsx(
-    request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
-) -> Response[bytes]:
-    return await _file(request, caller, site, date_from, date_to, "xlsx")
+async def outcomes_sites(
+    request: Request,
+    caller: CurrentCaller,
+    site: Sites = None,
+    date_from: From = None,
+    date_to: To = None,
+    region: Region = None,
+    departement: Departement = None,
+    page: PageNumber = 1,
+    per_page: PerPage = DEFAULT_PER_PAGE,
+) -> Response[SiteFiguresPage]:
+    """Les sites par nom, avec leur commune, leur département, leur région et les chiffres principaux du rapport :
+    les mêmes cases que les colonnes par site du rapport, les petits effectifs masqués (« s »)."""
+    asked = PageRequest(page, per_page)
+    _, body = await _sites(request, caller, site, date_from, date_to, region, departement, asked, "json")
+    return Response(body, media_type=MediaType.JSON)
 
 
-@get(
-    "/reports/outcomes.pdf",
-    tags=["Rapports"],
-    summary="Rapport d'impact en PDF (A4 ; mêmes chiffres et graphiques)",
-    media_type=MEDIA_TYPES["pdf"],
-)
-async def outcomes_pdf(
-    request: Request, caller: CurrentCaller, site: Sites = None, date_from: From = None, date_to: To = None
-) -> Response[bytes]:
-    return await _file(request, caller, site, date_from, date_to, "pdf")
+def _sites_file(extension: str):
+    async def handler(
+        request: Request,
+        caller: CurrentCaller,
+        site: Sites = None,
+        date_from: From = None,
+        date_to: To = None,
+        region: Region = None,
+        departement: Departement = None,
+    ) -> Response[bytes]:
+        table, body = await _sites(request, caller, site, date_from, date_to, region, departement, None, extension)
+        name = f"rapport-impact-sites-{table['date_from']}-{table['date_to']}.{extension}"
+        return Response(
+            body, media_type=MEDIA_TYPES[extension], headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        )
+
+    handler.__name__ = f"outcomes_sites_{extension}"
+    return get(
+        f"/reports/outcomes/sites.{extension}",
+        tags=["Rapports"],
+        summary=f"Rapport d'impact par site en {extension.upper()} (tous les sites ; mêmes cases masquées)",
+        media_type=MEDIA_TYPES[extension],
+    )(handler)
+
+
+outcomes_sites_csv = _sites_file("csv")
+outcomes_sites_xlsx = _sites_file("xlsx")

@@ -1,4 +1,5 @@
-"""From the grouped rows of `queries` to the report's tables (Grids), one column per site then the whole set."""
+"""From the grouped rows of `queries` to the report's tables (Grids), one column per site (or per région, per
+département: `levels`) then the whole set."""
 
 from __future__ import annotations
 
@@ -32,16 +33,26 @@ DIMENSIONS = {
 
 
 class Columns:
-    """Sums grouped rows into one value per site of the report, in its order."""
+    """Sums grouped rows into one value per column of the report, in its order: one column per site, or per group
+    of sites (a région, a département: `levels`). `position` maps each site id, and each group's key
+    ("region:32", carried by stored per-group rows in their "site" field), to its column."""
 
-    def __init__(self, site_ids: list[int]) -> None:
-        self.position = {site_id: index for index, site_id in enumerate(site_ids)}
+    def __init__(self, site_ids: list[int], groups: list[tuple[str, list[int]]] | None = None) -> None:
+        if groups is None:
+            self.position: dict[int | str, int] = {site_id: index for index, site_id in enumerate(site_ids)}
+            self.width = len(site_ids)
+            return
+        self.position = {}
+        for index, (key, members) in enumerate(groups):
+            self.position[key] = index
+            self.position.update(dict.fromkeys(members, index))
+        self.width = len(groups)
 
     def zeros(self) -> list[int]:
-        return [0] * len(self.position)
+        return [0] * self.width
 
     def total(self, rows: Iterable[dict[str, Any]], field: str) -> list[int]:
-        """Per-site sums of one field."""
+        """Per-column sums of one field."""
         return self.totals(rows, [field])[field]
 
     def totals(self, rows: Iterable[dict[str, Any]], fields: list[str]) -> dict[str, list[int]]:
@@ -59,7 +70,7 @@ class Columns:
     def by(self, rows: Iterable[dict[str, Any]], key, value) -> dict[Any, list[int]]:
         """{key(row): per-site sums of value(row)} for the rows of the report's sites."""
         found: dict[Any, list[int]] = {}
-        position, width = self.position, len(self.position)
+        position, width = self.position, self.width
         for row in rows:
             index = position.get(row["site"])
             if index is None:

@@ -3,19 +3,16 @@ duration bucket, device used and place, and learners by commune of residence (IN
 known). Activity counts count nobody and are never hidden; learners by commune are hidden like every count of
 people, and share their total (learners accompanied) with the other tables of people.
 
-Commune names: `communes.csv`, a partial table shipped with its source (the INSEE's Code officiel géographique
-2026, Pas-de-Calais only), else the sites' own communes (each site states its INSEE code and city); any other
-commune shows its code. The whole official table is for a later issue."""
+Commune names: the INSEE's Code officiel géographique 2026 (`inclusion.sites.territory`), else the sites' own
+communes (each site states its INSEE code and city); any other commune shows its code."""
 
 from __future__ import annotations
 
-import csv
-import functools
-from pathlib import Path
 from typing import Any
 
 from inclusion.reports.assemble import LEARNERS, Columns, month_label
 from inclusion.reports.grid import Grid, with_whole
+from inclusion.sites import territory
 from inclusion.storage.tables.sites import Site
 from inclusion.vocabulary import DEVICE_LABELS, PARTNER_LABELS, PLACE_LABELS
 
@@ -33,24 +30,16 @@ SEVERAL_DEVICES = (
 )
 OTHERS = "autres"
 MOST_COMMUNES = 30
-COMMUNES_FILE = Path(__file__).with_name("communes.csv")
-
-
-@functools.cache
-def shipped_communes() -> dict[str, str]:
-    """INSEE code → name, from the partial table shipped beside this module."""
-    with COMMUNES_FILE.open(encoding="utf-8") as lines:
-        rows = csv.reader((line for line in lines if not line.startswith("#")), delimiter=";")
-        return {code: name for code, name in rows}
 
 
 async def commune_names(codes: set[str]) -> dict[str, str]:
-    """The names known for these INSEE codes: the shipped official table, else the sites' own communes."""
-    known: dict[str, str] = {}
-    if codes:
-        sites = await Site.select(Site.insee_code, Site.city).where(Site.insee_code.is_in(sorted(codes))).run()
-        known = {site["insee_code"]: site["city"] for site in sites if site["city"]}
-    return known | {code: name for code, name in shipped_communes().items() if code in codes}
+    """The names known for these INSEE codes: the official table, else the sites' own communes."""
+    found = {code: name for code in codes if (name := territory.commune_name(code))}
+    missing = sorted(codes - set(found))
+    if missing:
+        sites = await Site.select(Site.insee_code, Site.city).where(Site.insee_code.is_in(missing)).run()
+        found |= {site["insee_code"]: site["city"] for site in sites if site["city"]}
+    return found
 
 
 def activity_breakdowns(columns: Columns, rows: list[dict[str, Any]]) -> list[Grid]:
@@ -67,9 +56,7 @@ def activity_breakdowns(columns: Columns, rows: list[dict[str, Any]]) -> list[Gr
         found = columns.by((r for r in rows if r["kind"] == kind), lambda r: r["value"], lambda r: r["n"])
         lines = [(value, label, with_whole(found[value])) for value, label in labels.items() if value in found]
         lines += [(value, value, with_whole(counts)) for value, counts in found.items() if value not in labels]
-        total = [sum(values) for values in zip(*(line[2] for line in lines), strict=True)] or [0] * (
-            len(columns.position) + 1
-        )
+        total = [sum(values) for values in zip(*(line[2] for line in lines), strict=True)] or [0] * (columns.width + 1)
         notes = []
         if kind == "duration":
             activities = total

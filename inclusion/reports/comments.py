@@ -23,7 +23,11 @@ def coordinated_sites(caller: Caller, report: dict[str, Any]) -> list[dict[str, 
     """The report's sites whose comments the caller may read: a coordinator's own sites, nobody else's."""
     if caller.role != Role.coordinator:
         return []
-    return [site for site in report["sites"] if site["id"] in caller.site_ids]
+    if report["sites"] or report["level"] == "site":
+        return [site for site in report["sites"] if site["id"] in caller.site_ids]
+    period = [{"date_from": report["date_from"], "date_to": report["date_to"]}]  # staff count the whole period
+    mine = [site for column in report["columns"] for site in column["site_ids"] if site in caller.site_ids]
+    return [{"id": site, "periods": period} for site in mine]
 
 
 async def comments(caller: Caller, report: dict[str, Any]) -> dict[str, Any] | None:

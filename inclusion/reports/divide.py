@@ -137,7 +137,7 @@ def divide_grids(framework: dict[str, Any] | None, rows: list[dict], monthly: li
         code = competence["code"]
         mine = [row for row in per_code if row["code"] == code]
         found = dict(enumerate(columns.totals(mine, [f"n{i}" for i in range(2 * count + 2)]).values()))
-        assessed = [sum(found[i][site] for i in range(count)) for site in range(len(columns.position))]
+        assessed = [sum(found[i][site] for i in range(count)) for site in range(columns.width)]
         if not sum(assessed):
             continue
         by_moment = {}

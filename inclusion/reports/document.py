@@ -38,7 +38,7 @@ def pdf_context(report: dict[str, Any], generated_at: datetime) -> dict[str, Any
         "title": pdf_title(report),
         "author": "Inclusion numérique",
         "generated_at": generated_at.astimezone(clock.zone()),
-        "wide": len(report["sites"]) >= WIDE_FROM_SITES,
+        "wide": len(report["columns"]) >= WIDE_FROM_SITES,
     }
 
 

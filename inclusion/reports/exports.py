@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from inclusion.documents.spreadsheets import safe_row
+from inclusion.reports.levels import LEVEL_LABELS
 from inclusion.reports.synthesis import legend
 
 SECTIONS = {
@@ -41,11 +42,14 @@ def lines(report: dict[str, Any]) -> Iterator[list[Any]]:
         yield ["Synthèse", report["headline"]]
     if report.get("service_quality"):
         yield ["Qualité du service rendu", report["service_quality"]]
+    if report["level"] != "site":
+        by = LEVEL_LABELS[report["level"]][:-1]
+        yield ["Sites", str(report["site_count"]), f"colonnes par {by} (tableau par site à part)"]
     for site in report["sites"]:
         periods = ", ".join(f"du {_day(p['date_from'])} au {_day(p['date_to'])}" for p in site["periods"])
         yield ["Période comptée", site["name"], periods]
     yield []
-    yield ["rubrique", "tableau", "ligne", *[site["name"] for site in report["sites"]], "Ensemble des sites"]
+    yield ["rubrique", "tableau", "ligne", *[column["label"] for column in report["columns"]], "Ensemble des sites"]
     for table in report["tables"]:
         section = SECTIONS.get(table["section"], table["section"])
         rows = [*table["rows"], *([table["total"]] if table["total"] else [])]

@@ -26,7 +26,8 @@ POOL_SIZE = 2  # connections per report process: its report's statements run two
 
 
 class Job(NamedTuple):
-    """`kind`: "caller" (args: caller, site ids, from, to, k, today) or "scope" (args: a resolved scope, k);
+    """`kind`: "caller" (`services.outcomes_report`'s args), "scope" (`services.scope_report`'s) or "sites"
+    (`site_table.site_table`'s: the table by site);
     `output`: None (the report), "context" (the dashboard's printed context), "json" (the API's answer), "csv",
     "xlsx" or "pdf" (then the server gets the bytes and the report's period only)."""
 
@@ -68,10 +69,12 @@ def run(job: Job) -> tuple[dict[str, Any], Any]:
 
 
 async def _run(job: Job) -> tuple[dict[str, Any], Any]:
-    from inclusion.reports import services
+    from inclusion.reports import services, site_table
 
     if job.kind == "caller":
         report = await services.outcomes_report(*job.args)
+    elif job.kind == "sites":
+        report = await site_table.site_table(*job.args)
     else:
         report = await services.scope_report(*job.args)
     made = _output(report, job)
@@ -82,9 +85,15 @@ async def _run(job: Job) -> tuple[dict[str, Any], Any]:
 
 def _output(report: dict[str, Any], job: Job) -> Any:
     from inclusion.documents import pdf
-    from inclusion.reports import document, exports, workbook
-    from inclusion.reports.schemas import OutcomesReport
+    from inclusion.reports import document, exports, site_files, workbook
+    from inclusion.reports.schemas import OutcomesReport, SiteFiguresPage
 
+    if job.kind == "sites":
+        if job.output == "json":
+            return msgspec.json.encode(msgspec.convert(report, SiteFiguresPage))
+        if job.output in ("csv", "xlsx"):
+            return site_files.sites_xlsx(report) if job.output == "xlsx" else site_files.sites_csv(report)
+        return None
     if job.output == "json":  # the API's answer, encoded here: the server passes the bytes on
         return msgspec.json.encode(msgspec.convert(report, OutcomesReport))
     if job.output == "context":

@@ -113,13 +113,23 @@ atexit.register(stop_all)
 
 
 async def caller_report(settings: Settings, caller: Any, site_ids: list[int], date_from, date_to, today,
-                        output: str | None = None, generated_at=None) -> tuple[dict[str, Any], Any]:  # fmt: skip
+                        output: str | None = None, generated_at=None, region: str | None = None,
+                        departement: str | None = None) -> tuple[dict[str, Any], Any]:  # fmt: skip
     """The caller's outcomes report (`services.outcomes_report`), and its `output` (`jobs.Job`), built off the loop."""
-    job = jobs.Job("caller", (caller, site_ids, date_from, date_to, settings.small_cell_k, today), output, generated_at)
-    return await pool_for(settings).run(job)
+    args = (caller, site_ids, date_from, date_to, settings.small_cell_k, today, region, departement)
+    return await pool_for(settings).run(jobs.Job("caller", args, output, generated_at))
 
 
 async def scope_report(settings: Settings, scope: Any, output: str | None = None,
                        generated_at=None) -> tuple[dict[str, Any], Any]:  # fmt: skip
     """A resolved scope's report (a share link's: always suppressed), and its `output`, built off the loop."""
     return await pool_for(settings).run(jobs.Job("scope", (scope, settings.small_cell_k), output, generated_at))
+
+
+async def site_table(settings: Settings, caller: Any, site_ids: list[int], date_from, date_to, today,
+                     region: str | None, departement: str | None, page: Any,
+                     output: str | None = None) -> tuple[dict[str, Any], Any]:  # fmt: skip
+    """A page of the report's table by site (`site_table.site_table`; every site when `page` is None), and its
+    `output` ("json", "csv", "xlsx"), built off the loop."""
+    args = (caller, settings.small_cell_k, today, site_ids, date_from, date_to, region, departement, page)
+    return await pool_for(settings).run(jobs.Job("sites", args, output))

@@ -43,15 +43,16 @@ class Section:
 
 
 def site_header(report: dict[str, Any], single: str = "Nombre") -> list[str]:
-    """One column per site then the whole set's; with one site (named above every table), one column."""
-    if len(report["sites"]) == 1:
+    """One column per site (or région, département) then the whole set's; with one site (named above every
+    table), one column."""
+    if len(report["columns"]) == 1:
         return [single]
-    return [*(site["name"] for site in report["sites"]), WHOLE]
+    return [*(column["label"] for column in report["columns"]), WHOLE]
 
 
 def _columns(report: dict[str, Any], cells: list[dict[str, Any]]) -> list[str]:
     """The displays of a row: its one column with one site, every column with several."""
-    if len(report["sites"]) == 1:
+    if len(report["columns"]) == 1:
         return [cells[-1]["display"]]
     return [cell["display"] for cell in cells]
 
@@ -64,7 +65,7 @@ def per_site(report: dict[str, Any], table: dict[str, Any], title: str | None = 
         rows.append((table["total"]["label"], _columns(report, table["total"]["cells"]), True))
     if table["rate"]:
         rows.append((table["rate"]["label"], _columns(report, table["rate"]["cells"]), False))
-    narrow = len(report["sites"]) == 1
+    narrow = len(report["columns"]) == 1
     header = [first, *site_header(report, "Taux" if table["key"] == "vouchers_rate" else "Nombre")]
     return Printed(table["key"], title or table["title"], header, rows, table["notes"], narrow)
 
@@ -193,6 +194,6 @@ def sections(report: dict[str, Any], charts: dict[str, dict[str, Any]]) -> list[
     found.append(Section("vouchers", "Pass numérique", vouchers))
     if QUALITY[0] in tables:  # with one site, its column would repeat the monthly table's last row
         per_sites = [per_site(report, tables[key], tables[key]["title"].rsplit(" — ", 1)[0]) for key in QUALITY]
-        quality = [quality_table(tables), *(per_sites if len(report["sites"]) > 1 else [])]
+        quality = [quality_table(tables), *(per_sites if len(report["columns"]) > 1 else [])]
         found.append(Section("quality", "Qualité du service rendu", quality))
     return found

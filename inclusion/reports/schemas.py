@@ -37,7 +37,7 @@ class Rate(Struct):
 class Row(Struct):
     key: str
     label: str
-    cells: list[Cell]  # one per site, in the order of `sites`, then the whole set
+    cells: list[Cell]  # one per column, in the order of `columns`, then the whole set
 
 
 class RateRow(Struct):
@@ -69,6 +69,17 @@ class ReportSite(Struct):
     exact: bool = False  # the caller may open this site's records: its figures are exact, nothing hidden
 
 
+class ReportColumn(Struct):
+    """One column of figures: a région, a département or a site (the whole set's column follows the last)."""
+
+    key: str  # "region:32", "departement:62", "site:17"; "region:" or "departement:" for sites without a territory
+    label: str  # "Hauts-de-France", "Pas-de-Calais (62)", the site's name, or "Territoire non renseigné"
+    level: Literal["region", "departement", "site"]
+    code: str  # the région's or département's INSEE code ("" for a site, or an unknown territory)
+    sites: int  # how many of the report's sites it sums
+    exact: bool  # the caller may open every one of its sites' records: its figures are exact, nothing hidden
+
+
 class OutcomesReport(Struct):
     date_from: date
     date_to: date
@@ -76,7 +87,11 @@ class OutcomesReport(Struct):
     headline: str  # the divide in one French sentence, on the same learners assessed twice (or why it is hidden)
     service_quality: str  # learners' opinion in one French sentence: answers, satisfied, more at ease (or why not)
     restricted: bool  # some figures are exact (staff of the sites): "diffusion restreinte", not for circulation
-    sites: list[ReportSite]
+    level: Literal["region", "departement", "site"]  # sites in several régions: by région; in several départements
+    # of one région: by département; otherwise one column per site
+    site_count: int  # the report's sites
+    columns: list[ReportColumn]
+    sites: list[ReportSite]  # one per column when `level` is "site"; empty above (see `/reports/outcomes/sites`)
     tables: list[Table]
 
 
@@ -116,3 +131,39 @@ class ShareOut(Struct):
     status: Literal["active", "expired", "revoked"]
     date_from: date = field(name="from")
     date_to: date = field(name="to")
+
+
+class SiteFigures(Struct):
+    """One site of the report, with its place and the report's main figures for it: the same cells as the
+    report's columns by site, small ones hidden ("s") for a reader who may not open the site's records."""
+
+    id: int
+    name: str
+    insee_code: str  # the commune's code (Code officiel géographique), "" when unknown
+    commune: str
+    departement: str  # "Pas-de-Calais (62)", or "Territoire non renseigné"
+    region: str
+    exact: bool  # the caller may open this site's records: nothing hidden
+    activities: Cell
+    workshops: Cell
+    sessions: Cell  # individual sessions, named or anonymous
+    hours: Cell
+    learners: Cell  # learners accompanied in the period
+    new_learners: Cell  # of whom first came in the period
+    participants: Cell  # participants present (once per activity)
+    assessed: Cell  # learners assessed on the socle in the period
+    fragile_entry: Cell  # of whom digitally fragile at their first assessment
+    fragile_latest: Cell  # at their latest
+
+
+class SiteFiguresPage(Struct):
+    """A page of the report's table by site, the sites by name."""
+
+    date_from: date
+    date_to: date
+    small_cell_k: int
+    items: list[SiteFigures]
+    total: int
+    page: int
+    per_page: int
+    pages: int

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from inclusion import clock
-from inclusion.reports import breakdowns, quality, queries, site_parts, synthesis
+from inclusion.errors import NotFound
+from inclusion.reports import breakdowns, levels, quality, queries, site_parts, synthesis
 from inclusion.reports.assemble import Columns, activity_grids, months_between, people_grids, topic_grids, voucher_grids
 from inclusion.reports.divide import default_framework, divide_grids, entry_latest_rows
 from inclusion.reports.grid import Privacy, publish
@@ -50,12 +52,33 @@ async def site_shares(
 
 
 async def outcomes_report(
-    caller: Caller, site_ids: list[int], date_from: date | None, date_to: date | None, k: int, today: date
+    caller: Caller,
+    site_ids: list[int],
+    date_from: date | None,
+    date_to: date | None,
+    k: int,
+    today: date,
+    region: str | None = None,
+    departement: str | None = None,
 ) -> dict[str, Any]:
-    """Every figure of the report for these sites (none: all the caller may see) and this period."""
+    """Every figure of the report for these sites (none: all the caller may see), within this région or
+    département (codes of the INSEE; none: anywhere), and this period."""
+    region, departement = levels.check_territory(region, departement)
     date_from, date_to = check_period(date_from, date_to, today)
-    scope = await resolve_scope(caller, site_ids, date_from, date_to)
+    scope = await territory_scope(await resolve_scope(caller, site_ids, date_from, date_to), region, departement)
     return await scope_report(scope, k, readable_sites(caller, scope))
+
+
+async def territory_scope(scope: ReportScope, region: str | None, departement: str | None) -> ReportScope:
+    """The scope's sites in the région and département asked; 404 when none is there, like a site outside it."""
+    if region is None and departement is None:
+        return scope
+    where = await levels.places(scope.site_ids)
+    sites = [site for site in scope.sites if levels.within(where[site["id"]], region, departement)]
+    if not sites:
+        raise NotFound("Aucun de vos sites dans ce territoire.")
+    windows = {site["id"]: scope.windows[site["id"]] for site in sites}
+    return replace(scope, sites=sites, windows=windows, every_site=False)
 
 
 READERS = {Role.admin, Role.coordinator, Role.adviser}
@@ -69,22 +92,26 @@ def readable_sites(caller: Caller, scope: ReportScope) -> frozenset[int]:
     return frozenset(site for site in scope.site_ids if caller.can_see_site(site))
 
 
-def privacy_of(scope: ReportScope, k: int, readable: frozenset[int]) -> Privacy:
-    """K and the exact columns: each readable site's, and the whole set's when every site is readable."""
-    exact = {index for index, site in enumerate(scope.site_ids) if site in readable}
-    if scope.site_ids and len(exact) == len(scope.site_ids):
-        exact.add(len(scope.site_ids))
+def privacy_of(columns: list[levels.Column], k: int, readable: frozenset[int]) -> Privacy:
+    """K and the exact columns: each column whose every site is readable, and the whole set's when every site
+    of the report is."""
+    exact = {index for index, column in enumerate(columns) if all(site in readable for site in column.site_ids)}
+    if columns and len(exact) == len(columns):
+        exact.add(len(columns))
     return Privacy(k, frozenset(exact))
 
 
-async def scope_report(scope: ReportScope, k: int, readable: frozenset[int] = frozenset()) -> dict[str, Any]:
+async def scope_report(
+    scope: ReportScope, k: int, readable: frozenset[int] = frozenset(), by_site: bool = False
+) -> dict[str, Any]:
     """Every figure of the report for a resolved scope (a caller's now, or the one a share link froze, which is
     always suppressed: `readable` empty). The sites in `readable` get exact figures; days still to come count for
-    nothing."""
+    nothing. Its columns are the level's (`levels`), or one per site when `by_site`."""
     scope = up_to(scope, clock.today())
     date_from, date_to = scope.date_from, scope.date_to
-    privacy = privacy_of(scope, k, readable)
-    columns = Columns(scope.site_ids)
+    level, shown = levels.columns_of(scope.sites, await levels.places(scope.site_ids), by_site)
+    privacy = privacy_of(shown, k, readable)
+    columns = Columns(scope.site_ids, None if level == levels.SITE else [(c.key, list(c.site_ids)) for c in shown])
     framework = await default_framework()
     (found, _), days, vouchers, feedback = await asyncio.gather(
         site_shares(scope, framework, clock.today()),
@@ -113,6 +140,9 @@ async def scope_report(scope: ReportScope, k: int, readable: frozenset[int] = fr
         "date_to": date_to,
         "small_cell_k": k,
         "restricted": privacy.restricted,
+        "level": level,
+        "site_count": len(scope.sites),
+        "columns": levels.described(shown, readable),
         "sites": [
             {
                 "id": site["id"],
@@ -120,7 +150,7 @@ async def scope_report(scope: ReportScope, k: int, readable: frozenset[int] = fr
                 "exact": site["id"] in readable,
                 "periods": [{"date_from": start, "date_to": end} for start, end in scope.windows[site["id"]]],
             }
-            for site in scope.sites
+            for site in (scope.sites if level == levels.SITE else [])
         ],
         "tables": [publish(grid, privacy) for grid in grids],
     }

@@ -126,8 +126,8 @@ def legend(report: dict[str, Any]) -> dict[str, str]:
             "Aucun nom n'apparaît dans ce rapport."
         )
     if report["restricted"]:
-        exact = [site["name"] for site in report["sites"] if site["exact"]]
-        which = "" if len(exact) == len(report["sites"]) else f" ({', '.join(exact)})"
+        exact = [column["label"] for column in report["columns"] if column["exact"]]
+        which = "" if len(exact) == len(report["columns"]) else f" ({', '.join(exact)})"
         found["restricted"] = (
             f"Diffusion restreinte : chiffres exacts{which}, petits effectifs compris, car vous pouvez consulter "
             "les fiches. Ne les transmettez pas : pour un financeur ou une réunion, partagez un lien, dont les "

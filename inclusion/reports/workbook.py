@@ -16,10 +16,12 @@ from typing import Any
 
 from inclusion.documents.spreadsheets import safe_cell, workbook
 from inclusion.reports.figures import MARK
+from inclusion.reports.levels import LEVEL_LABELS
 from inclusion.reports.printed import FIRST
 from inclusion.reports.synthesis import key_figures, legend
 
 WHOLE = "Ensemble des sites"
+HEADINGS = {"region": "Région", "departement": "Département", "site": "Site"}
 FAMILIES = {  # key prefix → (sheet, title of the column naming the member)
     "fragility_month:": ("Fragilité par mois", "Mois"),
     "levels:": ("Niveaux par compétence", "Compétence et moment"),
@@ -97,6 +99,9 @@ def _synthesis(book: Book, report: dict[str, Any]) -> None:
     sheet.write(1, 2, "au", book.bold)
     sheet.write_datetime(1, 3, _datetime(report["date_to"]), book.day)
     row = 2
+    if report["level"] != "site":
+        sheet.write(row, 0, f"{report['site_count']} sites, par {LEVEL_LABELS[report['level']][:-1]}")
+        row += 1
     for site in report["sites"]:
         for period in site["periods"]:
             sheet.write(row, 0, safe_cell(site["name"]))
@@ -137,7 +142,7 @@ def _datetime(day: date) -> datetime:
 def _by_category(book: Book, report: dict[str, Any], table: dict[str, Any]) -> None:
     """One row per category, one column per site then the whole set."""
     sheet = book.sheet(SHEETS.get(table["key"], table["title"]))
-    names = [site["name"] for site in report["sites"]]
+    names = [column["label"] for column in report["columns"]]
     sheet.write(0, 0, table["title"], book.title)
     sheet.write_row(1, 0, [FIRST.get(table["key"], "Ligne"), *(safe_cell(name) for name in names), WHOLE], book.bold)
     sheet.set_column(0, 0, 44)
@@ -163,9 +168,9 @@ def _by_site(book: Book, report: dict[str, Any], table: dict[str, Any], sheet=No
         sheet.freeze_panes(2, 1)
     first = [] if member is None else [member[1]]
     if start <= 1:
-        sheet.write_row(1, 0, [*first, "Site", *header], book.bold)
+        sheet.write_row(1, 0, [*first, HEADINGS[report["level"]], *header], book.bold)
         start = 2
-    names = [*(site["name"] for site in report["sites"]), WHOLE]
+    names = [*(column["label"] for column in report["columns"]), WHOLE]
     for index, name in enumerate(names):
         row = start + index
         if member is not None:
@@ -192,7 +197,7 @@ def _family(book: Book, report: dict[str, Any], tables: list[dict[str, Any]], na
             label = table["title"].rsplit(" — ", 1)[-1].rsplit(" : ", 1)[0]
             _, row = _by_site(book, report, table, sheet, row, (label, member))
         return
-    names = [site["name"] for site in report["sites"]]
+    names = [column["label"] for column in report["columns"]]
     sheet.write_row(1, 0, [member, "Niveau", *(safe_cell(n) for n in names), WHOLE], book.bold)
     row = 2
     for table in tables:
