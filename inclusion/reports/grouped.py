@@ -29,10 +29,12 @@ def _add(into: Rows, rows: Rows) -> None:
         into[part] += rows.get(part, [])
 
 
-async def _sites(period: split_parts.Period, sites: list[int], live: dict, where: dict, framework, today: date):
-    """The rows of these sites (closed and current parts), stored ones where their stamps hold, the others
-    computed and stored; and how many sites were computed."""
-    stored = await split_parts.read(period, sites)
+async def _sites(
+    period: split_parts.Period, sites: list[int], live: dict, where: dict, framework, today: date, wanted=None
+) -> tuple[dict[int, Rows], int]:
+    """Store the parts of these sites whose stamps moved on; the rows (closed and current parts) of the sites
+    `wanted` (None: all), and how many sites were computed."""
+    stored = await split_parts.read(period, sites, wanted)
     closed, current = [], []
     for site in sites:
         mine = stored.get(site, {})
@@ -55,7 +57,7 @@ async def _sites(period: split_parts.Period, sites: list[int], live: dict, where
     if new:
         await split_parts.store(period, new, where, today)
     found: dict[int, Rows] = {}
-    for site in sites:
+    for site in sites if wanted is None else [site for site in sites if site in wanted]:
         parts = {kind: rows for kind, (_, rows) in stored.get(site, {}).items()}
         parts |= {kind: rows for kind, (_, rows) in new.get(site, {}).items()}
         found[site] = _empty()
@@ -75,7 +77,7 @@ async def _default_period(sites: list[int], every_site: bool, framework, today: 
     for territory in waiting:
         rollup = stored.get(territory)
         dirty |= {s for s in chosen[territory] if rollup is None or rollup.members.get(s) != live[s]}
-    rows, computed = await _sites(period, sorted(dirty), live, where, framework, today)
+    rows, computed = await _sites(period, sorted(dirty), live, where, framework, today, set(single))
     if waiting:  # moved by the parts just stored, or else summed from every site
         again = await rollups.read(waiting, period.rollup_key)
         for territory in waiting:
@@ -83,12 +85,13 @@ async def _default_period(sites: list[int], every_site: bool, framework, today: 
             if rollups.holds(again.get(territory), members, live):
                 held[territory] = again[territory]
                 continue
-            missing = sorted(members - set(rows))
-            more, more_computed = await _sites(period, missing, live, where, framework, today)
-            rows |= more
-            computed += more_computed
+            _, more = await _sites(period, sorted(members - dirty), live, where, framework, today, set())
+            computed += more
             total = await split_parts.sum_rollup(period, territory, {s: live[s] for s in members}, today)
-            held[territory] = total or rollups.Rollup({}, rollups.summed(rows[s] for s in members))
+            if total is None:  # a site changed meanwhile: this answer sums the rows read now
+                found_rows, _ = await _sites(period, sorted(members), live, where, framework, today)
+                total = rollups.Rollup({}, rollups.summed(found_rows.values()))
+            held[territory] = total
     found = _empty()
     for territory, rollup in held.items():
         _add(found, {part: [row | {"site": territory} for row in part_rows] for part, part_rows in rollup.rows.items()})

@@ -35,6 +35,24 @@ def is_count(field: str) -> bool:
     return field in COUNTS or (len(field) > 1 and field[0] in "np" and field[1:].isdigit())
 
 
+_SHAPES: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _shape(row: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A row's key fields and count fields (rows of one part share their fields: computed once per shape)."""
+    fields = tuple(row)
+    found = _SHAPES.get(fields)
+    if found is None:
+        key = tuple(sorted(field for field in fields if field != "site" and not is_count(field)))
+        found = _SHAPES[fields] = (key, tuple(field for field in fields if is_count(field)))
+    return found
+
+
+def row_key(row: dict[str, Any]) -> tuple:
+    key, _ = _shape(row)
+    return (key, tuple(row[field] for field in key))
+
+
 class Sums:
     """Rows summed per part and row key; rows whose counts all sum to zero are left out."""
 
@@ -45,20 +63,22 @@ class Sums:
         for part, part_rows in rows.items():
             found = self.parts.setdefault(part, {})
             for row in part_rows:
-                key = tuple(
-                    sorted((field, value) for field, value in row.items() if field != "site" and not is_count(field))
-                )
-                counts = found.get(key)
+                key, counts_of = _shape(row)
+                identity = (key, tuple(row[field] for field in key))
+                counts = found.get(identity)
                 if counts is None:
-                    counts = found[key] = {}
-                for field, value in row.items():
-                    if is_count(field):
-                        counts[field] = counts.get(field, 0) + sign * int(value or 0)
+                    counts = found[identity] = {}
+                for field in counts_of:
+                    counts[field] = counts.get(field, 0) + sign * int(row[field] or 0)
         return self
 
     def rows(self, site: Any) -> Rows:
         return {
-            part: [dict(key) | counts | {"site": site} for key, counts in found.items() if any(counts.values())]
+            part: [
+                dict(zip(key, values, strict=True)) | counts | {"site": site}
+                for (key, values), counts in found.items()
+                if any(counts.values())
+            ]
             for part, found in self.parts.items()
         }
 
@@ -142,17 +162,32 @@ def upsert(territory: str, key: str, rollup: Rollup, today: date) -> tuple[str, 
 
 def moved(rollup: Rollup, changes: dict[int, tuple[list[str] | None, list[str], Rows, Rows]]) -> Rollup | None:
     """The rollup with each changed member's old rows (stored at its old stamps) replaced by its new ones; None
-    when it did not sum that site at those stamps (and was not without it: a new site is added)."""
-    total = Sums().add(rollup.rows)
+    when it did not sum that site at those stamps (a site it never summed is added). Only the rows the changes
+    touch are rewritten."""
+    difference = Sums()
     members = dict(rollup.members)
     for site, (old_stamps, new_stamps, old_rows, new_rows) in changes.items():
         if site in members:
             if members[site] != old_stamps:
                 return None
-            total.add(old_rows, -1)
-        total.add(new_rows)
+            difference.add(old_rows, -1)
+        difference.add(new_rows)
         members[site] = new_stamps
-    return Rollup(members, total.rows(None))
+    rows: Rows = {}
+    for part in set(rollup.rows) | set(difference.parts):
+        change = dict(difference.parts.get(part, {}))
+        kept = []
+        for row in rollup.rows.get(part, []):
+            counts = change.pop(row_key(row), None)
+            if counts is not None:
+                row = row | {field: (row.get(field) or 0) + value for field, value in counts.items()}
+                if not any(row[field] for field in _shape(row)[1]):
+                    continue
+            kept.append(row)
+        kept += [dict(zip(key, values, strict=True)) | counts | {"site": None}
+                 for (key, values), counts in change.items() if any(counts.values())]  # fmt: skip
+        rows[part] = kept
+    return Rollup(members, rows)
 
 
 async def forget_old(today: date) -> None:

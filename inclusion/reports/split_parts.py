@@ -86,9 +86,12 @@ async def stamps(period: Period, sites: list[int] | None) -> dict[int, list[str]
     return collections.defaultdict(lambda: [site_parts.NO_CHANGE, site_parts.NO_CHANGE], found)
 
 
-async def _figures(plan: month_plan.Plan) -> Rows:
+async def _figures(plan: month_plan.Plan, store: bool = True) -> Rows:
+    """The plan's activity figures; its whole months stored first if `store` (not the current month, which the
+    day's writes change again and again: it is summed from its records, as its part is stored)."""
     await month_plan.close_open_months(plan)
-    await months.refresh(plan)
+    if store:
+        await months.refresh(plan)
     return await months.activity_figures(plan)
 
 
@@ -133,7 +136,7 @@ def _negated(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def current_parts(period: Period, sites: list[int], framework: dict[str, Any] | None) -> Rows:
     """What the current month adds to the closed days' rows of these sites."""
     plan = month_plan.Plan(period.scope(sites, period.first, period.today), framework)
-    figures = await _figures(plan)
+    figures = await _figures(plan, store=False)
     assessed = (
         "EXISTS (SELECT 1 FROM assessment c WHERE c.site = a.site AND c.learner = a.learner "
         "AND c.assessed_on BETWEEN {} AND {})",
@@ -156,21 +159,23 @@ def per_site(rows: Rows, sites: list[int]) -> dict[int, Rows]:
     return found
 
 
-async def read(period: Period, sites: list[int]) -> dict[int, dict[str, tuple[str, Rows]]]:
-    """The stored parts of these sites: {site: {"closed" | "current": (stamp, rows)}}."""
+async def read(period: Period, sites: list[int], wanted: set[int] | None = None) -> dict[int, dict[str, tuple]]:
+    """The stored parts of these sites: {site: {"closed" | "current": (stamp, rows)}}, rows empty but for the sites
+    `wanted` (None: all)."""
     found: dict[int, dict[str, tuple[str, Rows]]] = {}
     kinds = {period.closed_key: "closed", period.current_key: "current"}
+    payload = "payload"
+    if wanted is not None:
+        payload = f"CASE WHEN {month_plan.sites_in('site', sorted(wanted))} THEN payload ELSE '' END"
     for start in range(0, len(sites), 500):
         chunk = sites[start : start + 500]
         for row in await sql.fetch(
-            f"SELECT site, scope_key, stamp, payload FROM report_site_part WHERE {month_plan.sites_in('site', chunk)} "
-            "AND scope_key IN ({}, {})",
+            f"SELECT site, scope_key, stamp, {payload} AS payload FROM report_site_part "
+            f"WHERE {month_plan.sites_in('site', chunk)} AND scope_key IN ({{}}, {{}})",
             period.closed_key, period.current_key,
         ):  # fmt: skip
-            found.setdefault(row["site"], {})[kinds[row["scope_key"]]] = (
-                row["stamp"],
-                site_parts._decode(row["payload"]),
-            )
+            rows = site_parts._decode(row["payload"]) if row["payload"] else {}
+            found.setdefault(row["site"], {})[kinds[row["scope_key"]]] = (row["stamp"], rows)
     return found
 
 
@@ -180,15 +185,20 @@ def _store(period: Period, new: dict[int, dict[str, tuple[str, Rows]]], where: d
     if not db.is_sqlite():
         yield f"SELECT pg_advisory_xact_lock({ROLLUP_LOCK})", []
     sites = sorted(new)
+    kinds = {period.closed_key: "closed", period.current_key: "current"}
+    replaced = " OR ".join(
+        f"(scope_key = '{key}' AND site IN ({', '.join(str(s) for s in sites if kind in new[s]) or '0'}))"
+        for key, kind in kinds.items()
+    )  # the old rows of the parts replaced: the others keep theirs
     stored = yield (
-        f"SELECT site, scope_key, stamp, payload FROM report_site_part WHERE {month_plan.sites_in('site', sites)} "
-        "AND scope_key IN ({}, {})",
+        f"SELECT site, scope_key, stamp, CASE WHEN {replaced} THEN payload ELSE '' END AS payload "
+        f"FROM report_site_part WHERE {month_plan.sites_in('site', sites)} AND scope_key IN ({{}}, {{}})",
         [period.closed_key, period.current_key],
     )
-    kinds = {period.closed_key: "closed", period.current_key: "current"}
     old: dict[int, dict[str, tuple[str, Rows]]] = {}
     for row in stored:
-        old.setdefault(row["site"], {})[kinds[row["scope_key"]]] = (row["stamp"], site_parts._decode(row["payload"]))
+        rows = site_parts._decode(row["payload"]) if row["payload"] else {}
+        old.setdefault(row["site"], {})[kinds[row["scope_key"]]] = (row["stamp"], rows)
     values = []
     for site in sites:
         for kind, key in (("closed", period.closed_key), ("current", period.current_key)):
