@@ -88,9 +88,9 @@ async def stamps(period: Period, sites: list[int] | None) -> dict[int, list[str]
 
 async def _figures(plan: month_plan.Plan, store: bool = True) -> Rows:
     """The plan's activity figures; its whole months stored first if `store` (not the current month, which the
-    day's writes change again and again: it is summed from its records, as its part is stored)."""
-    await month_plan.close_open_months(plan)
+    day's writes change again and again: it is summed from its records as days, in one range for every site)."""
     if store:
+        await month_plan.close_open_months(plan)
         await months.refresh(plan)
     return await months.activity_figures(plan)
 
@@ -119,10 +119,11 @@ def _newly_seen(period: Period, sites: list[int]) -> tuple[str, list[Any]]:
 ), seen AS (
   SELECT c.site AS site, c.learner AS learner FROM current_contacts c
   WHERE NOT EXISTS (SELECT 1 FROM activity b WHERE b.learner = c.learner AND b.site = c.site
-    AND b.date BETWEEN {{}} AND {{}})
+    AND b.date BETWEEN {{}} AND {{}} LIMIT 1 OFFSET 0)
   AND NOT EXISTS (SELECT 1 FROM activity_participant q JOIN activity b ON b.id = q.activity
-    WHERE q.learner = c.learner AND q.present = {{}} AND b.site = c.site AND b.date BETWEEN {{}} AND {{}})
-)"""
+    WHERE q.learner = c.learner AND q.present = {{}} AND b.site = c.site AND b.date BETWEEN {{}} AND {{}}
+    LIMIT 1 OFFSET 0)
+)"""  # OFFSET: PostgreSQL then looks each learner up by index, rather than hashing a year of participants
     now = [period.first, period.today]
     return sql_text, [*now, *now, True, *closed, True, *closed]
 
