@@ -21,7 +21,6 @@ import msgspec
 from inclusion.reports.site_parts import KEEP_DAYS, PARTS
 from inclusion.sites.territory import UNKNOWN, place_of
 from inclusion.storage import sql
-from inclusion.storage.tables.sites import Site
 
 _encode = msgspec.json.Encoder(decimal_format="number").encode
 _decode = msgspec.json.Decoder().decode
@@ -93,7 +92,7 @@ def summed(shares: Iterable[Rows], site: Any = None) -> Rows:
 async def places() -> dict[int, tuple[str, str]]:
     """Every site's (département, région) keys, or none for a site whose commune names none."""
     found = {}
-    for site in await Site.select(Site.id, Site.insee_code).run():
+    for site in await sql.fetch("SELECT id, insee_code FROM site"):
         place = place_of(site["insee_code"])
         if place.departement != UNKNOWN:
             found[site["id"]] = (f"departement:{place.departement}", f"region:{place.region}")
