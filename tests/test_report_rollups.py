@@ -186,7 +186,7 @@ async def test_every_level_of_stored_figures_equals_a_count_from_the_records(ope
         for _ in range(12):
             await (world.write() if rng.random() < 0.6 else world.edit())
         await check_every_level(world)
-    assert await ReportSitePart.count() >= 2 * len(world.sites)
+    assert await ReportSitePart.count() >= 3 * len(world.sites)
 
 
 async def test_reports_rebuild_stores_every_part_and_sum_and_says_where_it_stands(app, make, database_url, tmp_path):
@@ -207,7 +207,7 @@ async def test_reports_rebuild_stores_every_part_and_sum_and_says_where_it_stand
     assert first.returncode == 0, first.stderr
     assert "Hauts-de-France (" in first.stdout and "Île-de-France (" in first.stdout
     assert "Terminé : 3 site(s)" in first.stdout and "3 part(s) de site calculée(s)" in first.stdout
-    assert await ReportSitePart.count() == 3 * 2 + 3  # closed and current parts, and whole shares
+    assert await ReportSitePart.count() == 3 * 3 + 3  # closed, people and current parts, and whole shares
     assert sorted(row["territory"] for row in await ReportRollup.select(ReportRollup.territory)) == [
         "departement:59",
         "departement:62",
@@ -216,3 +216,36 @@ async def test_reports_rebuild_stores_every_part_and_sum_and_says_where_it_stand
     ]  # fmt: skip: Paris alone in its région here, so its région is its sum
     again = run_cli("reports", "rebuild", env=env)
     assert again.returncode == 0 and "0 part(s) de site calculée(s)" in again.stdout, again.stdout
+
+
+async def test_a_write_this_month_or_a_new_file_leaves_the_closed_months_as_stored(open_client, make):
+    """A workshop this month or a learner's file added recomputes the site's current part and learners, not its
+    closed months (a marker put in them stays); a workshop moved into a past month recomputes them."""
+    from inclusion.reports import split_parts
+    from inclusion.reports.months import fragility
+
+    site = await make.site(insee_code="62193")
+    learner = await make.learner(site, first_visit_on=START)
+    past = TODAY.replace(day=1) - timedelta(days=20)
+    await make.activity(site, type="individuel", learner=learner, date=past, anonymous_count=0)
+    framework = await default_framework()
+    scope = await ReportScope_of([site], every=False)
+    await grouped.grouped_shares(scope, framework, TODAY, group=False)
+    period = split_parts.Period(START, TODAY, fragility.key(framework))
+    marker = '{"volume": [{"site": %d, "month": "2000-01", "activities": 999}]}' % site
+    await Table.raw(
+        "UPDATE report_site_part SET payload = {} WHERE site = {} AND scope_key = {}",
+        marker, site, period.keys["closed"],
+    )  # fmt: skip
+
+    async def marked() -> bool:
+        found, _ = await grouped.grouped_shares(scope, framework, TODAY, group=False)
+        return any(row["month"] == "2000-01" for row in found["volume"])
+
+    await make.activity(site, date=TODAY)
+    assert await marked()
+    await make.learner(site, first_visit_on=TODAY)
+    assert await marked()
+    moved = await make.activity(site, date=TODAY)
+    await Activity.update({Activity.date: past}).where(Activity.id == moved).run()
+    assert not await marked()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from inclusion.reports import rollups, site_parts, split_parts
+from inclusion.reports import rollup_store, rollups, site_parts, split_parts
 from inclusion.reports.months import fragility as month_fragility
 from inclusion.reports.scope import ReportScope, check_period
 from inclusion.reports.services import site_shares
@@ -32,30 +32,25 @@ def _add(into: Rows, rows: Rows) -> None:
 async def _sites(
     period: split_parts.Period, sites: list[int], live: dict, where: dict, framework, today: date, wanted=None
 ) -> tuple[dict[int, Rows], int]:
-    """Store the parts of these sites whose stamps moved on; the rows (closed and current parts) of the sites
-    `wanted` (None: all), and how many sites were computed."""
+    """Store the parts of these sites whose stamps moved on; the rows (all their parts) of the sites `wanted`
+    (None: all), and how many sites had a part computed."""
     stored = await split_parts.read(period, sites, wanted)
-    closed, current = [], []
-    for site in sites:
+    stale: dict[str, list[int]] = {kind: [] for kind in split_parts.KINDS}
+    for site in sites:  # each part is counted from the records (and stored months), so holds on its own stamp
         mine = stored.get(site, {})
-        if mine.get("closed", ("",))[0] != live[site][0]:
-            closed.append(site)
-            current.append(site)
-        elif mine.get("current", ("",))[0] != live[site][1]:
-            current.append(site)
+        for position, kind in enumerate(split_parts.KINDS):
+            if mine.get(kind, ("",))[0] != live[site][position]:
+                stale[kind].append(site)
     new: dict[int, dict[str, tuple[str, Rows]]] = {}
-    if closed:
-        for site, rows in split_parts.per_site(
-            await split_parts.closed_parts(period, closed, framework), closed
-        ).items():
-            new[site] = {"closed": (live[site][0], rows)}
-    if current:
-        for site, rows in split_parts.per_site(
-            await split_parts.current_parts(period, current, framework), current
-        ).items():
-            new.setdefault(site, {})["current"] = (live[site][1], rows)
+    for kind, compute in (("closed", split_parts.closed_parts), ("people", split_parts.people_parts),
+                          ("current", split_parts.current_parts)):  # fmt: skip
+        if stale[kind]:
+            position = split_parts.KINDS.index(kind)
+            computed = split_parts.per_site(await compute(period, stale[kind], framework), stale[kind])
+            for site, rows in computed.items():
+                new.setdefault(site, {})[kind] = (live[site][position], rows)
     if new:
-        await split_parts.store(period, new, where, today)
+        await rollup_store.store(period, new, where, today)
     found: dict[int, Rows] = {}
     for site in sites if wanted is None else [site for site in sites if site in wanted]:
         parts = {kind: rows for kind, (_, rows) in stored.get(site, {}).items()}
@@ -63,7 +58,7 @@ async def _sites(
         found[site] = _empty()
         for rows in parts.values():
             _add(found[site], rows)
-    return found, len(current)
+    return found, len(new)
 
 
 async def _default_period(sites: list[int], every_site: bool, framework, today: date, period) -> tuple[Rows, int]:
@@ -87,7 +82,7 @@ async def _default_period(sites: list[int], every_site: bool, framework, today: 
                 continue
             _, more = await _sites(period, sorted(members - dirty), live, where, framework, today, set())
             computed += more
-            total = await split_parts.sum_rollup(period, territory, {s: live[s] for s in members}, today)
+            total = await rollup_store.sum_rollup(period, territory, {s: live[s] for s in members}, today)
             if total is None:  # a site changed meanwhile: this answer sums the rows read now
                 found_rows, _ = await _sites(period, sorted(members), live, where, framework, today)
                 total = rollups.Rollup({}, rollups.summed(found_rows.values()))

@@ -149,14 +149,19 @@ def holds(rollup: Rollup | None, members: set[int], stamps: dict[int, list[str]]
     )
 
 
-def upsert(territory: str, key: str, rollup: Rollup, today: date) -> tuple[str, list[Any]]:
+def upsert(found: dict[str, Rollup], key: str, today: date) -> tuple[str, list[Any]]:
+    """One statement storing these territories' rollups."""
+    values = []
+    for territory, rollup in found.items():
+        members = _encode({str(site): stamps for site, stamps in rollup.members.items()}).decode()
+        values += [territory, key, members, _encode(rollup.rows).decode(), today]
+    tuples = ", ".join(f"({sql.marks(5)})" for _ in found)
     return (
-        "INSERT INTO report_rollup (territory, scope_key, members, payload, computed_on) VALUES ({}, {}, {}, {}, {}) "
+        f"INSERT INTO report_rollup (territory, scope_key, members, payload, computed_on) VALUES {tuples} "
         "ON CONFLICT (territory, scope_key) DO UPDATE SET members = excluded.members, payload = excluded.payload, "
         "computed_on = excluded.computed_on",
-        [territory, key, _encode({str(s): v for s, v in rollup.members.items()}).decode(),
-         _encode(rollup.rows).decode(), today],
-    )  # fmt: skip
+        values,
+    )
 
 
 def moved(rollup: Rollup, changes: dict[int, tuple[list[str] | None, list[str], Rows, Rows]]) -> Rollup | None:

@@ -1,20 +1,22 @@
-"""Each site's share of the default period's report, stored in two parts so that a day's writes recompute little.
+"""Each site's share of the default period's report, stored in three parts so that a day's writes recompute little.
 
 The default period (the last 12 months, `check_period`) splits at the first of the current month:
 
-- the *closed* part, the days before (whole months but the first), summed like any share (`site_parts`), is
-  stamped with the versions of those months and of the site's learners' files (the PEOPLE row): it changes only
-  when someone edits the past or a learner's file;
+- the *closed* part, the figures and divide of the days before (whole months but the first), is stamped with the
+  versions of those months: it changes only when someone edits the past;
+- the *people* part, the learners accompanied in those days, is stamped with those months and the site's
+  learners' files (the PEOPLE row): a file added or changed recomputes it, not the closed months' divide;
 - the *current* part, stamped with every month of the period and the PEOPLE row, holds what the current month
   adds: its activity figures (additive), the learners it accompanied who were not accompanied in the closed days
   (counted once per site: the rows of `queries.people` for them alone), and for the learners assessed this month,
   L′, the divide over the whole period minus the divide over the closed days (each learner's divide rows add up
   to the site's, so divide(full) = divide(closed) − divide(closed, L′) + divide(full, L′)).
 
-So the site's rows are the closed part's and the current part's together, and a write this month recomputes
-the current part alone: one site-month and two small deltas. Learners are counted whatever the site of their
-file, as in the whole network's report. Parts are `report_site_part` rows under their own scope keys; storing
-them moves the rollups of the site's territories in the same transaction (`rollups`).
+So the site's rows are its three parts' together, and a write this month recomputes the current part alone: one
+site-month and two small deltas. Each part is counted from the records (and the stored months), so each holds on
+its own stamp. Learners are counted whatever the site of their file, as in the whole network's report. Parts are
+`report_site_part` rows under their own scope keys; storing them moves the sums of the site's territories in the
+same transaction (`rollup_store`).
 """
 
 from __future__ import annotations
@@ -34,8 +36,11 @@ from inclusion.reports.months.triggers import PEOPLE
 from inclusion.reports.scope import ReportScope
 from inclusion.storage import db, sql
 
-ROLLUP_LOCK = 7_301_004  # an advisory lock: one transaction at a time moves parts and their rollups
 Rows = dict[str, list[dict[str, Any]]]
+KINDS = ("closed", "people", "current")
+"""A site's parts, each stamped with what it counts: the closed days' figures and divide (their months), their
+learners accompanied (their months and the learners' files: the PEOPLE row), the current month's additions (every
+month of the period and the PEOPLE row)."""
 
 
 class Period:
@@ -46,9 +51,9 @@ class Period:
         self.first = today.replace(day=1)
         self.closed_end = self.first - timedelta(days=1)
         days = f"{site_parts.COUNTING}|{framework_key}|{start.isoformat()}|{today.isoformat()}"
-        self.closed_key, self.current_key, self.rollup_key = (
-            hashlib.sha256(f"{kind}|{days}".encode()).hexdigest() for kind in ("closed", "current", "rollup")
-        )
+        self.keys = {kind: hashlib.sha256(f"{kind}|{days}".encode()).hexdigest() for kind in KINDS}
+        self.kind_of = {key: kind for kind, key in self.keys.items()}
+        self.rollup_key = hashlib.sha256(f"rollup|{days}".encode()).hexdigest()
 
     def scope(self, sites: list[int], start: date, end: date) -> ReportScope:
         return ReportScope(start, end, [{"id": s, "name": ""} for s in sites], {s: [(start, end)] for s in sites})
@@ -63,27 +68,33 @@ def applies(start: date, today: date) -> bool:
 
 
 async def stamps(period: Period, sites: list[int] | None) -> dict[int, list[str]]:
-    """Each site's [closed, full] stamps now (versions summed with their count of rows)."""
+    """Each site's stamps now, one per kind of part (KINDS): versions summed, with their count of rows."""
     first, now = month_plan.month_name(period.start), month_plan.month_name(period.today)
-    closed = f"(m.month = '{PEOPLE}' OR m.month < {{}})"
+    closed, people = f"(m.month <> '{PEOPLE}' AND m.month < {{}})", f"m.month = '{PEOPLE}'"
     kept = f"(m.month = '{PEOPLE}' OR (m.month >= {{}} AND m.month <= {{}})) AND {month_plan.sites_in('m.site', sites)}"
     parts = [
         f"SELECT m.site AS site, CASE WHEN {closed} THEN m.version ELSE 0 END AS cv, "
-        f"CASE WHEN {closed} THEN 1 ELSE 0 END AS cn, m.version AS fv, 1 AS fn FROM report_month m WHERE {kept}"
+        f"CASE WHEN {closed} THEN 1 ELSE 0 END AS cn, CASE WHEN {people} THEN m.version ELSE 0 END AS pv, "
+        f"CASE WHEN {people} THEN 1 ELSE 0 END AS pn, m.version AS fv, 1 AS fn FROM report_month m WHERE {kept}"
     ]
     args: list[Any] = [now, now, first, now]
     if not db.is_sqlite():
         parts.append(
-            f"SELECT m.site, CASE WHEN {closed} THEN 1 ELSE 0 END, 0, 1, 0 FROM report_month_change m WHERE {kept}"
+            f"SELECT m.site, CASE WHEN {closed} THEN 1 ELSE 0 END, 0, CASE WHEN {people} THEN 1 ELSE 0 END, 0, 1, 0 "
+            f"FROM report_month_change m WHERE {kept}"
         )
         args += [now, first, now]
-    rows = await sql.fetch(
-        "SELECT site, SUM(cv) AS cv, SUM(cn) AS cn, SUM(fv) AS fv, SUM(fn) AS fn FROM ("
-        + " UNION ALL ".join(parts) + ") x GROUP BY site",
-        *args,
-    )  # fmt: skip
-    found = {row["site"]: [f"{int(row['cv'])}:{int(row['cn'])}", f"{int(row['fv'])}:{int(row['fn'])}"] for row in rows}
-    return collections.defaultdict(lambda: [site_parts.NO_CHANGE, site_parts.NO_CHANGE], found)
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in ("cv", "cn", "pv", "pn", "fv", "fn"))
+    rows = await sql.fetch(f"SELECT site, {sums} FROM (" + " UNION ALL ".join(parts) + ") x GROUP BY site", *args)
+    found = {
+        row["site"]: [
+            f"{int(row['cv'])}:{int(row['cn'])}",
+            f"{int(row['cv']) + int(row['pv'])}:{int(row['cn']) + int(row['pn'])}",
+            f"{int(row['fv'])}:{int(row['fn'])}",
+        ]
+        for row in rows
+    }
+    return collections.defaultdict(lambda: [site_parts.NO_CHANGE] * len(KINDS), found)
 
 
 async def _figures(plan: month_plan.Plan, store: bool = True) -> Rows:
@@ -100,10 +111,14 @@ async def closed_parts(period: Period, sites: list[int], framework: dict[str, An
     scope = period.scope(sites, period.start, period.closed_end)
     plan = month_plan.Plan(scope, framework)
     figures = await _figures(plan)
-    people, divide = await asyncio.gather(
-        queries.people(period.everyone(), *month_people.seen(plan)), entry_latest_rows(scope, framework)
-    )
-    return {**figures, "people": people, "divide": divide}
+    return {**figures, "divide": await entry_latest_rows(scope, framework)}
+
+
+async def people_parts(period: Period, sites: list[int], framework: dict[str, Any] | None) -> Rows:
+    """The learners accompanied at these sites in the closed days (their whole months as stored by
+    `closed_parts`), counted by `queries.people`."""
+    plan = month_plan.Plan(period.scope(sites, period.start, period.closed_end), framework)
+    return {"people": await queries.people(period.everyone(), *month_people.seen(plan))}
 
 
 def _newly_seen(period: Period, sites: list[int]) -> tuple[str, list[Any]]:
@@ -161,10 +176,9 @@ def per_site(rows: Rows, sites: list[int]) -> dict[int, Rows]:
 
 
 async def read(period: Period, sites: list[int], wanted: set[int] | None = None) -> dict[int, dict[str, tuple]]:
-    """The stored parts of these sites: {site: {"closed" | "current": (stamp, rows)}}, rows empty but for the sites
-    `wanted` (None: all)."""
+    """The stored parts of these sites: {site: {kind: (stamp, rows)}}, rows empty but for the sites `wanted` (None:
+    all)."""
     found: dict[int, dict[str, tuple[str, Rows]]] = {}
-    kinds = {period.closed_key: "closed", period.current_key: "current"}
     payload = "payload"
     if wanted is not None:
         payload = f"CASE WHEN {month_plan.sites_in('site', sorted(wanted))} THEN payload ELSE '' END"
@@ -172,123 +186,9 @@ async def read(period: Period, sites: list[int], wanted: set[int] | None = None)
         chunk = sites[start : start + 500]
         for row in await sql.fetch(
             f"SELECT site, scope_key, stamp, {payload} AS payload FROM report_site_part "
-            f"WHERE {month_plan.sites_in('site', chunk)} AND scope_key IN ({{}}, {{}})",
-            period.closed_key, period.current_key,
+            f"WHERE {month_plan.sites_in('site', chunk)} AND scope_key IN ({sql.marks(len(KINDS))})",
+            *period.keys.values(),
         ):  # fmt: skip
             rows = site_parts._decode(row["payload"]) if row["payload"] else {}
-            found.setdefault(row["site"], {})[kinds[row["scope_key"]]] = (row["stamp"], rows)
+            found.setdefault(row["site"], {})[period.kind_of[row["scope_key"]]] = (row["stamp"], rows)
     return found
-
-
-def _store(period: Period, new: dict[int, dict[str, tuple[str, Rows]]], where: dict, today: date):
-    """One transaction: these sites' new parts replace their old ones, and their territories' rollups move by the
-    difference (or are deleted when they cannot)."""
-    if not db.is_sqlite():
-        yield f"SELECT pg_advisory_xact_lock({ROLLUP_LOCK})", []
-    sites = sorted(new)
-    kinds = {period.closed_key: "closed", period.current_key: "current"}
-    replaced = " OR ".join(
-        f"(scope_key = '{key}' AND site IN ({', '.join(str(s) for s in sites if kind in new[s]) or '0'}))"
-        for key, kind in kinds.items()
-    )  # the old rows of the parts replaced: the others keep theirs
-    stored = yield (
-        f"SELECT site, scope_key, stamp, CASE WHEN {replaced} THEN payload ELSE '' END AS payload "
-        f"FROM report_site_part WHERE {month_plan.sites_in('site', sites)} AND scope_key IN ({{}}, {{}})",
-        [period.closed_key, period.current_key],
-    )
-    old: dict[int, dict[str, tuple[str, Rows]]] = {}
-    for row in stored:
-        rows = site_parts._decode(row["payload"]) if row["payload"] else {}
-        old.setdefault(row["site"], {})[kinds[row["scope_key"]]] = (row["stamp"], rows)
-    values = []
-    for site in sites:
-        for kind, key in (("closed", period.closed_key), ("current", period.current_key)):
-            if kind in new[site]:
-                stamp, rows = new[site][kind]
-                values += [site, key, stamp, site_parts._encode(rows).decode(), today]
-    marks = ", ".join(f"({sql.marks(5)})" for _ in range(len(values) // 5))
-    yield (
-        f"INSERT INTO report_site_part (site, scope_key, stamp, payload, computed_on) VALUES {marks} "
-        "ON CONFLICT (site, scope_key) DO UPDATE SET stamp = excluded.stamp, payload = excluded.payload, "
-        "computed_on = excluded.computed_on",
-        values,
-    )
-    changes: dict[str, dict[int, tuple]] = {}
-    for site in sites:
-        before, after = old.get(site, {}), new[site] | {}
-        for kind in ("closed", "current"):
-            if kind not in after and kind in before:
-                after[kind] = before[kind]
-        if set(after) != {"closed", "current"}:
-            continue
-        old_stamps = [before[k][0] for k in ("closed", "current")] if set(before) == {"closed", "current"} else None
-        old_rows = [before[k][1] for k in new[site] if k in before]
-        change = (old_stamps, [after["closed"][0], after["current"][0]], _joined(old_rows),
-                  _joined([new[site][k][1] for k in new[site]]))  # fmt: skip
-        for territory in where.get(site, ()):
-            changes.setdefault(territory, {})[site] = change
-    if not changes:
-        return
-    names = sorted(changes)
-    found = yield (
-        f"SELECT territory, members, payload FROM report_rollup WHERE scope_key = {{}} "
-        f"AND territory IN ({sql.marks(len(names))})",
-        [period.rollup_key, *names],
-    )
-    for row in found:
-        territory = row["territory"]
-        rollup = rollups.Rollup(
-            {int(s): v for s, v in rollups._decode(row["members"]).items()}, rollups._decode(row["payload"])
-        )
-        after = rollups.moved(rollup, changes[territory])
-        if after is None:
-            yield "DELETE FROM report_rollup WHERE territory = {} AND scope_key = {}", [territory, period.rollup_key]
-        else:
-            yield rollups.upsert(territory, period.rollup_key, after, today)
-
-
-def _joined(shares: list[Rows]) -> Rows:
-    return {part: [row for rows in shares for row in rows.get(part, [])] for part in site_parts.PARTS}
-
-
-async def store(period: Period, new: dict[int, dict[str, tuple[str, Rows]]], where: dict, today: date) -> None:
-    """Store the new parts by région (one transaction each: each rollup is read and written once)."""
-    groups: dict[str, dict[int, dict[str, tuple[str, Rows]]]] = {}
-    for site, parts in new.items():
-        groups.setdefault(where.get(site, ("", ""))[1], {})[site] = parts
-    for _, group in sorted(groups.items()):
-        for start in range(0, len(group), 400):
-            chunk = dict(list(group.items())[start : start + 400])
-            try:
-                await sql.transact(_store(period, chunk, where, today))
-            except Exception as error:  # a site deleted meanwhile: not kept, the report still answers
-                if not db.is_integrity_error(error):
-                    raise
-
-
-def _summed(period: Period, territory: str, live: dict[int, list[str]], today: date):
-    """One transaction: the territory's rollup summed from its sites' stored parts when they are all at their stamps
-    now (`live`), and stored; else None (a site changed meanwhile: the next report sums it)."""
-    if not db.is_sqlite():
-        yield f"SELECT pg_advisory_xact_lock({ROLLUP_LOCK})", []
-    sites = sorted(live)
-    stored = yield (
-        f"SELECT site, scope_key, stamp, payload FROM report_site_part WHERE {month_plan.sites_in('site', sites)} "
-        "AND scope_key IN ({}, {})",
-        [period.closed_key, period.current_key],
-    )
-    index = {(row["site"], row["scope_key"]): row for row in stored}
-    total = rollups.Sums()
-    for site in sites:
-        for position, key in enumerate((period.closed_key, period.current_key)):
-            row = index.get((site, key))
-            if row is None or row["stamp"] != live[site][position]:
-                return None
-            total.add(site_parts._decode(row["payload"]))
-    rollup = rollups.Rollup(dict(live), total.rows(None))
-    yield rollups.upsert(territory, period.rollup_key, rollup, today)
-    return rollup
-
-
-async def sum_rollup(period: Period, territory: str, live: dict[int, list[str]], today: date):
-    return await sql.transact(_summed(period, territory, live, today))
