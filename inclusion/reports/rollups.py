@@ -112,13 +112,13 @@ def choose(sites: list[int], where: dict[int, tuple[str, str]]) -> tuple[dict[st
     sites left."""
     kept, territories = set(sites), members_of(where)
     chosen: dict[str, set[int]] = {}
+    covered: set[int] = set()
     for level in (1, 0):  # régions first
-        for site in sites:
-            key = where.get(site, (None, None))[level]
-            if key and key not in chosen and territories[key] <= kept:
-                if not any(territories[key] <= members for members in chosen.values()):
-                    chosen[key] = territories[key]
-    covered = set().union(*chosen.values()) if chosen else set()
+        for key in dict.fromkeys(where[site][level] for site in sites if site in where):
+            members = territories[key]
+            if members <= kept and not members <= covered:
+                chosen[key] = members
+                covered |= members
     return chosen, [site for site in sites if site not in covered]
 
 
