@@ -240,6 +240,28 @@ def expire_vouchers() -> None:
     click.echo(f"{count} Pass expiré(s).")
 
 
+@main.group(context_settings=CONTEXT, help="Rapports d'impact.")
+def reports() -> None:
+    pass
+
+
+@reports.command(
+    "rebuild",
+    help="Calcule et enregistre les chiffres des rapports des 12 derniers mois (après un import en masse ou une "
+    "restauration).",
+)
+def rebuild_reports() -> None:
+    from inclusion.reports.rebuild import rebuild
+
+    settings = load_settings()
+
+    async def go() -> dict[str, int]:
+        await connect(settings)
+        return await rebuild(clock.today(), click.echo)
+
+    run(go())
+
+
 @main.group(context_settings=CONTEXT, help="Comptes utilisateurs.")
 def user() -> None:
     pass

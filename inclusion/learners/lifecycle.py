@@ -15,6 +15,7 @@ from inclusion.scoping import Caller
 from inclusion.storage import db
 from inclusion.storage.tables.activities import ActivityParticipant
 from inclusion.storage.tables.learners import Learner
+from inclusion.storage.tables.reports import ReportMonthLearner
 
 ERASED = {field: "" for field in PERSONAL_FIELDS} | {
     "name_key": "",
@@ -49,6 +50,10 @@ async def merge(caller: Caller, keep_id: int, duplicate_id: int) -> dict[str, An
             )
             .run()
         )
+        # The duplicate's learners stored with the report's months (`report_month_learner`) are stale: its
+        # activities move below, which counts a change to each of their months. Moved, they would collide with
+        # the kept file's rows of the same months.
+        await ReportMonthLearner.delete().where(ReportMonthLearner.learner == duplicate_id).run()
         for column in learner_references():
             table = column._meta.table
             await table.update({column: keep_id}).where(column == duplicate_id).run()

@@ -102,15 +102,18 @@ def paired_grids(rows: list[dict], columns: Columns) -> list[Grid]:
     ]  # fmt: skip
 
 
-async def entry_latest_rows(scope: ReportScope, framework: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The divide's grouped rows (none without a default framework)."""
+async def entry_latest_rows(
+    scope: ReportScope, framework: dict[str, Any] | None, learners: tuple[str, list[Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The divide's grouped rows (none without a default framework), of some learners only if `learners` (SQL on
+    the assessment `a`, and its arguments) is given: each learner's rows add to the site's."""
     if framework is None:
         return []
     if framework["packed"]:
         args = (scope, framework["version_ids"], framework["slots"], framework["socle_codes"])
-        return await packed.divide(*args, sorted(framework["scale"]), AUTONOMOUS_LEVEL)
+        return await packed.divide(*args, sorted(framework["scale"]), AUTONOMOUS_LEVEL, learners)
     args = (scope, framework["version_ids"], framework["same_code"], framework["socle_ids"])
-    rows = await queries.divide(*args, sorted(framework["scale"]), AUTONOMOUS_LEVEL)
+    rows = await queries.divide(*args, sorted(framework["scale"]), AUTONOMOUS_LEVEL, learners)
     return [row | {"code": framework["code_of"].get(row["competence"], "")} for row in rows]
 
 

@@ -54,9 +54,13 @@ async def divide(
     socle_codes: set[str],
     levels: list[int],
     autonomous: int,
+    learners: tuple[str, list[Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """`queries.divide`'s rows (with `code` on competence rows) for the competences `slots` maps, by code."""
+    """`queries.divide`'s rows (with `code` on competence rows) for the competences `slots` maps, by code; of the
+    learners only that `learners` (SQL on `a` and its arguments) keeps, if given."""
     where, args = scope.clause("a.site", "a.assessed_on")
+    if learners is not None:
+        where, args = f"({where}) AND ({learners[0]})", [*args, *learners[1]]
     codes = sorted(slots, key=slots.get)
     below = f"BETWEEN 1 AND {int(autonomous)}"  # a field is level + 1: below autonome means field ≤ autonome
     outer = []

@@ -106,13 +106,17 @@ async def divide(
     socle_ids: list[int],
     levels: list[int],
     autonomous: int,
+    learners: tuple[str, list[Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Per learner and competence, the level at the first and at the last assessment of the period that rated it;
-    then per site: `fragility` rows (n0 learners with a socle competence rated, n1 fragile at entry, n2 at the
-    latest; p0 learners whose socle was rated by two assessments or more, p1 and p2 those of them fragile at entry
+    """Per learner and competence (of the learners `learners`, SQL on `a` and its arguments, keeps, if given), the
+    level at the first and at the last assessment of the period that rated it; then per site: `fragility` rows (n0
+    learners with a socle competence rated, n1 fragile at entry, n2 at the latest; p0 learners whose socle was rated
+    by two assessments or more, p1 and p2 those of them fragile at entry
     and at the latest) and per competence `competence` rows (entry levels, latest levels, not autonomous at entry,
     of whom became autonomous), each with its competence id (see `_same_competence`; 0 on `fragility` rows)."""
     where, args = scope.clause("a.site", "a.assessed_on")
+    if learners is not None:
+        where, args = f"({where}) AND ({learners[0]})", [*args, *learners[1]]
     width = 2 * len(levels) + 2
     entry = [f"SUM(CASE WHEN entry = {int(level)} THEN 1 ELSE 0 END)" for level in levels]
     latest = [f"SUM(CASE WHEN latest = {int(level)} THEN 1 ELSE 0 END)" for level in levels]

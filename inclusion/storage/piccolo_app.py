@@ -23,6 +23,7 @@ from inclusion.storage.tables.reports import (
     ReportMonthChange,
     ReportMonthFigure,
     ReportMonthLearner,
+    ReportRollup,
     ReportShare,
     ReportSitePart,
 )
@@ -74,6 +75,7 @@ APP_CONFIG = AppConfig(
         ReportMonthFigure,
         ReportMonthLearner,
         ReportSitePart,
+        ReportRollup,
     ],
     migration_dependencies=[],
     commands=[],

@@ -7,7 +7,9 @@
 - every site's whole months of the default period (the last 12 months) are stored where they are not, so the
   first whole-network report after an upgrade or a new framework does not store 36,000 months itself;
 - then every site's share of the whole network's report over that period (`site_parts`), so the day's first
-  national report reads them instead of computing them; shares not computed for a week are deleted.
+  national report reads them instead of computing them; shares not computed for a week are deleted;
+- and every site's closed and current parts of that period with each région's sum (`split_parts`, `rollups`),
+  which the national report reads when it asks for whole territories (`grouped.grouped_shares`).
 
 Several workers may run it: one at a time holds each lock, the others find it taken and leave the work to it.
 """
@@ -21,8 +23,9 @@ from contextlib import asynccontextmanager
 from datetime import date
 
 from inclusion import clock
-from inclusion.reports import site_parts
+from inclusion.reports import rollups, site_parts
 from inclusion.reports.divide import default_framework
+from inclusion.reports.grouped import grouped_shares
 from inclusion.reports.months import plan as month_plan
 from inclusion.reports.months import stored as months
 from inclusion.reports.months.triggers import FOLD_LOCK, fold
@@ -92,8 +95,11 @@ async def warm_shares(today: date) -> int:
         sites = await Site.select(Site.id, Site.name).order_by(Site.id).run()
         windows = {site["id"]: [(date_from, date_to)] for site in sites}
         scope = ReportScope(date_from, date_to, sites, windows, every_site=True)
-        _, computed = await site_shares(scope, await default_framework(), today)
+        framework = await default_framework()
+        _, computed = await site_shares(scope, framework, today)
+        await grouped_shares(scope, framework, today)
         await site_parts.forget_old(today)
+        await rollups.forget_old(today)
         return computed
 
 

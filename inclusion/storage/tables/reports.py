@@ -77,3 +77,15 @@ class ReportSitePart(Table):
     stamp = Varchar(length=40)
     payload = Text()
     computed_on = Date()
+
+
+class ReportRollup(Table):
+    """The sum of the stored shares of every site of a territory (`departement:62`, `region:32`) over one period,
+    as JSON, with each member site's stamps it summed (`members`): it counts only while every member's stamps are
+    still those (see `inclusion.reports.rollups`). Unique per (territory, scope_key)."""
+
+    territory = Varchar(length=24)
+    scope_key = Varchar(length=64)
+    members = Text()
+    payload = Text()
+    computed_on = Date()
