@@ -1,6 +1,6 @@
 """The report's per-site rows, with whole territories read as one stored sum.
 
-`grouped_shares(scope, framework, today)` answers like `services.site_shares`, per part, except that the rows
+`grouped_shares(scope, framework, today)` answers like `shares.site_shares`, per part, except that the rows
 of a région (or else a département) all of whose sites are in the scope over the default period come summed,
 with `"site": "region:32"` (`"departement:62"`); the other sites' rows come per site. The whole set's column
 is the sum of every row, territories included. Sites over the default period read their two stored parts
@@ -15,7 +15,7 @@ from typing import Any
 from inclusion.reports import rollup_store, rollups, site_parts, split_parts
 from inclusion.reports.months import fragility as month_fragility
 from inclusion.reports.scope import ReportScope, check_period
-from inclusion.reports.services import site_shares
+from inclusion.reports.shares import site_shares
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -61,10 +61,12 @@ async def _sites(
     return found, len(new)
 
 
-async def _default_period(sites: list[int], every_site: bool, framework, today: date, period) -> tuple[Rows, int]:
+async def _default_period(
+    sites: list[int], every_site: bool, framework, today: date, period, regions: bool = True
+) -> tuple[Rows, int]:
     live = await split_parts.stamps(period, None if every_site else sites)
     where = await rollups.places()
-    chosen, single = rollups.choose(sites, where)
+    chosen, single = rollups.choose(sites, where, regions)
     stored = await rollups.read(sorted(chosen), period.rollup_key)
     held = {t: stored[t] for t, members in chosen.items() if rollups.holds(stored.get(t), members, live)}
     waiting = [t for t in chosen if t not in held]
@@ -96,10 +98,10 @@ async def _default_period(sites: list[int], every_site: bool, framework, today: 
 
 
 async def grouped_shares(
-    scope: ReportScope, framework: dict[str, Any] | None, today: date, group: bool = True
+    scope: ReportScope, framework: dict[str, Any] | None, today: date, group: bool = True, regions: bool = True
 ) -> tuple[Rows, int]:
-    """The report's rows per part, whole territories summed (unless `group` is False), and how many sites were
-    computed."""
+    """The report's rows per part, whole territories summed (unless `group` is False; départements only unless
+    `regions`), and how many sites were computed."""
     start, end = check_period(None, None, today)
     period = split_parts.Period(start, today, month_fragility.key(framework))
     default = [s for s in scope.site_ids if split_parts.applies(start, today) and scope.windows[s] == [(start, end)]]
@@ -111,7 +113,7 @@ async def grouped_shares(
     if default:
         every = scope.every_site and not others
         if group:
-            rows, more = await _default_period(default, every, framework, today, period)
+            rows, more = await _default_period(default, every, framework, today, period, regions)
         else:
             live = await split_parts.stamps(period, None if every else default)
             per_site, more = await _sites(period, default, live, await rollups.places(), framework, today)

@@ -64,6 +64,18 @@ def columns_of(sites: list[dict[str, Any]], where: dict[int, Place], by_site: bo
     return level, [Column(f"{level}:{code}", _name(level, code), level, tuple(groups[code]), code) for code in order]
 
 
+def column_keys(columns: list[Column], where: dict[int, Place]) -> list[tuple[str, list[int | str]]]:
+    """Per column, its key and what maps to it in `assemble.Columns`: its sites and, by région, the keys of its
+    départements (a scope holding a whole département but not its whole région reads that département summed)."""
+    found = []
+    for column in columns:
+        keys: list[int | str] = list(column.site_ids)
+        if column.level == REGION:
+            keys += sorted({f"{DEPARTEMENT}:{where[site].departement}" for site in column.site_ids if site in where})
+        found.append((column.key, keys))
+    return found
+
+
 def described(columns: list[Column], readable: frozenset[int]) -> list[dict[str, Any]]:
     """The columns as the report gives them: a group is exact only when the caller may open every site in it."""
     return [

@@ -18,7 +18,7 @@ from inclusion.reports.months import fold as month_fold
 from inclusion.reports.months import plan as month_plan
 from inclusion.reports.months import stored as months
 from inclusion.reports.scope import ReportScope, check_period
-from inclusion.reports.services import site_shares
+from inclusion.reports.shares import site_shares
 from inclusion.sites.territory import region_name
 from inclusion.storage.tables.sites import Site
 

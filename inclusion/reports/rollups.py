@@ -107,13 +107,15 @@ def members_of(where: dict[int, tuple[str, str]]) -> dict[str, set[int]]:
     return territories
 
 
-def choose(sites: list[int], where: dict[int, tuple[str, str]]) -> tuple[dict[str, set[int]], list[int]]:
-    """The territories all of whose sites are among `sites` (a région rather than its départements), and the
-    sites left."""
+def choose(
+    sites: list[int], where: dict[int, tuple[str, str]], regions: bool = True
+) -> tuple[dict[str, set[int]], list[int]]:
+    """The territories all of whose sites are among `sites` (a région rather than its départements; départements
+    only unless `regions`), and the sites left."""
     kept, territories = set(sites), members_of(where)
     chosen: dict[str, set[int]] = {}
     covered: set[int] = set()
-    for level in (1, 0):  # régions first
+    for level in (1, 0) if regions else (0,):  # régions first
         for key in dict.fromkeys(where[site][level] for site in sites if site in where):
             members = territories[key]
             if members <= kept and not members <= covered:

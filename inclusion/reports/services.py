@@ -11,12 +11,11 @@ from inclusion import clock
 from inclusion.errors import NotFound
 from inclusion.reports import breakdowns, levels, quality, queries, site_parts, synthesis
 from inclusion.reports.assemble import Columns, activity_grids, months_between, people_grids, topic_grids, voucher_grids
-from inclusion.reports.divide import default_framework, divide_grids, entry_latest_rows
+from inclusion.reports.divide import default_framework, divide_grids
 from inclusion.reports.grid import Privacy, publish
-from inclusion.reports.months import people as month_people
-from inclusion.reports.months import plan as month_plan
-from inclusion.reports.months import stored as months
+from inclusion.reports.grouped import grouped_shares
 from inclusion.reports.scope import ReportScope, check_period, resolve_scope, up_to
+from inclusion.reports.shares import site_shares
 from inclusion.scoping import Caller, Role
 from inclusion.storage.tables.sites import Site
 
@@ -27,28 +26,6 @@ async def selectable_sites(caller: Caller) -> list[dict[str, Any]]:
     if not caller.is_admin:
         query = query.where(Site.id.is_in(sorted(caller.site_ids) or [0]))
     return await query.run()
-
-
-async def site_shares(
-    scope: ReportScope, framework: dict[str, Any] | None, today: date
-) -> tuple[dict[str, list[dict[str, Any]]], int]:
-    """The per-site rows of the report (`site_parts.PARTS`): stored shares where they hold, the other sites'
-    computed and stored for the next report; and how many sites were computed."""
-    plan = month_plan.Plan(scope, framework)
-    shares = await site_parts.read(scope, plan.key)
-    if not shares.missing:
-        return site_parts.merged(shares, {part: [] for part in site_parts.PARTS}), 0
-    if len(shares.missing) < len(scope.site_ids):
-        scope = site_parts.narrowed(scope, shares.missing)
-        plan = month_plan.Plan(scope, framework)
-    await month_plan.close_open_months(plan)
-    await months.refresh(plan)
-    figures, people, divide = await asyncio.gather(
-        months.activity_figures(plan), month_people.people(scope, plan), entry_latest_rows(scope, framework)
-    )
-    computed = {**figures, "people": people, "divide": divide}
-    await site_parts.store(shares, scope.site_ids, computed, today)
-    return site_parts.merged(shares, computed), len(scope.site_ids)
 
 
 async def outcomes_report(
@@ -81,6 +58,14 @@ async def territory_scope(scope: ReportScope, region: str | None, departement: s
     return replace(scope, sites=sites, windows=windows, every_site=False)
 
 
+async def _shares(scope: ReportScope, framework: dict[str, Any] | None, level: str):
+    """The per-site rows of the report; above the sites' level, whole territories of the default period come as
+    one stored sum each (`grouped`), a région's only when the report is by région."""
+    if level == levels.SITE:
+        return await site_shares(scope, framework, clock.today())
+    return await grouped_shares(scope, framework, clock.today(), regions=level == levels.REGION)
+
+
 READERS = {Role.admin, Role.coordinator, Role.adviser}
 
 
@@ -109,12 +94,13 @@ async def scope_report(
     nothing. Its columns are the level's (`levels`), or one per site when `by_site`."""
     scope = up_to(scope, clock.today())
     date_from, date_to = scope.date_from, scope.date_to
-    level, shown = levels.columns_of(scope.sites, await levels.places(scope.site_ids), by_site)
+    where = await levels.places(scope.site_ids)
+    level, shown = levels.columns_of(scope.sites, where, by_site)
     privacy = privacy_of(shown, k, readable)
-    columns = Columns(scope.site_ids, None if level == levels.SITE else [(c.key, list(c.site_ids)) for c in shown])
+    columns = Columns(scope.site_ids, None if level == levels.SITE else levels.column_keys(shown, where))
     framework = await default_framework()
     (found, _), days, vouchers, feedback = await asyncio.gather(
-        site_shares(scope, framework, clock.today()),
+        _shares(scope, framework, level),
         queries.site_days(scope),
         queries.vouchers(scope),
         quality.rows(scope),

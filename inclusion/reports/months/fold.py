@@ -30,7 +30,7 @@ from inclusion.reports.months import plan as month_plan
 from inclusion.reports.months import stored as months
 from inclusion.reports.months.triggers import FOLD_LOCK, fold
 from inclusion.reports.scope import ReportScope, check_period
-from inclusion.reports.services import site_shares
+from inclusion.reports.shares import site_shares
 from inclusion.storage import db, sql
 from inclusion.storage.tables.sites import Site
 
