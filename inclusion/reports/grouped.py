@@ -105,7 +105,8 @@ async def grouped_shares(
     start, end = check_period(None, None, today)
     period = split_parts.Period(start, today, month_fragility.key(framework))
     default = [s for s in scope.site_ids if split_parts.applies(start, today) and scope.windows[s] == [(start, end)]]
-    others = [s for s in scope.site_ids if s not in set(default)]
+    kept = set(default)
+    others = [s for s in scope.site_ids if s not in kept]
     found, computed = _empty(), 0
     if others:
         rows, computed = await site_shares(site_parts.narrowed(scope, others), framework, today)
