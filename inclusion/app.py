@@ -160,7 +160,7 @@ def create_app(settings: Settings) -> Litestar:
                 jobs = [
                     asyncio.create_task(run_daily(settings.retention_months)),
                     asyncio.create_task(expiry.run_daily()),
-                    asyncio.create_task(month_fold.run_daily()),
+                    asyncio.create_task(month_fold.run_daily(lambda: report_pool.upkeep(settings))),
                 ]
             try:
                 yield

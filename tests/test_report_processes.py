@@ -12,6 +12,7 @@ from inclusion import clock
 from inclusion.errors import Busy
 from inclusion.reports import pool
 from inclusion.scoping import Caller, Role
+from inclusion.storage import sql
 from tests.support.processes import cli_env, serving
 
 API = "/api/v1/reports/outcomes"
@@ -50,7 +51,10 @@ async def test_the_server_answers_503_with_retry_after_beyond_its_report_process
                   INCLUSION_SECRET_KEY=settings.secret_key, INCLUSION_LOG_LEVEL="WARNING")  # fmt: skip
     with serving(env, workers=1) as served:
         async with httpx.AsyncClient(base_url=served.base, timeout=60) as client:
-            assert (await client.get(f"{API}?site={site}", headers=headers)).status_code == 200  # processes started
+            for _ in range(120):  # the process starts and does the upkeep first: it answers 503 until free
+                if (await client.get(f"{API}?site={site}", headers=headers)).status_code == 200:
+                    break
+                await asyncio.sleep(0.5)
             answers = await asyncio.gather(
                 *(client.get(f"{API}?site={site}", headers=headers) for _ in range(6)), client.get("/health")
             )
@@ -61,3 +65,14 @@ async def test_the_server_answers_503_with_retry_after_beyond_its_report_process
     refused = next(answer for answer in reports if answer.status_code == 503)
     assert refused.headers["retry-after"] == str(pool.RETRY_AFTER_SECONDS)
     assert refused.json()["message"].startswith("Le service calcule déjà d'autres rapports")
+
+
+async def test_the_daily_upkeep_runs_in_a_report_process_and_stores_the_figures(app, settings, make):
+    """The upkeep the server runs at start and daily is done by a report process: months and shares are stored."""
+    site = await make.site("Tiers-lieu")
+    await make.activity(site, date=clock.today())
+    folded, stored, computed = await pool.upkeep(settings)
+    assert stored >= 1 and computed >= 1
+    rows = await sql.fetch("SELECT COUNT(*) AS n FROM report_site_part WHERE site = {}", site)
+    assert rows[0]["n"] >= 1
+    assert await pool.upkeep(settings) == (0, 0, 0)  # nothing changed since: nothing to do again

@@ -27,7 +27,7 @@ POOL_SIZE = 2  # connections per report process: its report's statements run two
 
 class Job(NamedTuple):
     """`kind`: "caller" (`services.outcomes_report`'s args), "scope" (`services.scope_report`'s) or "sites"
-    (`site_table.site_table`'s: the table by site);
+    (`site_table.site_table`'s: the table by site) or "upkeep" (the daily upkeep: `months.fold.upkeep`);
     `output`: None (the report), "context" (the dashboard's printed context), "json" (the API's answer), "csv",
     "xlsx" or "pdf" (then the server gets the bytes and the report's period only)."""
 
@@ -70,7 +70,10 @@ def run(job: Job) -> tuple[dict[str, Any], Any]:
 
 async def _run(job: Job) -> tuple[dict[str, Any], Any]:
     from inclusion.reports import services, site_table
+    from inclusion.reports.months import fold
 
+    if job.kind == "upkeep":
+        return {}, await fold.upkeep(clock.today())
     if job.kind == "caller":
         report = await services.outcomes_report(*job.args)
     elif job.kind == "sites":

@@ -66,10 +66,11 @@ class ReportPool:
         for _ in range(self.size):
             executor.submit(jobs.ready)
 
-    async def run(self, job: jobs.Job) -> tuple[dict[str, Any], Any]:
+    async def run(self, job: jobs.Job, patient: bool = False) -> tuple[dict[str, Any], Any]:
+        """The job's answer, from a report process; `Busy` when none frees within the wait (never if `patient`)."""
         deadline = time.monotonic() + max(self.settings.report_wait_seconds, 0)
         while not self._take():
-            if time.monotonic() >= deadline:
+            if not patient and time.monotonic() >= deadline:
                 raise Busy(RETRY_AFTER_SECONDS)
             await asyncio.sleep(POLL_SECONDS)
         try:
@@ -133,3 +134,9 @@ async def site_table(settings: Settings, caller: Any, site_ids: list[int], date_
     `output` ("json", "csv", "xlsx"), built off the loop."""
     args = (caller, settings.small_cell_k, today, site_ids, date_from, date_to, region, departement, page)
     return await pool_for(settings).run(jobs.Job("sites", args, output))
+
+
+async def upkeep(settings: Settings) -> tuple[int, int, int]:
+    """One run of the reports' daily upkeep (`months.fold.upkeep`), in a report process when one is free."""
+    _, counts = await pool_for(settings).run(jobs.Job("upkeep", ()), patient=True)
+    return counts

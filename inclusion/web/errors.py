@@ -136,7 +136,7 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     body = describe(exc)
     if body.status == 500:
         body.message = f"Erreur interne du serveur. L'incident a été enregistré sous la référence {request_id.get()}."
-    if body.status >= 500:
+    if body.status >= 500 and not isinstance(exc, Busy):  # a refusal the service chose is no incident
         logger.exception("Erreur non gérée sur %s %s", request.method, redacted_path(request.url.path), exc_info=exc)
     headers = {}
     if body.status == 503:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import date
 
@@ -103,13 +103,18 @@ async def warm_shares(today: date) -> int:
         return computed
 
 
-async def run_daily() -> None:
-    """The server's upkeep, at start then daily at RUN_AT; a failed run must not stop tomorrow's."""
+async def upkeep(today: date) -> tuple[int, int, int]:
+    """One run of the upkeep: changes folded, sites whose months were stored, site shares computed."""
+    folded, stored = await fold_pending(), await warm(today)
+    return folded, stored, await warm_shares(today)
+
+
+async def run_daily(run_once: Callable[[], Awaitable[tuple[int, int, int]]]) -> None:
+    """The server's upkeep (`run_once`: `upkeep` in a report process, off the server's loop), at start then daily
+    at RUN_AT; a failed run must not stop tomorrow's."""
     while True:
         try:
-            today = clock.today()
-            folded, stored = await fold_pending(), await warm(today)
-            computed = await warm_shares(today)
+            folded, stored, computed = await run_once()
             if folded or stored or computed:
                 logger.info(
                     "Rapports : %d changement(s) reporté(s), mois de %d site(s) enregistrés, %d part(s) de site "
