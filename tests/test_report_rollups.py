@@ -232,7 +232,7 @@ async def test_a_write_this_month_or_a_new_file_leaves_the_closed_months_as_stor
     scope = await ReportScope_of([site], every=False)
     await grouped.grouped_shares(scope, framework, TODAY, group=False)
     period = split_parts.Period(START, TODAY, fragility.key(framework))
-    marker = '{"volume": [{"site": %d, "month": "2000-01", "activities": 999}]}' % site
+    marker = f'{{"volume": [{{"site": {site}, "month": "2000-01", "activities": 999}}]}}'
     await Table.raw(
         "UPDATE report_site_part SET payload = {} WHERE site = {} AND scope_key = {}",
         marker, site, period.keys["closed"],
