@@ -168,6 +168,8 @@ def create_app(settings: Settings) -> Litestar:
                 for job in jobs:
                     job.cancel()
                 await asyncio.gather(*jobs, return_exceptions=True)
+                if settings.daily_jobs:  # a server stopping: its report processes end now, even mid-upkeep
+                    report_pool.stop_all()
                 flush_access_lines()  # uvicorn may end the process by re-raising SIGTERM: no exit hooks run
 
     api = Router(path="/api/v1", route_handlers=API_ROUTES)  # access rules: AuthenticationMiddleware

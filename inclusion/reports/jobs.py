@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import threading
 import time
 from datetime import datetime
@@ -41,6 +42,8 @@ def start(settings: Settings, server_pid: int) -> None:
     """A report process's start: the service's zone, its database, a loop kept for its life, and a watch that ends
     it when the server process has gone (killed, or ended by a re-raised SIGTERM: no exit hook ran)."""
     global _loop, _opened
+    for number in (signal.SIGINT, signal.SIGTERM):  # the server ends its report processes itself (`pool`)
+        signal.signal(number, signal.SIG_IGN)
     threading.Thread(target=_end_with, args=(server_pid,), name="report-watch", daemon=True).start()
     clock.use_zone(settings.time_zone)
     engine = engines.create_engine(settings)

@@ -86,19 +86,25 @@ class ReportPool:
             self.shutdown()
             raise Busy(RETRY_AFTER_SECONDS, BROKEN) from None
 
-    def shutdown(self, wait: bool = False) -> None:
+    def shutdown(self, kill: bool = False) -> None:
+        """Stop taking jobs; `kill`: end the processes at once (a report or upkeep mid-way is abandoned: it is
+        only ever read again from the records)."""
         executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=wait, cancel_futures=True)
+        if executor is None:
+            return
+        if kill:
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
 
 
 _pools: dict[tuple, ReportPool] = {}
 
 
 def stop_all() -> None:
-    """End every report process (the server is stopping: a report still being built is abandoned)."""
+    """End every report process now (the server is stopping: a report still being built is abandoned)."""
     for pool in _pools.values():
-        pool.shutdown(wait=True)
+        pool.shutdown(kill=True)
 
 
 def pool_for(settings: Settings) -> ReportPool:

@@ -23,6 +23,7 @@ from contextlib import asynccontextmanager
 from datetime import date
 
 from inclusion import clock
+from inclusion.errors import Busy
 from inclusion.reports import rollups, site_parts
 from inclusion.reports.divide import default_framework
 from inclusion.reports.grouped import grouped_shares
@@ -120,6 +121,8 @@ async def run_daily(run_once: Callable[[], Awaitable[tuple[int, int, int]]]) -> 
                     "Rapports : %d changement(s) reporté(s), mois de %d site(s) enregistrés, %d part(s) de site "
                     "calculée(s).", folded, stored, computed
                 )  # fmt: skip
+        except Busy as refused:  # its report process ended mid-way (the server stopping): tomorrow's run does it
+            logger.warning("L'entretien quotidien des mois du rapport est reporté : %s", refused.message)
         except Exception:  # noqa: BLE001
             logger.exception("L'entretien quotidien des mois du rapport a échoué.")
         await asyncio.sleep(clock.seconds_until(*RUN_AT))
