@@ -154,7 +154,8 @@ def create_app(settings: Settings) -> Litestar:
         except Exception:  # noqa: BLE001 - /health reports an unreachable database
             logging.getLogger("inclusion").error("Base de données injoignable au démarrage.")
         async with db.running(engine, settings.database_pool_size):
-            report_pool.pool_for(settings).start()  # its processes start now, not at the first report
+            if settings.daily_jobs:  # a server: its report processes start now, not at the first report
+                report_pool.pool_for(settings).start()
             jobs = []
             if settings.daily_jobs:  # each worker runs them; all are idempotent
                 jobs = [

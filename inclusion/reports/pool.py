@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import gc
 import logging
 import multiprocessing
 import os
@@ -92,10 +93,14 @@ class ReportPool:
         executor, self._executor = self._executor, None
         if executor is None:
             return
-        if kill:
-            for process in list(getattr(executor, "_processes", {}).values()):
-                process.kill()
-        executor.shutdown(wait=False, cancel_futures=True)
+        if not kill:
+            executor.shutdown(wait=False, cancel_futures=True)
+            return
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.kill()
+        executor.shutdown(wait=True, cancel_futures=True)  # its processes are gone: returns at once
+        del executor
+        gc.collect()  # its queues' semaphores are released now: the server may end without exit hooks
 
 
 _pools: dict[tuple, ReportPool] = {}

@@ -17,7 +17,9 @@ import httpx
 
 def cli_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("INCLUSION_")}
-    env.update(INCLUSION_DATABASE_URL=database_url, INCLUSION_DATA_DIR=str(data_dir), **extra)
+    env.update(INCLUSION_DATABASE_URL=database_url, INCLUSION_DATA_DIR=str(data_dir))
+    env.setdefault("INCLUSION_REPORT_PROCESSES", "1")  # a test server spawns one report process, not two
+    env.update(extra)
     return env
 
 
