@@ -23,7 +23,7 @@ from inclusion.storage import db, engines
 _loop: asyncio.AbstractEventLoop | None = None
 _opened: Any = None
 WATCH_SECONDS = 2
-POOL_SIZE = 2  # connections per report process: its report's statements run two at a time at most
+POOL_SIZE = 4  # connections per report process: a report sends its families of statements side by side
 
 
 class Job(NamedTuple):
